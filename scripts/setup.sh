@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what talos-dr needs on a fresh Debian machine: etcd (server + client, for the lab),
+# tmux (terminal tests), and the npm packages (which also builds dist/ through `prepare`).
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
+command -v etcdctl >/dev/null 2>&1 || need_apt+=(etcd-client)
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: need ${need_apt[*]}; run as root or install them with apt-get" >&2
+    exit 1
+  fi
+  echo "setup: installing ${need_apt[*]} with apt-get"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+# Debian's package may start its own etcd (as user etcd) where an init system runs: stop only that one.
+if pids=$(pgrep -u etcd -x etcd 2>/dev/null); then
+  echo "setup: stopping the packaged etcd service ($pids)"
+  kill $pids || true
+fi
+
+if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

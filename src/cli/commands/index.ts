@@ -1,0 +1,12 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+
+/**
+ * A command registers its flags and help eagerly (cheap) and loads its implementation lazily in
+ * its action, so `talos-dr --version` does not pay for zod, yaml, xstate or execa.
+ * `setResult` hands the exit code back to main.ts, the only place that exits.
+ */
+export type Register = (program: Command, ctx: CliContext, setResult: (code: number) => void) => void;
+
+/** Every top-level command, in the order --help lists them. */
+export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [];

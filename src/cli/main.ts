@@ -1,0 +1,71 @@
+import { Command, CommanderError } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+import { isTalosDrError, makeError } from '../io/errors.js';
+import { EXIT_CODE_HELP, ExitCode } from '../io/exit-codes.js';
+import { COMMANDS } from './commands/index.js';
+import { type CliContext, processContext } from './context.js';
+import { formatError } from './format-error.js';
+
+/**
+ * The command line's entry point and the only place that decides the exit code.
+ * User errors print their code and message; internal errors print "please report" and the stack.
+ */
+export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  let result: number = ExitCode.ok;
+  const program = new Command('talos-dr')
+    .description('Disaster-recovery runbooks for etcd on Talos Linux: guided, checked, audited.')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', `\n${EXIT_CODE_HELP}\n\nDocs: docs/README.md`)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+    });
+  const setResult = (code: number): void => {
+    result = code;
+  };
+  for (const load of COMMANDS) {
+    const { register } = await load();
+    register(program, ctx, setResult);
+  }
+  for (const sub of program.commands) sub.exitOverride().addHelpText('after', `\n${EXIT_CODE_HELP}`);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return result;
+  } catch (e) {
+    return handleError(e, ctx);
+  }
+}
+
+function handleError(e: unknown, ctx: CliContext): number {
+  if (e instanceof CommanderError) {
+    // --help and --version "fail" with exitCode 0 by commander's design.
+    if (e.exitCode === 0) return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  const err = isTalosDrError(e) ? e : makeError('TDR_INTERNAL', { detail: String(e) }, e);
+  ctx.stderr.write(formatError(err));
+  if (err.source === 'internal' && e instanceof Error && e.stack) ctx.stderr.write(`${e.stack}\n`);
+  return err.exitCode;
+}
+
+/** Run as a program: wire signals to one AbortSignal and exit with main's code. */
+export async function runAsProgram(): Promise<void> {
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupted) process.exit(ExitCode.interrupted); // a second Ctrl-C: leave at once
+    interrupted = true;
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await main(process.argv.slice(2), processContext(controller.signal));
+  process.exitCode = interrupted && code === ExitCode.ok ? ExitCode.interrupted : code;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
+
+await runAsProgram();

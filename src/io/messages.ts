@@ -1,0 +1,47 @@
+import { ExitCode } from './exit-codes.js';
+
+/**
+ * Every user-facing error message of the command line, by stable code. Runbook lint diagnostics
+ * have their own registry (src/runbook/diagnostics.ts) because they carry file:line:col.
+ * Add a code here rather than building error text at the throw site.
+ */
+interface MessageDef<P> {
+  exit: ExitCode;
+  source?: 'user' | 'internal';
+  text: (p: P) => string;
+  hint?: (p: P) => string;
+}
+
+function def<P>(d: MessageDef<P>): MessageDef<P> {
+  return d;
+}
+
+export const MESSAGES = {
+  TDR_USAGE: def<{ detail: string }>({
+    exit: ExitCode.usage,
+    text: (p) => p.detail,
+    hint: () => 'run with --help to see the usage',
+  }),
+  TDR_FILE_NOT_FOUND: def<{ path: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: no such file`,
+  }),
+  TDR_RUNBOOK_NOT_FOUND: def<{ name: string; known: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `no runbook named "${p.name}" (not a file, not a built-in runbook)`,
+    hint: (p) => (p.known.length > 0 ? `known runbooks: ${p.known.join(', ')}` : 'no runbooks found'),
+  }),
+  TDR_BAD_PARAM: def<{ flag: string; value: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.flag} ${JSON.stringify(p.value)}: ${p.reason}`,
+  }),
+  TDR_INTERNAL: def<{ detail: string }>({
+    exit: ExitCode.failed,
+    source: 'internal',
+    text: (p) => `internal error: ${p.detail}`,
+    hint: () => 'this is a bug in talos-dr; please report it with the command you ran',
+  }),
+} as const;
+
+export type MessageCode = keyof typeof MESSAGES;
+export type MessageParams<C extends MessageCode> = (typeof MESSAGES)[C] extends MessageDef<infer P> ? P : never;
