@@ -1,0 +1,179 @@
+/**
+ * The vocabulary a runbook may use to look at a cluster, shared by the runbook validator (which
+ * checks names, argument types and reference types statically) and by the engine (which runs
+ * them). Pure data: no behaviour here.
+ *
+ * - A *check* (precondition / wait / postcondition / choice) yields a verdict plus observed values.
+ * - An *observation* (a `read` step) yields typed outputs that later steps reference
+ *   (`{ ref: <capture>.<field> }`).
+ * - A talosctl command whose output is worth keeping declares its outputs in COMMAND_OUTPUTS.
+ *
+ * Adding an entry is backwards compatible; renaming or removing one breaks runbooks.
+ */
+
+/** The value types of params, check arguments and captured outputs. */
+export type ValueType =
+  | 'node' // a node address (IPv4/IPv6 literal or DNS name), validated before it reaches argv
+  | 'nodes' // a non-empty list of node addresses
+  | 'memberId' // 16 hex digits
+  | 'path' // a local file path
+  | 'duration' // e.g. 30s, 5m, 1h
+  | 'percent' // 0..100
+  | 'number' // an integer ≥ 0
+  | 'string'
+  | 'boolean'
+  | 'enum';
+
+export interface ArgSpec {
+  type: ValueType;
+  required: boolean;
+  description: string;
+  /** for type enum */
+  values?: readonly string[];
+}
+
+export interface CheckSpec {
+  description: string;
+  args: Readonly<Record<string, ArgSpec>>;
+}
+
+export interface ObservationSpec {
+  description: string;
+  args: Readonly<Record<string, ArgSpec>>;
+  outputs: Readonly<Record<string, { type: ValueType; description: string }>>;
+}
+
+const nodes: ArgSpec = { type: 'nodes', required: true, description: 'control plane nodes to ask' };
+const member: ArgSpec = { type: 'memberId', required: true, description: 'etcd member id (16 hex digits)' };
+
+export const CHECKS = {
+  'alarm-active': {
+    description: 'the given etcd alarm is raised (alarm list)',
+    args: { nodes, alarm: { type: 'enum', required: true, description: 'alarm kind', values: ['NOSPACE', 'CORRUPT'] } },
+  },
+  'no-alarms': { description: 'no etcd alarm is raised and status errors are empty', args: { nodes } },
+  'members-count': {
+    description: 'the member list has exactly `count` members, as every answering node sees it',
+    args: { nodes, count: { type: 'number', required: true, description: 'expected number of members' } },
+  },
+  'all-members-started': { description: 'every listed member has started (name and client URLs set)', args: { nodes } },
+  'no-learners': { description: 'no member is a learner', args: { nodes } },
+  'member-present': { description: 'the member is in the member list', args: { nodes, member } },
+  'member-absent': { description: 'the member is not in the member list', args: { nodes, member } },
+  'member-healthy': {
+    description: "the node's member answers status, has no errors, is a voter and is caught up with the leader",
+    args: {
+      node: { type: 'node', required: true, description: 'the node whose member must be healthy' },
+      nodes,
+      maxLag: { type: 'number', required: false, description: 'raft entries behind the leader still healthy' },
+    },
+  },
+  'leader-elected': { description: 'exactly one leader, agreed by every member that answers', args: { nodes } },
+  'raft-converged': {
+    description: 'raft index spread ≤ maxSpread for `polls` consecutive polls',
+    args: {
+      nodes,
+      maxSpread: { type: 'number', required: false, description: 'largest allowed raft index spread' },
+      polls: { type: 'number', required: false, description: 'consecutive polls that must agree' },
+    },
+  },
+  'db-in-use-ratio': {
+    description: 'IN USE / DB SIZE of every member is within [min, max] percent',
+    args: {
+      nodes,
+      min: { type: 'percent', required: false, description: 'lowest allowed in-use percentage' },
+      max: { type: 'percent', required: false, description: 'highest allowed in-use percentage' },
+    },
+  },
+  'quorum-safe-to-remove': {
+    description: 'after removing the member, started voters ≥ quorum of the new cluster size',
+    args: { nodes, member },
+  },
+  'service-state': {
+    description: 'the etcd service of every node is in the given state (service etcd)',
+    args: {
+      nodes,
+      state: {
+        type: 'enum',
+        required: true,
+        description: 'expected STATE',
+        values: ['Running', 'Preparing', 'Waiting', 'Failed', 'Finished', 'Starting', 'Stopping'],
+      },
+      health: { type: 'enum', required: false, description: 'expected HEALTH', values: ['OK', 'Fail', '?'] },
+    },
+  },
+  'snapshot-verified': {
+    description:
+      'the snapshot file is complete (size % 512 == 32), its hash/revision/keys recorded and its revision not behind live members',
+    args: {
+      path: { type: 'path', required: true, description: 'snapshot file' },
+      nodes: { type: 'nodes', required: false, description: 'live members to compare the revision with' },
+    },
+  },
+} as const satisfies Record<string, CheckSpec>;
+
+export type CheckName = keyof typeof CHECKS;
+
+export const OBSERVATIONS = {
+  leader: {
+    description: 'the current leader, as agreed by the members that answer',
+    args: { nodes },
+    outputs: {
+      node: { type: 'node', description: 'the leader node' },
+      member: { type: 'memberId', description: 'the leader member id' },
+    },
+  },
+  'rolling-order': {
+    description: 'the nodes ordered followers first, leader last: the safe order for rolling maintenance',
+    args: { nodes },
+    outputs: {
+      order: { type: 'nodes', description: 'followers first, then the leader' },
+      followers: { type: 'nodes', description: 'the nodes whose member is not the leader' },
+      leader: { type: 'node', description: 'the leader node' },
+    },
+  },
+  'member-of-node': {
+    description: 'the member id of the etcd running on a node',
+    args: { node: { type: 'node', required: true, description: 'the node' }, nodes },
+    outputs: { member: { type: 'memberId', description: 'its member id' } },
+  },
+  'lost-member': {
+    description: 'the member that is in the member list but does not answer',
+    args: { nodes },
+    outputs: {
+      node: { type: 'node', description: 'the node of the lost member' },
+      member: { type: 'memberId', description: 'its member id' },
+      reachable: { type: 'boolean', description: 'whether its node still answers talosctl at all' },
+      isLeader: { type: 'boolean', description: 'whether it was the leader' },
+    },
+  },
+  'lagging-member': {
+    description: 'the member whose raft index is furthest behind the leader (or a learner never promoted)',
+    args: { nodes, maxLag: { type: 'number', required: false, description: 'lag that counts as behind' } },
+    outputs: {
+      node: { type: 'node', description: 'the lagging node' },
+      member: { type: 'memberId', description: 'its member id' },
+      lag: { type: 'number', description: 'raft entries behind the leader' },
+      learner: { type: 'boolean', description: 'whether it is still a learner' },
+      isLeader: { type: 'boolean', description: 'whether it is the leader' },
+    },
+  },
+  'max-revision': {
+    description: 'the highest revision among the members that answer (for comparison with a snapshot)',
+    args: { nodes },
+    outputs: { revision: { type: 'number', description: 'the highest revision seen' } },
+  },
+} as const satisfies Record<string, ObservationSpec>;
+
+export type ObservationName = keyof typeof OBSERVATIONS;
+
+/** Outputs a talosctl step can capture, by subcommand (the words before any flag). */
+export const COMMAND_OUTPUTS = {
+  'etcd snapshot': {
+    path: { type: 'path', description: 'where the snapshot was written' },
+    bytes: { type: 'number', description: 'file size in bytes' },
+    hash: { type: 'string', description: 'etcdutl hash, 8 hex digits' },
+    revision: { type: 'number', description: 'etcd revision of the snapshot' },
+    totalKeys: { type: 'number', description: 'bbolt keys in the snapshot' },
+  },
+} as const satisfies Record<string, ObservationSpec['outputs']>;
