@@ -29,7 +29,10 @@ export function checkArgs(args: unknown): string[] {
     if (typeof a !== 'string') throw makeError('TDR_TALOSCTL_BAD_ARGV', { index, reason: 'not a string' });
     if (a.includes('\u0000')) throw makeError('TDR_TALOSCTL_BAD_ARGV', { index, reason: 'contains a NUL byte' });
     if (NODE_FLAGS.test(a)) {
-      throw makeError('TDR_TALOSCTL_BAD_ARGV', { index, reason: `${a.split('=')[0]} is set by talos-dr, not by a step` });
+      throw makeError('TDR_TALOSCTL_BAD_ARGV', {
+        index,
+        reason: `${a.split('=')[0]} is set by talos-dr, not by a step`,
+      });
     }
     return a;
   });

@@ -40,7 +40,12 @@ export function toNodeOutcome(result: CommandResult): NodeOutcome {
   }
   if (result.timedOut || result.canceled) {
     const reason = result.timedOut ? 'timeout' : 'canceled';
-    const e = synthetic(reason, `talosctl ${reason === 'timeout' ? 'timed out' : 'was canceled'}`, result.node, result.timedOut);
+    const e = synthetic(
+      reason,
+      `talosctl ${reason === 'timeout' ? 'timed out' : 'was canceled'}`,
+      result.node,
+      result.timedOut,
+    );
     return { ok: false, partial, reason, errors: [e], error: classifyError(result.stderr) };
   }
   const info = classifyError(result.stderr);
@@ -51,6 +56,7 @@ export function toNodeOutcome(result: CommandResult): NodeOutcome {
     return { ok: false, partial, reason: 'failed', errors, error: info };
   }
   const how = result.exitCode === null ? `signal ${result.signal ?? '?'}` : `exit code ${result.exitCode}`;
-  const errors = info.errors.length > 0 ? info.errors : [synthetic('unknown', `talosctl ended with ${how}`, result.node, false)];
+  const errors =
+    info.errors.length > 0 ? info.errors : [synthetic('unknown', `talosctl ended with ${how}`, result.node, false)];
   return { ok: false, partial, reason: 'failed', errors, error: info };
 }

@@ -17,6 +17,8 @@ export interface CommandResult {
   binary: string;
   /** the single `--nodes` value; '' for node-less calls (clientVersion) */
   node: string;
+  /** the child's pid, which is also its process group id; undefined if it never started */
+  pid: number | undefined;
   /** null when the process was killed by a signal or never started */
   exitCode: number | null;
   signal: string | null;
@@ -96,7 +98,17 @@ export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
     let canceled = false;
     const base = { argv, binary, node };
     if (opts.signal?.aborted === true) {
-      return { ...base, exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, timedOut, canceled: true };
+      return {
+        ...base,
+        pid: undefined,
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        durationMs: 0,
+        timedOut,
+        canceled: true,
+      };
     }
     const child = execa(binary, argv, {
       reject: false,
@@ -127,6 +139,7 @@ export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
       const spawnFailed = r.failed && r.exitCode === undefined && r.signal === undefined && !r.isTerminated;
       const result: CommandResult = {
         ...base,
+        pid,
         exitCode: r.exitCode ?? null,
         signal: r.signal ?? null,
         stdout: typeof r.stdout === 'string' ? r.stdout : '',

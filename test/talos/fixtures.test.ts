@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toNodeOutcome } from '../../src/talos/outcome.js';
 import { parseAlarms } from '../../src/talos/parse/alarms.js';
 import { classifyError } from '../../src/talos/parse/errors.js';
 import { parseLogs } from '../../src/talos/parse/logs.js';
@@ -12,7 +13,6 @@ import { parseService } from '../../src/talos/parse/service.js';
 import { parseSnapshot } from '../../src/talos/parse/snapshot.js';
 import { parseStatus } from '../../src/talos/parse/status.js';
 import { parseClientVersion } from '../../src/talos/parse/version.js';
-import { toNodeOutcome } from '../../src/talos/outcome.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures/talosctl');
 
@@ -85,6 +85,7 @@ describe('every parser over every fixture', () => {
         argv: [],
         binary: 'talosctl',
         node: 'n',
+        pid: undefined,
         exitCode: e.exitCode,
         signal: null,
         stdout,

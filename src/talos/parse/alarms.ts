@@ -1,5 +1,5 @@
 import type { Alarm, AlarmKind } from '../observations.js';
-import { type ParseResult, neverThrow, parsed } from './result.js';
+import { neverThrow, type ParseResult, parsed } from './result.js';
 import { type ColumnSpec, cell, isHex16, isToken, parseTable } from './table.js';
 
 const KINDS: readonly string[] = ['NONE', 'NOSPACE', 'CORRUPT'] satisfies AlarmKind[];

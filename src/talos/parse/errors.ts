@@ -65,7 +65,10 @@ const GRPC = /rpc error: code = (\w+) desc = ([\s\S]*)$/;
 const KINDS: ReadonlyArray<[RegExp, TalosctlErrorKind, string?]> = [
   [/etcd data directory is not empty/, 'already-bootstrapped'],
   [/bootstrap is not available yet|time is not in sync yet|etcd service is not ready for recovery yet/, 'not-ready'],
-  [/only available on control plane nodes|machine type is not set|can only be performed on a control plane node/, 'not-control-plane'],
+  [
+    /only available on control plane nodes|machine type is not set|can only be performed on a control plane node/,
+    'not-control-plane',
+  ],
   [/member not found/, 'member-not-found'],
   [/etcdserver: no leader/, 'no-leader'],
   [/not enough started members/, 'not-enough-started-members'],
@@ -119,7 +122,14 @@ function errorLines(stderr: string): string[] {
   return (usage >= 0 ? lines.slice(0, usage) : lines).filter((l) => l.trim() !== '');
 }
 
-const NONE: NodeError = { kind: 'none', code: undefined, desc: '', node: undefined, retryable: false, memberId: undefined };
+const NONE: NodeError = {
+  kind: 'none',
+  code: undefined,
+  desc: '',
+  node: undefined,
+  retryable: false,
+  memberId: undefined,
+};
 
 /**
  * Classifies talosctl's stderr into a primary error (the first one) plus the per-node list. Empty

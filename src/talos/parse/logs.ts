@@ -1,4 +1,4 @@
-import { type ParseResult, neverThrow, parseFailure, parsed, toLines } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure, toLines } from './result.js';
 
 export interface LogLine {
   node: string;

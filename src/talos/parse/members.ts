@@ -1,5 +1,5 @@
 import type { Member } from '../observations.js';
-import { type ParseResult, neverThrow, parsed } from './result.js';
+import { neverThrow, type ParseResult, parsed } from './result.js';
 import { type ColumnSpec, cell, isBool, isHex16, isToken, parseTable } from './table.js';
 
 const isUrls = (s: string): boolean => /^\S+:\/\/\S*$/.test(s);

@@ -1,4 +1,4 @@
-import { type ParseResult, neverThrow, parseFailure, parsed } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure } from './result.js';
 
 /**
  * For commands that print nothing on success (etcd defrag, leave, remove-member,

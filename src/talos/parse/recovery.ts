@@ -1,6 +1,6 @@
 import type { RecoveryInfo } from '../observations.js';
 import { unquoteGo } from './go-quote.js';
-import { type ParseResult, neverThrow, parseFailure, parsed, toLines } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure, toLines } from './result.js';
 import { readInfo } from './snapshot.js';
 
 const RECOVERING =

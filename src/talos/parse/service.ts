@@ -1,5 +1,5 @@
 import type { ServiceEvent, ServiceState, ServiceStateName } from '../observations.js';
-import { type ParseResult, neverThrow, parseFailure, parsed, toLines } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure, toLines } from './result.js';
 
 const STATES: readonly string[] = [
   'Initialized',

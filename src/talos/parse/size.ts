@@ -1,4 +1,4 @@
-import { type ParseResult, parseFailure, parsed } from './result.js';
+import { type ParseResult, parsed, parseFailure } from './result.js';
 
 /** SI units of go-humanize `Bytes` (base 1000). */
 const UNITS: Readonly<Record<string, number>> = {

@@ -1,6 +1,6 @@
 import type { SnapshotInfo } from '../observations.js';
 import { unquoteGo } from './go-quote.js';
-import { type ParseResult, neverThrow, parseFailure, parsed, toLines } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure, toLines } from './result.js';
 
 const SAVED = /^etcd snapshot saved to ("(?:[^"\\]|\\.)*") \((\d+) bytes\)$/;
 const INFO = /^snapshot info: hash ([0-9a-f]{8}), revision (\d+), total keys (\d+), total size (\d+)$/;
@@ -8,7 +8,12 @@ const INFO = /^snapshot info: hash ([0-9a-f]{8}), revision (\d+), total keys (\d
 export type Info = Pick<SnapshotInfo, 'hash' | 'revision' | 'totalKeys' | 'totalSize'>;
 
 export function readInfo(m: RegExpExecArray, from: number): Info {
-  return { hash: m[from] ?? '', revision: Number(m[from + 1]), totalKeys: Number(m[from + 2]), totalSize: Number(m[from + 3]) };
+  return {
+    hash: m[from] ?? '',
+    revision: Number(m[from + 1]),
+    totalKeys: Number(m[from + 2]),
+    totalSize: Number(m[from + 3]),
+  };
 }
 
 /**
@@ -30,7 +35,8 @@ export const parseSnapshot: (stdout: string, exitCode: number) => ParseResult<Sn
       else if (n !== null && saved !== undefined && info === undefined) info = readInfo(n, 1);
       else return parseFailure('bad-line', `etcd snapshot: unexpected line ${JSON.stringify(line)}`, stdout, i + 1);
     }
-    if (saved === undefined) return parseFailure('missing-line', 'etcd snapshot: no "etcd snapshot saved to" line', stdout);
+    if (saved === undefined)
+      return parseFailure('missing-line', 'etcd snapshot: no "etcd snapshot saved to" line', stdout);
     if (info === undefined && exitCode === 0) {
       return parseFailure('missing-line', 'etcd snapshot: exit 0 without a "snapshot info:" line', stdout);
     }

@@ -1,5 +1,5 @@
 import type { MemberStatus } from '../observations.js';
-import { type ParseResult, neverThrow, parseFailure, parsed } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure } from './result.js';
 import { isSize, parseSize } from './size.js';
 import { type ColumnSpec, cell, isBool, isHex16, isToken, isUint, parseTable } from './table.js';
 
@@ -33,7 +33,7 @@ function matchRow(line: string, present: readonly string[]): Record<string, stri
     String.raw`(?<member>[0-9a-f]{16})\s+(?<db>${SIZE})\s+(?<inuse>${SIZE} \(${PERCENT}%\))\s+`,
     String.raw`(?<leader>[0-9a-f]{16})\s+(?<index>\d+)\s+(?<term>\d+)\s+`,
     has('RAFT APPLIED INDEX') ? String.raw`(?<applied>\d+)\s+` : '',
-    String.raw`(?<learner>true|false)`,
+    '(?<learner>true|false)',
     has('PROTOCOL') ? String.raw`(?:\s+(?<protocol>\d+\.\d+\.\d+\S*|unknown))?` : '',
     has('STORAGE') ? String.raw`(?:\s+(?<storage>\d+\.\d+\.\d+\S*|unknown))?` : '',
     String.raw`(?:\s+(?<errors>.*\S))?\s*$`,

@@ -1,4 +1,4 @@
-import { type ParseResult, parseFailure, parsed, toLines } from './result.js';
+import { type ParseResult, parsed, parseFailure, toLines } from './result.js';
 
 /**
  * Reading of talosctl's tabwriter tables (padding 3, left-aligned). Column names are located in the

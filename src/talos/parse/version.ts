@@ -1,4 +1,4 @@
-import { type ParseResult, neverThrow, parseFailure, parsed, toLines } from './result.js';
+import { neverThrow, type ParseResult, parsed, parseFailure, toLines } from './result.js';
 
 /** How a talosctl generation reports per-node failures (see talosctl-reference.md §1). */
 export type MultiNodeSemantics =
