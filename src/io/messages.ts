@@ -35,6 +35,15 @@ export const MESSAGES = {
     exit: ExitCode.usage,
     text: (p) => `${p.flag} ${JSON.stringify(p.value)}: ${p.reason}`,
   }),
+  TDR_TALOSCTL_BAD_NODE: def<{ node: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `talosctl node ${JSON.stringify(p.node)} refused: ${p.reason}`,
+    hint: () => 'a node is one IP address or host name, e.g. 10.0.0.2 or cp-1',
+  }),
+  TDR_TALOSCTL_BAD_ARGV: def<{ index: number; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `talosctl argument ${p.index} refused: ${p.reason}`,
+  }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,
     source: 'internal',

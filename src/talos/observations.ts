@@ -62,6 +62,11 @@ export interface SnapshotInfo {
   totalSize: number;
   /** false when talosctl exited non-zero: the file may exist but must not be used */
   trusted: boolean;
+  /**
+   * false when talosctl saved the file but died before printing `snapshot info:`; then hash is ''
+   * and revision/totalKeys/totalSize are 0 and mean nothing. Absent means true.
+   */
+  infoPrinted?: boolean;
 }
 
 export type ServiceStateName =

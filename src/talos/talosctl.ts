@@ -1,0 +1,191 @@
+import { execa } from 'execa';
+import { checkArgs, checkNode } from './argv-guard.js';
+import type { ParseResult } from './parse/result.js';
+import { type ClientVersion, parseClientVersion } from './parse/version.js';
+
+/**
+ * The one way talos-dr runs talosctl: an argv array (never a shell), one node per call, a hard
+ * timeout that kills the whole process group (talosctl can hang forever when etcd is not
+ * listening, and a grandchild holding the pipe would keep the promise waiting), and an AbortSignal
+ * so Ctrl-C reaches the child. A failed, timed-out or unspawnable call is data, never thrown; only
+ * an invalid node or argument is refused, before anything is spawned.
+ */
+
+export interface CommandResult {
+  /** the full argv after the binary, as spawned */
+  argv: string[];
+  binary: string;
+  /** the single `--nodes` value; '' for node-less calls (clientVersion) */
+  node: string;
+  /** the child's pid, which is also its process group id; undefined if it never started */
+  pid: number | undefined;
+  /** null when the process was killed by a signal or never started */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  canceled: boolean;
+  /** set when the binary could not be started at all */
+  spawnError?: { code: string; message: string };
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The port the engine uses; the lab and tests pass a different binary, not a different port. */
+export interface Talosctl {
+  readonly binary: string;
+  run(node: string, args: readonly string[], opts?: RunOptions): Promise<CommandResult>;
+  /** the same command on each node, in parallel, one result per node in the order given */
+  runEach(nodes: readonly string[], args: readonly string[], opts?: RunOptions): Promise<CommandResult[]>;
+  clientVersion(opts?: RunOptions): Promise<{ result: CommandResult; version: ParseResult<ClientVersion> }>;
+}
+
+export interface TalosctlOptions {
+  /** the talosctl binary; default: env TALOSCTL, then `talosctl` on PATH */
+  binary?: string;
+  talosconfig?: string;
+  context?: string;
+  endpoints?: readonly string[];
+  /** extra environment; the parent environment (TALOSCONFIG, HOME, PATH) is passed through */
+  env?: Readonly<Record<string, string>>;
+  /** default 60 s */
+  defaultTimeoutMs?: number;
+  /** between SIGTERM and SIGKILL; default 2 s */
+  killGraceMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_KILL_GRACE_MS = 2_000;
+
+/** Which binary to run: the --talosctl flag, then env TALOSCTL, then `talosctl` on PATH. */
+export function resolveTalosctlBinary(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== undefined && flag !== '') return flag;
+  const fromEnv = env.TALOSCTL;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : 'talosctl';
+}
+
+/** Sends a signal to a whole process group; a group that is already gone is fine. */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: nothing left to kill
+  }
+}
+
+export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
+  const binary = resolveTalosctlBinary(options.binary);
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const globalFlags = [
+    ...(options.talosconfig === undefined ? [] : ['--talosconfig', options.talosconfig]),
+    ...(options.context === undefined ? [] : ['--context', options.context]),
+    ...(options.endpoints === undefined || options.endpoints.length === 0
+      ? []
+      : ['--endpoints', options.endpoints.map((e) => checkNode(e)).join(',')]),
+  ];
+  checkArgs(globalFlags.filter((_, i) => i % 2 === 1));
+
+  async function spawn(node: string, argv: string[], opts: RunOptions): Promise<CommandResult> {
+    const timeoutMs = opts.timeoutMs ?? options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const started = performance.now();
+    let timedOut = false;
+    let canceled = false;
+    const base = { argv, binary, node };
+    if (opts.signal?.aborted === true) {
+      return {
+        ...base,
+        pid: undefined,
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        durationMs: 0,
+        timedOut,
+        canceled: true,
+      };
+    }
+    const child = execa(binary, argv, {
+      reject: false,
+      detached: true,
+      stdin: 'ignore',
+      stripFinalNewline: false,
+      env: { ...options.env },
+      extendEnv: true,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const pid = child.pid;
+    let forceTimer: NodeJS.Timeout | undefined;
+    const stop = (): void => {
+      killGroup(pid, 'SIGTERM');
+      forceTimer ??= setTimeout(() => killGroup(pid, 'SIGKILL'), grace);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    const onAbort = (): void => {
+      canceled = true;
+      stop();
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await child;
+      const spawnFailed = r.failed && r.exitCode === undefined && r.signal === undefined && !r.isTerminated;
+      const result: CommandResult = {
+        ...base,
+        pid,
+        exitCode: r.exitCode ?? null,
+        signal: r.signal ?? null,
+        stdout: typeof r.stdout === 'string' ? r.stdout : '',
+        stderr: typeof r.stderr === 'string' ? r.stderr : '',
+        durationMs: Math.round(performance.now() - started),
+        timedOut,
+        canceled,
+      };
+      if (spawnFailed) {
+        const code = typeof r.code === 'string' ? r.code : 'ESPAWN';
+        const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : 'cannot be started';
+        result.spawnError = { code, message: `talosctl binary ${JSON.stringify(binary)} ${why} (${code})` };
+      }
+      return result;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(forceTimer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      // talosctl must leave nothing behind: reap any stray member of its process group
+      killGroup(pid, 'SIGKILL');
+    }
+  }
+
+  return {
+    binary,
+    run(node, args, opts = {}) {
+      try {
+        const n = checkNode(node);
+        return spawn(n, [...globalFlags, '--nodes', n, ...checkArgs(args)], opts);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    runEach(nodes, args, opts = {}) {
+      try {
+        const checked = nodes.map((n) => checkNode(n));
+        const argv = checkArgs(args);
+        return Promise.all(checked.map((n) => spawn(n, [...globalFlags, '--nodes', n, ...argv], opts)));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+    async clientVersion(opts = {}) {
+      // no --talosconfig here: an explicit missing path would make talosctl create an empty file
+      const result = await spawn('', ['version', '--client', '--short'], opts);
+      return { result, version: parseClientVersion(result.stdout) };
+    },
+  };
+}
