@@ -148,7 +148,7 @@ describe('journal', () => {
   });
 
   it('shows a readable timeline', () => {
-    const { records } = verifyJournal(sampleText()) as { records: never[] };
+    const { records } = verifyJournal(sampleText());
     const lines = formatTimeline(records).split('\n');
     expect(lines[2]).toBe(
       '2026-11-24T03:00:02.000Z     3  command-intent   about to run talosctl -n 127.0.0.11 etcd defrag (node 127.0.0.11) [mutating]',
