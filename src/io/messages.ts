@@ -44,6 +44,26 @@ export const MESSAGES = {
     exit: ExitCode.usage,
     text: (p) => `talosctl argument ${p.index} refused: ${p.reason}`,
   }),
+  TDR_LOCKED: def<{ holder: string; lockPath: string }>({
+    exit: ExitCode.locked,
+    text: (p) => `another run holds the cluster lock: ${p.holder}`,
+    hint: (p) =>
+      `wait for it to finish, or if that process is gone from another host, check it and remove ${p.lockPath} by hand`,
+  }),
+  TDR_LOG_EXISTS: def<{ path: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: a log already exists there; a new run never appends to another run's log`,
+    hint: () => 'choose another --log file, or continue that run with `talos-dr resume <log>`',
+  }),
+  TDR_LOG_UNREADABLE: def<{ path: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: cannot read the log (${p.reason})`,
+  }),
+  TDR_LOG_TAMPERED: def<{ path: string; line: number; reason: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `${p.path}: record ${p.line} (line ${p.line}): ${p.reason}`,
+    hint: () => 'the log was changed after it was written; it cannot be resumed or trusted',
+  }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,
     source: 'internal',

@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { Json } from '../checks/verdict.js';
+
+/**
+ * The execution log's format: JSON Lines, one hash-chained record per event. Shared by the writer
+ * (engine/journal.ts), the verifier (audit/verify.ts) and the readers (log show, resume).
+ * A record's hash is SHA-256 over the canonical JSON (keys sorted, no spaces) of
+ * {v, seq, time, type, payload, prev}; prev is the previous record's hash (64 zeros first).
+ */
+
+export const LOG_VERSION = 1;
+export const GENESIS = '0'.repeat(64);
+
+export type Effect = 'read' | 'mutating' | 'irreversible';
+export type DeviationKind = 'retry' | 'skip' | 'override' | 'flag-approval' | 'outcome-unknown' | 'resume';
+
+/** Payload of each record type: the discriminated union of the log. */
+export interface PayloadByType {
+  'run-start': {
+    runbook: string;
+    runbookSha256: string;
+    params: Record<string, Json>;
+    operator: string;
+    host: string;
+    toolVersion: string;
+    talosctlVersion: string | null;
+    dryRun: boolean;
+  };
+  'step-start': { step: string; kind: string; title?: string };
+  'command-intent': { step: string; argv: string[]; node: string | null; effect: Effect };
+  'command-result': {
+    step: string;
+    argv: string[];
+    node: string | null;
+    exitCode: number | null;
+    durationMs: number;
+    stdout: string;
+    stderr: string;
+    timedOut: boolean;
+    /** id that checks' evidence links point to */
+    ref?: string;
+    parsed?: Json;
+    parseError?: string;
+  };
+  check: {
+    step: string;
+    name: string;
+    args: Record<string, Json>;
+    observed: Record<string, Json>;
+    verdict: 'pass' | 'fail' | 'unknown';
+    summary: string;
+    evidence?: string[];
+  };
+  'approval-request': { step: string; prompt: string; fingerprint: string; token: string };
+  approval: { step: string; who: string; how: 'tty' | 'flag'; when: string; fingerprint: string; approved: boolean };
+  'approval-voided': { step: string; fingerprint: string; reason: string };
+  deviation: { step: string | null; kind: DeviationKind; detail: string };
+  'step-end': { step: string; outcome: string };
+  'run-end': { outcome: string; exitCode: number };
+}
+
+export type RecordType = keyof PayloadByType;
+
+/** fsync after these: a mutating intent or result, an approval, the run's ends must survive a crash. */
+export const RECORD_TYPES: Readonly<Record<RecordType, { durable: boolean }>> = {
+  'run-start': { durable: true },
+  'step-start': { durable: false },
+  'command-intent': { durable: true },
+  'command-result': { durable: true },
+  check: { durable: false },
+  'approval-request': { durable: false },
+  approval: { durable: true },
+  'approval-voided': { durable: true },
+  deviation: { durable: true },
+  'step-end': { durable: false },
+  'run-end': { durable: true },
+};
+
+export function isRecordType(t: string): t is RecordType {
+  return Object.hasOwn(RECORD_TYPES, t);
+}
+
+export interface LogRecord<T extends RecordType = RecordType> {
+  v: number;
+  seq: number;
+  time: string;
+  type: T;
+  payload: PayloadByType[T];
+  prev: string;
+  hash: string;
+  /** reserved for signed checkpoints (issue 7): not covered by `hash`, not written yet */
+  sig?: string;
+}
+
+export type AnyRecord = { [T in RecordType]: LogRecord<T> }[RecordType];
+
+/** JSON with object keys sorted at every depth and no whitespace: the bytes that are hashed. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const s = JSON.stringify(value);
+    if (s === undefined) throw new TypeError(`cannot serialise ${typeof value} in a log record`);
+    return s;
+  }
+  if (Array.isArray(value)) return `[${value.map((x) => canonicalJson(x === undefined ? null : x)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function hashRecord(r: Pick<LogRecord, 'v' | 'seq' | 'time' | 'type' | 'payload' | 'prev'>): string {
+  const body = canonicalJson({ v: r.v, seq: r.seq, time: r.time, type: r.type, payload: r.payload, prev: r.prev });
+  return createHash('sha256').update(body, 'utf8').digest('hex');
+}
+
+/** The one line a record is written as (no newline). Readable field order; payload canonical. */
+export function formatRecordLine(r: LogRecord): string {
+  const sig = r.sig === undefined ? '' : `,"sig":${JSON.stringify(r.sig)}`;
+  return `{"v":${r.v},"seq":${r.seq},"time":${JSON.stringify(r.time)},"type":${JSON.stringify(r.type)},"payload":${canonicalJson(r.payload)},"prev":${JSON.stringify(r.prev)},"hash":${JSON.stringify(r.hash)}${sig}}`;
+}
+
+/** Builds the next record of a chain. */
+export function makeRecord<T extends RecordType>(
+  type: T,
+  payload: PayloadByType[T],
+  at: { seq: number; time: string; prev: string },
+): LogRecord<T> {
+  const base = { v: LOG_VERSION, seq: at.seq, time: at.time, type, payload, prev: at.prev };
+  return { ...base, hash: hashRecord(base) };
+}

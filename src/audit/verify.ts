@@ -1,0 +1,81 @@
+import { type AnyRecord, formatRecordLine, GENESIS, hashRecord, isRecordType, LOG_VERSION } from './log-format.js';
+
+/**
+ * Checks a whole log: every line a canonical record, seq 1..n without gaps, each prev equal to
+ * the previous hash, each hash recomputed, the first record a run-start, and a final newline.
+ * Any single-byte edit, deletion, reordering, insertion or truncation fails at the first bad record.
+ * A log cut cleanly after a whole record still verifies (as an interrupted run would): `complete`
+ * tells whether it ends with run-end. Signed checkpoints (issue 7) will close that gap.
+ */
+export type VerifyResult =
+  | { ok: true; records: AnyRecord[]; head: string; complete: boolean }
+  | { ok: false; firstBadSeq: number; line: number; reason: string; records: AnyRecord[] };
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const KEYS = new Set(['v', 'seq', 'time', 'type', 'payload', 'prev', 'hash', 'sig']);
+
+/** Parses one line into a record, or says why it is not one (no chain checks here). */
+export function parseRecordLine(line: string): { ok: true; record: AnyRecord } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, reason: 'not valid JSON (edited or truncated)' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, reason: 'not a JSON object' };
+  const r = value as Record<string, unknown>;
+  const extra = Object.keys(r).filter((k) => !KEYS.has(k));
+  if (extra.length > 0)
+    return { ok: false, reason: `unexpected field ${extra.map((k) => JSON.stringify(k)).join(', ')}` };
+  if (r.v !== LOG_VERSION) return { ok: false, reason: `unsupported format version ${JSON.stringify(r.v)}` };
+  if (typeof r.seq !== 'number' || !Number.isInteger(r.seq)) return { ok: false, reason: 'seq is not an integer' };
+  if (typeof r.time !== 'string') return { ok: false, reason: 'time is not a string' };
+  if (typeof r.type !== 'string' || !isRecordType(r.type))
+    return { ok: false, reason: `unknown record type ${JSON.stringify(r.type)}` };
+  if (typeof r.payload !== 'object' || r.payload === null || Array.isArray(r.payload))
+    return { ok: false, reason: 'payload is not an object' };
+  if (typeof r.prev !== 'string' || !HEX64.test(r.prev)) return { ok: false, reason: 'prev is not 64 hex digits' };
+  if (typeof r.hash !== 'string' || !HEX64.test(r.hash)) return { ok: false, reason: 'hash is not 64 hex digits' };
+  if (r.sig !== undefined && typeof r.sig !== 'string') return { ok: false, reason: 'sig is not a string' };
+  return { ok: true, record: r as unknown as AnyRecord };
+}
+
+export function verifyJournal(text: string): VerifyResult {
+  const records: AnyRecord[] = [];
+  const bad = (line: number, reason: string): VerifyResult => ({ ok: false, firstBadSeq: line, line, reason, records });
+  if (text === '') return bad(1, 'the log is empty: no run-start record');
+  const lines = text.split('\n');
+  const last = lines.pop();
+  let prev = GENESIS;
+  for (const [i, line] of lines.entries()) {
+    const n = i + 1;
+    if (line === '') return bad(n, 'empty line');
+    const parsed = parseRecordLine(line);
+    if (!parsed.ok) return bad(n, parsed.reason);
+    const r = parsed.record;
+    if (r.seq !== n) return bad(n, `seq is ${r.seq}, expected ${n} (records deleted, reordered or inserted)`);
+    if (n === 1 && r.type !== 'run-start') return bad(n, `the first record is ${r.type}, expected run-start`);
+    if (r.prev !== prev)
+      return bad(
+        n,
+        n === 1
+          ? 'prev of the first record is not 64 zeros'
+          : `prev ${short(r.prev)} is not the hash of record ${n - 1} (${short(prev)}): records deleted, reordered or inserted`,
+      );
+    if (formatRecordLine(r) !== line) return bad(n, 'not in canonical form: the line was edited');
+    const computed = hashRecord(r);
+    if (computed !== r.hash)
+      return bad(n, `hash mismatch: stored ${short(r.hash)}, computed ${short(computed)} (the record was edited)`);
+    records.push(r);
+    prev = r.hash;
+  }
+  if (last !== '')
+    return bad(lines.length + 1, 'truncated: the last line has no newline (an unfinished write or a cut file)');
+  const tail = records[records.length - 1];
+  return { ok: true, records, head: prev, complete: tail?.type === 'run-end' };
+}
+
+function short(hash: string): string {
+  return `${hash.slice(0, 12)}…`;
+}

@@ -1,0 +1,28 @@
+import { readsOf } from './reader.js';
+import { defineCheck, listText, nodesArg, plural } from './verdict.js';
+import { answers, failedJson, failedText, unionMembers } from './view.js';
+
+/** Every listed member has started: it has a name and client URLs (blank for added-not-started). */
+export const allMembersStarted = defineCheck({
+  name: 'all-members-started',
+  reads: (args) => readsOf(['members'], nodesArg(args)),
+  evaluate({ reads }, args) {
+    const nodes = nodesArg(args);
+    const a = answers(reads.members, nodes);
+    const members = unionMembers(a.answered);
+    const unstarted = members.filter((m) => m.name === '' || m.clientUrls.length === 0);
+    const observed = {
+      members: members.map((m) => ({ id: m.id, name: m.name, started: !unstarted.includes(m) })),
+      unanswered: failedJson(a.failed),
+    };
+    const expected = 'every member started (name and client URLs set)';
+    if (a.answered.length === 0)
+      return { verdict: 'unknown', observed, expected, summary: `no node listed the members: ${failedText(a.failed)}` };
+    if (unstarted.length > 0) {
+      const text = listText(unstarted.map((m) => `member ${m.id} (peer ${m.peerUrls.join(', ') || 'unknown'})`));
+      const summary = `${text} ${unstarted.length === 1 ? 'has' : 'have'} not started`;
+      return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
+    }
+    return { verdict: 'pass', observed, expected, summary: `all ${plural(members.length, 'member')} have started` };
+  },
+});

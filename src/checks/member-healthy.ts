@@ -1,0 +1,60 @@
+import { readsOf } from './reader.js';
+import { defineCheck, fmt, type Json, nodesArg, numberArg, stringArg } from './verdict.js';
+import { failedText, leaderView, leaderViewText, statusRows } from './view.js';
+
+/** Default `maxLag`: raft entries behind the leader still counted as caught up. */
+export const DEFAULT_MAX_LAG = 100;
+
+/** The node's member answers status, has no errors, is a voter and is within maxLag of the leader. */
+export const memberHealthy = defineCheck({
+  name: 'member-healthy',
+  reads: (args) => readsOf(['status'], [...new Set([stringArg(args, 'node'), ...nodesArg(args)])]),
+  evaluate({ reads }, args) {
+    const node = stringArg(args, 'node');
+    const nodes = [...new Set([node, ...nodesArg(args)])];
+    const maxLag = numberArg(args, 'maxLag', DEFAULT_MAX_LAG);
+    const rows = statusRows(reads, nodes);
+    const own = rows.answered.find((r) => r.node === node);
+    const expected = `the member on ${node} answering, without errors, a voter, at most ${fmt(maxLag)} entries behind the leader`;
+    if (!own) {
+      const why = rows.failed.filter((f) => f.node === node);
+      const summary = `the member on ${node} does not answer etcd status: ${failedText(why)}`;
+      return {
+        verdict: 'fail',
+        observed: { node, answered: false },
+        expected: `${expected}, last saw no answer`,
+        summary,
+      };
+    }
+    const m = own.value;
+    const observed = {
+      node,
+      member: m.member,
+      learner: m.learner,
+      leader: m.leader,
+      raftIndex: m.raftIndex,
+      errors: m.errors,
+    } as Record<string, Json>;
+    const fail = (summary: string) => ({
+      verdict: 'fail' as const,
+      observed,
+      expected: `${expected}, last saw ${summary}`,
+      summary,
+    });
+    if (m.errors.length > 0) return fail(`member ${m.member} on ${node} reports ${m.errors.join(', ')}`);
+    if (m.learner) return fail(`member ${m.member} on ${node} is still a learner`);
+    const lv = leaderView(rows.answered);
+    if (lv.kind !== 'agreed') return fail(leaderViewText(lv));
+    const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);
+    if (!leaderRow) {
+      const summary = `the leader ${lv.leader} is not among the answering nodes, so the lag of ${node} is unknown`;
+      return { verdict: 'unknown', observed, expected, summary };
+    }
+    const lag = Math.max(0, leaderRow.value.raftIndex - m.raftIndex);
+    observed.lag = lag;
+    if (lag > maxLag)
+      return fail(`member ${m.member} on ${node} is ${fmt(lag)} ${lag === 1 ? 'entry' : 'entries'} behind the leader`);
+    const role = lv.leader === m.member ? 'the leader' : `${fmt(lag)} behind the leader`;
+    return { verdict: 'pass', observed, expected, summary: `member ${m.member} on ${node} is healthy (${role})` };
+  },
+});

@@ -1,0 +1,1 @@
+export { memberPresent } from './member-presence.js';

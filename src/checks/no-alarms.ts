@@ -1,0 +1,48 @@
+import { readsOf } from './reader.js';
+import { defineCheck, listText, nodesArg } from './verdict.js';
+import { answers, failedJson, failedText, statusRows } from './view.js';
+
+/** No etcd alarm is raised and no member reports status errors; every node must answer. */
+export const noAlarms = defineCheck({
+  name: 'no-alarms',
+  reads: (args) => readsOf(['alarms', 'status'], nodesArg(args)),
+  evaluate({ reads }, args) {
+    const nodes = nodesArg(args);
+    const a = answers(reads.alarms, nodes);
+    const s = statusRows(reads, nodes);
+    const raised = new Map<string, Set<string>>(); // "KIND on member X" -> nodes that report it
+    for (const { value } of a.answered)
+      for (const x of value) {
+        if (x.kind === 'NONE') continue;
+        const key = `${x.kind} on member ${x.member}`;
+        raised.set(key, new Set([...(raised.get(key) ?? []), x.node]));
+      }
+    const errors = s.answered.filter((r) => r.value.errors.length > 0);
+    const observed = {
+      alarms: [...raised.keys()],
+      statusErrors: Object.fromEntries(errors.map((r) => [r.node, r.value.errors])),
+      unanswered: failedJson([...a.failed, ...s.failed]),
+    };
+    const expected = 'no alarm raised and no status errors';
+    const problems = [
+      ...[...raised.entries()].map(([k, ns]) => `${k} is raised (seen from ${listText([...ns])})`),
+      ...errors.map((r) => `member ${r.value.member} on ${r.node} reports ${r.value.errors.join(', ')}`),
+    ];
+    if (problems.length > 0)
+      return {
+        verdict: 'fail',
+        observed,
+        expected: `${expected}, last saw ${problems.join('; ')}`,
+        summary: problems.join('; '),
+      };
+    const failed = [...a.failed, ...s.failed.filter((f) => !a.failed.some((x) => x.node === f.node))];
+    if (failed.length > 0)
+      return { verdict: 'unknown', observed, expected, summary: `no alarm seen, but ${failedText(failed)}` };
+    return {
+      verdict: 'pass',
+      observed,
+      expected,
+      summary: `no alarm raised and no status errors on ${listText(nodes)}`,
+    };
+  },
+});

@@ -1,0 +1,40 @@
+import { DEFAULT_MAX_LAG } from '../member-healthy.js';
+import { readsOf } from '../reader.js';
+import { fmt, nodesArg, numberArg } from '../verdict.js';
+import { failedText, leaderView, leaderViewText, statusRows } from '../view.js';
+import { defineObservation } from './observation.js';
+
+/** The member furthest behind the leader; a learner never promoted comes first whatever its lag. */
+export const laggingMember = defineObservation({
+  name: 'lagging-member',
+  reads: (args) => readsOf(['status'], nodesArg(args)),
+  derive(reads, args) {
+    const nodes = nodesArg(args);
+    const maxLag = numberArg(args, 'maxLag', DEFAULT_MAX_LAG);
+    const rows = statusRows(reads, nodes);
+    if (rows.answered.length === 0)
+      return { ok: false, reason: `no member answered etcd status: ${failedText(rows.failed)}` };
+    const lv = leaderView(rows.answered.filter((r) => !r.value.learner));
+    if (lv.kind !== 'agreed') return { ok: false, reason: leaderViewText(lv) };
+    const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);
+    if (!leaderRow)
+      return { ok: false, reason: `the leader ${lv.leader} is not among the answering nodes, so lag is unknown` };
+    const lagOf = (i: number) => Math.max(0, leaderRow.value.raftIndex - i);
+    const candidates = rows.answered
+      .filter((r) => r.value.member !== lv.leader)
+      .map((r) => ({ node: r.node, member: r.value.member, learner: r.value.learner, lag: lagOf(r.value.raftIndex) }))
+      .filter((c) => c.learner || c.lag > maxLag)
+      .sort((a, b) => Number(b.learner) - Number(a.learner) || b.lag - a.lag);
+    const c = candidates[0];
+    if (!c)
+      return {
+        ok: false,
+        reason: `no member is more than ${fmt(maxLag)} entries behind the leader and none is a learner`,
+      };
+    return {
+      ok: true,
+      outputs: { node: c.node, member: c.member, lag: c.lag, learner: c.learner, isLeader: false },
+      summary: `member ${c.member} on ${c.node}${c.learner ? ' is a learner,' : ' is'} ${fmt(c.lag)} ${c.lag === 1 ? 'entry' : 'entries'} behind the leader`,
+    };
+  },
+});

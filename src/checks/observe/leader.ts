@@ -1,0 +1,21 @@
+import { readsOf } from '../reader.js';
+import { nodesArg } from '../verdict.js';
+import { answers, failedText, leaderView, leaderViewText, nodeOfMember, statusRows } from '../view.js';
+import { defineObservation } from './observation.js';
+
+/** The leader member and its node, as agreed by every member that answers. */
+export const leader = defineObservation({
+  name: 'leader',
+  reads: (args) => readsOf(['status', 'members'], nodesArg(args)),
+  derive(reads, args) {
+    const nodes = nodesArg(args);
+    const rows = statusRows(reads, nodes);
+    const lv = leaderView(rows.answered);
+    if (lv.kind === 'none-answered')
+      return { ok: false, reason: `no member answered etcd status: ${failedText(rows.failed)}` };
+    if (lv.kind !== 'agreed') return { ok: false, reason: leaderViewText(lv) };
+    const node = nodeOfMember(lv.leader, rows.answered, answers(reads.members, nodes).answered, nodes);
+    if (!node) return { ok: false, reason: `the leader ${lv.leader} runs on none of the given nodes` };
+    return { ok: true, outputs: { node, member: lv.leader }, summary: `leader ${lv.leader} on ${node}` };
+  },
+});

@@ -1,0 +1,86 @@
+import { readsOf } from './reader.js';
+import { defineCheck, fmt, type Json, nodesArg, numberArg } from './verdict.js';
+import { failedJson, failedText, statusRows } from './view.js';
+
+/** Default largest allowed raft index spread between the members. */
+export const DEFAULT_MAX_SPREAD = 50;
+/** Default number of consecutive polls that must be within the spread. */
+export const DEFAULT_POLLS = 3;
+
+/** What raft-converged carries from one poll to the next. */
+export interface ConvergeState {
+  streak: number;
+  /** the spreads of the polls so far, newest last (at most `polls` kept); null = not every node answered */
+  spreads: (number | null)[];
+}
+
+/** Reads a previous state defensively: anything odd starts a fresh count. */
+export function readConvergeState(prev: Json | undefined): ConvergeState {
+  if (typeof prev !== 'object' || prev === null || Array.isArray(prev)) return { streak: 0, spreads: [] };
+  const streak = typeof prev.streak === 'number' && Number.isInteger(prev.streak) && prev.streak >= 0 ? prev.streak : 0;
+  const spreads = Array.isArray(prev.spreads)
+    ? prev.spreads.filter((s): s is number | null => s === null || typeof s === 'number')
+    : [];
+  return { streak, spreads };
+}
+
+/**
+ * The raft index spread (max − min over every asked node) stays ≤ maxSpread for `polls`
+ * consecutive polls. Each evaluation returns the new state; the caller passes it back as prev.
+ */
+export const raftConverged = defineCheck({
+  name: 'raft-converged',
+  reads: (args) => readsOf(['status'], nodesArg(args)),
+  evaluate({ reads }, args, prev) {
+    const nodes = nodesArg(args);
+    const maxSpread = numberArg(args, 'maxSpread', DEFAULT_MAX_SPREAD);
+    const polls = Math.max(1, numberArg(args, 'polls', DEFAULT_POLLS));
+    const before = readConvergeState(prev);
+    const rows = statusRows(reads, nodes);
+    const indexes = rows.answered.map((r) => r.value.raftIndex);
+    const complete = rows.failed.length === 0 && indexes.length > 0;
+    const spread = complete ? Math.max(...indexes) - Math.min(...indexes) : null;
+    const within = spread !== null && spread <= maxSpread;
+    const state: ConvergeState = {
+      streak: within ? before.streak + 1 : 0,
+      spreads: [...before.spreads, spread].slice(-polls),
+    };
+    const observed = {
+      raftIndex: Object.fromEntries(rows.answered.map((r) => [r.node, r.value.raftIndex])),
+      spread,
+      streak: state.streak,
+      unanswered: failedJson(rows.failed),
+    };
+    const expected = `raft index spread ≤ ${fmt(maxSpread)} for ${fmt(polls)} consecutive polls`;
+    const stateJson = state as unknown as Json;
+    if (spread === null) {
+      const summary =
+        rows.answered.length === 0
+          ? `no member answered: ${failedText(rows.failed)}`
+          : `not every member answered: ${failedText(rows.failed)}`;
+      return { verdict: 'fail', observed, state: stateJson, expected: `${expected}, last saw ${summary}`, summary };
+    }
+    if (!within) {
+      const summary = `raft index spread is ${fmt(spread)} (> ${fmt(maxSpread)})`;
+      return {
+        verdict: 'fail',
+        observed,
+        state: stateJson,
+        expected: `${expected}, last saw spread ${fmt(spread)}`,
+        summary,
+      };
+    }
+    if (state.streak < polls) {
+      const summary = `raft index spread is ${fmt(spread)}, within ${fmt(maxSpread)} for ${fmt(state.streak)} of ${fmt(polls)} polls`;
+      return {
+        verdict: 'fail',
+        observed,
+        state: stateJson,
+        expected: `${expected}, last saw ${fmt(state.streak)} polls`,
+        summary,
+      };
+    }
+    const summary = `raft indexes converged: spread ${fmt(spread)} ≤ ${fmt(maxSpread)} for ${fmt(state.streak)} consecutive polls`;
+    return { verdict: 'pass', observed, state: stateJson, expected, summary };
+  },
+});

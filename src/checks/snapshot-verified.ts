@@ -1,0 +1,81 @@
+import { gatherReads, readsOf } from './reader.js';
+import { defineCheck, fmt, type Json, optionalNodesArg, stringArg } from './verdict.js';
+import { answers, failedJson, failedText } from './view.js';
+
+/** etcd appends a 32-byte sha256 to a bbolt file of 512-byte pages: a complete snapshot has size % 512 == 32. */
+export function hasChecksumTrailer(bytes: number): boolean {
+  return bytes % 512 === 32;
+}
+
+/**
+ * The snapshot file exists, is complete, has readable status (hash, revision, keys: all recorded),
+ * and, when live nodes are given, no live member is at a newer revision than the snapshot.
+ */
+export const snapshotVerified = defineCheck({
+  name: 'snapshot-verified',
+  reads: (args) => readsOf(['revision'], optionalNodesArg(args)),
+  async observe(ports, args) {
+    const path = stringArg(args, 'path');
+    const reads = await gatherReads(ports.cluster, readsOf(['revision'], optionalNodesArg(args)));
+    if (!ports.snapshots)
+      return { reads, snapshot: { path, stat: null, status: { error: 'no snapshot reader available' } } };
+    const stat = await ports.snapshots.stat(path);
+    const status = stat === null ? null : await ports.snapshots.status(path);
+    return { reads, snapshot: { path, stat, status } };
+  },
+  evaluate({ reads, snapshot }, args) {
+    const path = stringArg(args, 'path');
+    const nodes = optionalNodesArg(args);
+    const expected = `a complete snapshot at ${path} (size % 512 = 32) with readable status${nodes.length > 0 ? ', not behind any live member' : ''}`;
+    const fail = (summary: string, observed: Record<string, Json>) => ({
+      verdict: 'fail' as const,
+      observed,
+      expected: `${expected}, last saw ${summary}`,
+      summary,
+    });
+    if (!snapshot || snapshot.stat === null)
+      return fail(`snapshot file ${path} does not exist`, { path, exists: false });
+    const bytes = snapshot.stat.bytes;
+    const observed: Record<string, Json> = { path, bytes };
+    if (!hasChecksumTrailer(bytes))
+      return fail(
+        `snapshot ${path} is incomplete: ${fmt(bytes)} bytes, size % 512 = ${bytes % 512} (a complete one gives 32)`,
+        observed,
+      );
+    const st = snapshot.status;
+    if (st === null || 'error' in st)
+      return fail(`snapshot ${path} status cannot be read: ${st?.error ?? 'no status'}`, observed);
+    Object.assign(observed, { hash: st.hash, revision: st.revision, totalKeys: st.totalKeys, totalSize: st.totalSize });
+    const facts = `hash ${st.hash}, revision ${fmt(st.revision)}, ${fmt(st.totalKeys)} keys`;
+    if (nodes.length === 0)
+      return {
+        verdict: 'pass',
+        observed,
+        expected,
+        summary: `snapshot ${path} is complete: ${fmt(bytes)} bytes, ${facts}`,
+      };
+    const revs = answers(reads.revision, nodes);
+    observed.liveRevisions = Object.fromEntries(revs.answered.map((r) => [r.node, r.value]));
+    observed.unanswered = failedJson(revs.failed);
+    const ahead = revs.answered.filter((r) => r.value > st.revision).sort((x, y) => y.value - x.value)[0];
+    if (ahead)
+      return fail(
+        `snapshot revision ${fmt(st.revision)} is behind the live member on ${ahead.node} at revision ${fmt(ahead.value)}`,
+        observed,
+      );
+    if (revs.answered.length === 0)
+      return {
+        verdict: 'unknown',
+        observed,
+        expected,
+        summary: `snapshot ${path} is complete (${facts}), but no live revision could be read: ${failedText(revs.failed)}`,
+      };
+    const note = revs.failed.length > 0 ? `; ${failedText(revs.failed)}` : '';
+    return {
+      verdict: 'pass',
+      observed,
+      expected,
+      summary: `snapshot ${path} is complete: ${fmt(bytes)} bytes, ${facts}, not behind any answering member${note}`,
+    };
+  },
+});

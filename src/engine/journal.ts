@@ -1,0 +1,130 @@
+import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  type AnyRecord,
+  formatRecordLine,
+  GENESIS,
+  type LogRecord,
+  makeRecord,
+  type PayloadByType,
+  RECORD_TYPES,
+  type RecordType,
+} from '../audit/log-format.js';
+import type { Redact } from '../audit/redact.js';
+import { verifyJournal } from '../audit/verify.js';
+import { makeError } from '../io/errors.js';
+
+export { readJournal } from '../audit/read.js';
+
+/** Time, injected so tests and replays are deterministic. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Where lines go: an append-only file in production, a recorder in tests. */
+export interface JournalSink {
+  append(line: string): void;
+  /** flush to stable storage (fsync) */
+  sync(): void;
+  close(): void;
+}
+
+/** Appends with synchronous writes (they survive exit paths) on a file opened with O_APPEND, mode 0600. */
+export function openFileSink(path: string): JournalSink {
+  const fd = openSync(path, 'a', 0o600);
+  let open = true;
+  return {
+    append(line) {
+      const buf = Buffer.from(line, 'utf8');
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    },
+    sync: () => fsyncSync(fd),
+    close() {
+      if (!open) return;
+      open = false;
+      fsyncSync(fd);
+      closeSync(fd);
+    },
+  };
+}
+
+export interface JournalOptions {
+  clock?: Clock;
+  redact?: Redact;
+  /** defaults to openFileSink(path) */
+  sink?: JournalSink;
+}
+
+/**
+ * The run's journal: each event becomes one hash-chained record, appended and (for durable types:
+ * mutating intents and results, approvals, deviations, run start and end) fsynced before append()
+ * returns, so an intent is on disk before its command runs.
+ */
+export class Journal {
+  private seq: number;
+  private prev: string;
+  private readonly clock: Clock;
+  private readonly redact: Redact | undefined;
+  private readonly sink: JournalSink;
+
+  private constructor(sink: JournalSink, opts: JournalOptions, at: { seq: number; prev: string }) {
+    this.sink = sink;
+    this.clock = opts.clock ?? systemClock;
+    this.redact = opts.redact;
+    this.seq = at.seq;
+    this.prev = at.prev;
+  }
+
+  /** Starts a new log; refuses a path that already holds a log (exit 2). */
+  static create(path: string, opts: JournalOptions = {}): Journal {
+    if (!opts.sink && existsNonEmpty(path)) throw makeError('TDR_LOG_EXISTS', { path });
+    return new Journal(opts.sink ?? openFileSink(path), opts, { seq: 0, prev: GENESIS });
+  }
+
+  /** Continues an existing log (resume) after verifying it; a tampered log is refused (exit 1). */
+  static resume(path: string, opts: JournalOptions = {}): { journal: Journal; records: AnyRecord[] } {
+    const v = verifyJournal(readFileSync(path, 'utf8'));
+    if (!v.ok) throw makeError('TDR_LOG_TAMPERED', { path, line: v.line, reason: v.reason });
+    const journal = new Journal(opts.sink ?? openFileSink(path), opts, { seq: v.records.length, prev: v.head });
+    return { journal, records: v.records };
+  }
+
+  /** Appends one record (redacted first); returns it as written. */
+  append<T extends RecordType>(type: T, payload: PayloadByType[T]): LogRecord<T> {
+    const clean = this.redact ? this.redact(type, payload) : payload;
+    const record = makeRecord(type, clean, {
+      seq: this.seq + 1,
+      time: this.clock.now().toISOString(),
+      prev: this.prev,
+    });
+    this.sink.append(`${formatRecordLine(record)}\n`);
+    if (RECORD_TYPES[type].durable) this.sink.sync();
+    this.seq = record.seq;
+    this.prev = record.hash;
+    return record;
+  }
+
+  /** The hash of the last record: what a checkpoint signature will cover. */
+  get head(): string {
+    return this.prev;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** fsyncs and closes; call at run end on every exit path. */
+  close(): void {
+    this.sink.close();
+  }
+}
+
+function existsNonEmpty(path: string): boolean {
+  try {
+    return statSync(path).size > 0;
+  } catch {
+    return false;
+  }
+}

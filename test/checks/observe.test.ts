@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { OBSERVATIONS, type ObservationName } from '../../src/checks/catalog.js';
+import { gatherObservation, OBSERVATION_IMPLS } from '../../src/checks/observe/index.js';
+import { emptyReads } from '../../src/checks/reader.js';
+import type { CheckArgs } from '../../src/checks/verdict.js';
+import { type FakeCluster, fakeReader, healthyCluster, IDS, NODES, node } from '../helpers/fake-cluster.js';
+
+const nodes = [...NODES];
+const [A, B, C] = NODES;
+const [ID0, ID1, ID2] = IDS;
+
+async function observe(name: ObservationName, c: FakeCluster, args: CheckArgs = {}) {
+  return (await gatherObservation(name, fakeReader(c), { nodes, ...args })).result;
+}
+
+describe('observations', () => {
+  it('implements every observation of the catalog, and each output it declares', async () => {
+    expect(Object.keys(OBSERVATION_IMPLS).sort()).toEqual(Object.keys(OBSERVATIONS).sort());
+    const c = healthyCluster();
+    node(c, B).learner = true;
+    node(c, C).reach = 'etcd-down';
+    const args: Record<ObservationName, CheckArgs> = {
+      leader: {},
+      'rolling-order': {},
+      'member-of-node': { node: B },
+      'lost-member': {},
+      'lagging-member': {},
+      'max-revision': {},
+    };
+    for (const name of Object.keys(OBSERVATIONS) as ObservationName[]) {
+      const r = await observe(name, c, args[name]);
+      expect(r.ok, `${name}: ${r.ok ? '' : r.reason}`).toBe(true);
+      if (r.ok) expect(Object.keys(r.outputs).sort()).toEqual(Object.keys(OBSERVATIONS[name].outputs).sort());
+    }
+  });
+
+  it('derive never throws on empty reads or bad args', () => {
+    for (const impl of Object.values(OBSERVATION_IMPLS))
+      for (const args of [{}, { nodes }, { nodes, node: '' }]) expect(impl.derive(emptyReads(), args).ok).toBe(false);
+  });
+
+  it('leader and rolling-order put the leader last', async () => {
+    const c = healthyCluster();
+    for (const n of c.nodes) n.leader = ID1;
+    expect(await observe('leader', c)).toMatchObject({ ok: true, outputs: { node: B, member: ID1 } });
+    expect(await observe('rolling-order', c)).toMatchObject({
+      ok: true,
+      outputs: { order: [A, C, B], followers: [A, C], leader: B },
+    });
+  });
+
+  it('leader finds the node from the member list when the leader does not answer status', async () => {
+    const c = healthyCluster();
+    node(c, A).reach = 'etcd-down';
+    // A's member list is unavailable too, but B and C list the leader with its URLs
+    expect(await observe('leader', c)).toMatchObject({ ok: true, outputs: { node: A, member: ID0 } });
+  });
+
+  it('leader refuses a split or leaderless cluster, with the reason', async () => {
+    const c = healthyCluster();
+    node(c, C).leader = ID2;
+    const r = await observe('leader', c);
+    expect(r).toEqual({
+      ok: false,
+      reason: `members disagree on the leader: ${A} and ${B} say ${ID0}; ${C} says ${ID2}`,
+    });
+  });
+
+  it('member-of-node', async () => {
+    const c = healthyCluster();
+    expect(await observe('member-of-node', c, { node: C })).toMatchObject({ ok: true, outputs: { member: ID2 } });
+    node(c, C).reach = 'unreachable';
+    expect(await observe('member-of-node', c, { node: C })).toMatchObject({ ok: true, outputs: { member: ID2 } });
+    expect((await observe('member-of-node', c, { node: '127.0.0.99' })).ok).toBe(false);
+  });
+
+  it('lost-member tells an unreachable node from a node whose etcd is down', async () => {
+    const c = healthyCluster();
+    expect((await observe('lost-member', c)).ok).toBe(false);
+    node(c, C).reach = 'unreachable';
+    expect(await observe('lost-member', c)).toMatchObject({
+      ok: true,
+      outputs: { node: C, member: ID2, reachable: false, isLeader: false },
+    });
+    node(c, C).reach = 'etcd-down';
+    expect(await observe('lost-member', c)).toMatchObject({ ok: true, outputs: { reachable: true } });
+    node(c, B).reach = 'unreachable';
+    const two = await observe('lost-member', c);
+    expect(two).toEqual({ ok: false, reason: `2 members do not answer (${ID1} and ${ID2}): expected exactly one` });
+  });
+
+  it('lagging-member prefers a learner, else the furthest behind beyond maxLag', async () => {
+    const c = healthyCluster();
+    expect((await observe('lagging-member', c)).ok).toBe(false);
+    node(c, B).raftIndex = 500;
+    node(c, C).raftIndex = 800;
+    expect(await observe('lagging-member', c)).toMatchObject({
+      ok: true,
+      outputs: { node: B, lag: 500, learner: false },
+    });
+    node(c, C).learner = true;
+    const r = await observe('lagging-member', c);
+    expect(r).toMatchObject({ ok: true, outputs: { node: C, member: ID2, lag: 200, learner: true, isLeader: false } });
+    if (r.ok) expect(r.summary).toBe(`member ${ID2} on ${C} is a learner, 200 entries behind the leader`);
+  });
+
+  it('max-revision takes the highest answer and never invents one', async () => {
+    const c = healthyCluster();
+    node(c, B).revision = 9100;
+    node(c, C).reach = 'unreachable';
+    expect(await observe('max-revision', c)).toMatchObject({ ok: true, outputs: { revision: 9100 } });
+    c.revisions = false;
+    const r = await observe('max-revision', c);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toContain('no source of member revisions is available');
+  });
+});

@@ -1,0 +1,140 @@
+import type { ClusterReader, Read } from '../../src/checks/reader.js';
+import type {
+  Alarm,
+  AlarmKind,
+  Member,
+  MemberStatus,
+  ServiceState,
+  ServiceStateName,
+} from '../../src/talos/observations.js';
+
+/**
+ * An in-memory cluster for check tests: a few nodes, each with one etcd member, whose answers are
+ * observation values exactly as the talosctl parsers produce them. Mutate the model, then read.
+ */
+export interface FakeNode {
+  node: string;
+  id: string;
+  name: string;
+  learner: boolean;
+  raftIndex: number;
+  /** the leader this member believes in ('0000000000000000' = none) */
+  leader: string;
+  dbSizeBytes: number;
+  inUseBytes: number;
+  errors: string[];
+  /** 'up': answers everything; 'etcd-down': apid answers, etcd calls fail; 'unreachable': no answer at all */
+  reach: 'up' | 'etcd-down' | 'unreachable';
+  service: { state: ServiceStateName; health: 'OK' | 'Fail' | '?'; message?: string };
+  revision: number;
+  /** overrides the member list this node prints (default: every member of the cluster) */
+  members?: Member[];
+}
+
+export interface FakeCluster {
+  nodes: FakeNode[];
+  alarms: { member: string; kind: AlarmKind }[];
+  revisions: boolean;
+}
+
+export const IDS = ['6457a4e8ecba5c61', '7d3c4c7e8f9a1b2c', '8e4d5d8f9a0b2c3d'] as const;
+export const NODES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'] as const;
+
+/** A healthy 3-node cluster: member 0 leads, everyone at raft index 1000. */
+export function healthyCluster(): FakeCluster {
+  return {
+    nodes: NODES.map((node, i) => ({
+      node,
+      id: IDS[i] ?? '',
+      name: `cp-${i + 1}`,
+      learner: false,
+      raftIndex: 1000,
+      leader: IDS[0],
+      dbSizeBytes: 20_000_000,
+      inUseBytes: 10_000_000,
+      errors: [],
+      reach: 'up' as const,
+      service: { state: 'Running' as const, health: 'OK' as const },
+      revision: 5000,
+    })),
+    alarms: [],
+    revisions: true,
+  };
+}
+
+export function memberOf(n: FakeNode): Member {
+  const started = n.name !== '';
+  return {
+    node: n.node,
+    id: n.id,
+    name: n.name,
+    peerUrls: [`https://${n.node}:2380`],
+    clientUrls: started ? [`https://${n.node}:2379`] : [],
+    learner: n.learner,
+  };
+}
+
+export function node(c: FakeCluster, address: string): FakeNode {
+  const n = c.nodes.find((x) => x.node === address);
+  if (!n) throw new Error(`no fake node ${address}`);
+  return n;
+}
+
+const timeout = <T>(n: string): Read<T> => ({
+  ok: false,
+  reason: `timed out after 10s asking ${n}`,
+  unreachable: true,
+  raw: `cmd:${n}`,
+});
+const etcdDown = <T>(n: string): Read<T> => ({
+  ok: false,
+  reason: 'rpc error: code = Unavailable desc = connection refused',
+  unreachable: false,
+  raw: `cmd:${n}`,
+});
+
+/** The ClusterReader over a model; each answer carries a raw ref `cmd:<kind>:<node>`. */
+export function fakeReader(c: FakeCluster): ClusterReader {
+  const ask = <T>(address: string, kind: string, etcd: boolean, f: (n: FakeNode) => T): Promise<Read<T>> => {
+    const n = c.nodes.find((x) => x.node === address);
+    if (!n || n.reach === 'unreachable') return Promise.resolve(timeout(address));
+    if (etcd && n.reach === 'etcd-down') return Promise.resolve(etcdDown(address));
+    return Promise.resolve({ ok: true, value: f(n), raw: `cmd:${kind}:${address}` });
+  };
+  const reader: ClusterReader = {
+    members: (a) =>
+      ask(a, 'members', true, (n) => (n.members ?? c.nodes.map(memberOf)).map((m) => ({ ...m, node: n.node }))),
+    status: (a) =>
+      ask(a, 'status', true, (n): MemberStatus[] => [
+        {
+          node: n.node,
+          member: n.id,
+          dbSizeBytes: n.dbSizeBytes,
+          inUseBytes: n.inUseBytes,
+          inUsePercent: Math.round((n.inUseBytes / n.dbSizeBytes) * 10_000) / 100,
+          leader: n.leader,
+          raftIndex: n.raftIndex,
+          raftTerm: 2,
+          raftAppliedIndex: n.raftIndex,
+          learner: n.learner,
+          protocol: '3.6.4',
+          storage: '3.6.0',
+          errors: [...n.errors, ...c.alarms.filter((al) => al.member === n.id).map((al) => `alarm:${al.kind}`)],
+        },
+      ]),
+    alarms: (a) => ask(a, 'alarms', true, (n): Alarm[] => c.alarms.map((al) => ({ node: n.node, ...al }))),
+    service: (a) =>
+      ask(a, 'service', false, (n): ServiceState[] => [
+        {
+          node: n.node,
+          id: 'etcd',
+          state: n.service.state,
+          health: n.service.health,
+          lastHealthMessage: n.service.message,
+          events: [],
+        },
+      ]),
+  };
+  if (c.revisions) reader.revision = (a) => ask(a, 'revision', true, (n) => n.revision);
+  return reader;
+}
