@@ -49,6 +49,7 @@ export async function injectFault(
     case 'quorum-loss': {
       const victims = lab.nodes.slice(-(Math.floor(lab.nodes.length / 2) + 1));
       for (const v of victims) await killNode(dir, v.name, false);
+      await waitNoLeader(lab.nodes.filter((n) => !victims.includes(n)).map((n) => n.ip));
       return `quorum-loss: killed ${victims.map((v) => v.ip).join(', ')} (SIGKILL, data kept)`;
     }
     case 'nospace':
@@ -57,6 +58,16 @@ export async function injectFault(
     case 'corrupt-snapshot':
       if (!opts.file) throw makeError('TDR_USAGE', { detail: 'fault corrupt-snapshot needs a snapshot file argument' });
       return corruptSnapshot(opts.file);
+  }
+}
+
+/** Waits (up to 10 s) until the survivors notice: their status shows no leader. */
+async function waitNoLeader(ips: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const st = await Promise.all(ips.map((ip) => endpointStatus(ip, 1)));
+    if (st.every((s) => s === null || s.leader === '0')) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

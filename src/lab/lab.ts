@@ -160,10 +160,8 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
 export async function labDown(dir: string): Promise<{ stopped: number[] }> {
   const stopped: number[] = [];
   const sup = supervisorPid(dir);
-  if (sup !== null) {
-    await stopPid(sup, dir, 3000);
-    stopped.push(sup);
-  }
+  // SIGTERM puts the supervisor into draining: it restarts nothing and reaps the members we stop
+  if (sup !== null) process.kill(sup, 'SIGTERM');
   const lab = readLabState(dir);
   for (const n of lab?.nodes ?? []) {
     const rec = readNode(dir, n.name);
@@ -176,6 +174,10 @@ export async function labDown(dir: string): Promise<{ stopped: number[] }> {
   for (const pid of strayMembers(dir)) {
     await stopPid(pid, strayMarker(pid) ?? '');
     stopped.push(pid);
+  }
+  if (sup !== null) {
+    await stopPid(sup, dir, 25_000);
+    stopped.unshift(sup);
   }
   rmSync(labPaths(dir).state, { force: true });
   rmSync(labPaths(dir).supervisorPid, { force: true });

@@ -86,7 +86,11 @@ export async function etcdAlarmList(ctx: ShimCtx): Promise<number> {
   const { rows, errors } = await perNode(ctx, async (node) => {
     const { rec } = await requireLeader(ctx, node, 'failed to list etcd alarms: ');
     const r = await etcdctl([clientUrl(rec.ip)], ['alarm', 'list', '-w', 'json'], { commandTimeoutS: 3 });
-    if (r.code !== 0) throw new NodeError(rpcOf(r.error, 'failed to list etcd alarms: '));
+    if (r.code !== 0) {
+      const again = await endpointStatus(rec.ip, 1);
+      const err = again?.leader === '0' ? 'etcdserver: no leader' : r.error;
+      throw new NodeError(rpcOf(err, 'failed to list etcd alarms: '));
+    }
     return parseAlarms(r.stdout).map((a) => `${node}\t${formatMemberId(a.memberId)}\t${a.alarm}`);
   });
   if (rows.length > 0) ctx.io.out(tabwrite([ALARM_HEADER, ...rows]));

@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { labPaths, readLabState } from './state.js';
+import { isMemberAlive } from './cluster.js';
+import { labPaths, readLabState, readNode } from './state.js';
 import { newMemory, superviseOnce } from './supervisor.js';
 
 /**
@@ -31,5 +32,18 @@ while (!stopping) {
   await superviseOnce(dir, lab, mem, log);
   await new Promise((r) => setTimeout(r, 300));
 }
-log('supervisor stopping');
+// Draining: restart nothing, but stay until `lab down` has stopped the members, so that this
+// process (their parent) reaps them and no zombie is left behind.
+log('supervisor draining');
+const drainUntil = Date.now() + 20_000;
+while (Date.now() < drainUntil) {
+  const lab = readLabState(dir);
+  const alive = (lab?.nodes ?? []).some((n) => {
+    const rec = readNode(dir, n.name);
+    return rec !== null && isMemberAlive(dir, rec);
+  });
+  if (!alive) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+log('supervisor stopped');
 process.exit(0);

@@ -15,6 +15,8 @@ export interface SupervisorMemory {
   readonly restarts: Map<string, number[]>;
   readonly lastHealth: Map<string, number>;
   readonly lastJoin: Map<string, number>;
+  /** when we started each member: its health stays "?" for a grace period, as a starting service */
+  readonly startedAt: Map<string, number>;
   lastCompact: number;
 }
 
@@ -22,6 +24,7 @@ export const newMemory = (): SupervisorMemory => ({
   restarts: new Map(),
   lastHealth: new Map(),
   lastJoin: new Map(),
+  startedAt: new Map(),
   lastCompact: 0,
 });
 
@@ -74,7 +77,7 @@ async function stepNode(dir: string, lab: LabState, rec: NodeRecord, mem: Superv
       rec.health = 'OK';
       rec.healthMessage = '';
       addEvent(rec, 'Running', 'Health check successful');
-    } else if (problem !== undefined && rec.health !== 'Fail') {
+    } else if (problem !== undefined && rec.health !== 'Fail' && now - (mem.startedAt.get(rec.name) ?? 0) > 10_000) {
       rec.health = 'Fail';
       rec.healthMessage = problem;
       addEvent(rec, 'Running', `Health check failed: ${problem}`);
@@ -99,6 +102,7 @@ function startOrRestart(dir: string, lab: LabState, rec: NodeRecord, mem: Superv
     addEvent(rec, 'Failed', `Error running task etcd, going to restart forever: process ${rec.pid} exited`);
   }
   const pid = spawnMember(dir, rec, lab.quotaBytes);
+  mem.startedAt.set(rec.name, now);
   rec.pid = pid;
   rec.health = '?';
   addEvent(rec, 'Running', `Started task etcd (PID ${pid}) for container etcd`);
@@ -130,7 +134,7 @@ async function tryJoin(dir: string, lab: LabState, rec: NodeRecord, mem: Supervi
     commandTimeoutS: 2,
   });
   if (add.code !== 0) return; // strict reconfig window ("unhealthy cluster"): next tick
-  const id = /Member ([0-9a-f]+) added/.exec(add.stdout)?.[1];
+  const id = /Member\s+([0-9a-f]+) added/.exec(add.stdout)?.[1];
   const ic = /ETCD_INITIAL_CLUSTER="([^"]*)"/.exec(add.stdout)?.[1];
   if (!id || !ic) {
     log(`${rec.name}: unexpected member add output: ${add.stdout}`);
@@ -142,6 +146,7 @@ async function tryJoin(dir: string, lab: LabState, rec: NodeRecord, mem: Supervi
   rec.mode = 'run';
   rec.promote = id;
   rec.pid = spawnMember(dir, rec, lab.quotaBytes);
+  mem.startedAt.set(rec.name, Date.now());
   rec.health = '?';
   addEvent(rec, 'Running', `Started task etcd (PID ${rec.pid}) for container etcd`);
   log(`${rec.name}: joined as learner ${id}, pid ${rec.pid}`);
