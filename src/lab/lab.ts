@@ -161,7 +161,15 @@ export async function labDown(dir: string): Promise<{ stopped: number[] }> {
   const stopped: number[] = [];
   const sup = supervisorPid(dir);
   // SIGTERM puts the supervisor into draining: it restarts nothing and reaps the members we stop
-  if (sup !== null) process.kill(sup, 'SIGTERM');
+  if (sup !== null) {
+    rmSync(labPaths(dir).supervisorDraining, { force: true });
+    process.kill(sup, 'SIGTERM');
+    // wait until it finished its current tick (it may be starting a member right now)
+    const deadline = Date.now() + 15_000;
+    while (isLiveProcess(sup, dir) && !existsSync(labPaths(dir).supervisorDraining) && Date.now() < deadline) {
+      await sleep(50);
+    }
+  }
   const lab = readLabState(dir);
   for (const n of lab?.nodes ?? []) {
     const rec = readNode(dir, n.name);
@@ -175,6 +183,7 @@ export async function labDown(dir: string): Promise<{ stopped: number[] }> {
     await stopPid(pid, strayMarker(pid) ?? '');
     stopped.push(pid);
   }
+  rmSync(labPaths(dir).supervisorDraining, { force: true });
   if (sup !== null) {
     await stopPid(sup, dir, 25_000);
     stopped.unshift(sup);

@@ -77,6 +77,7 @@ export const labPaths = (dir: string) => ({
   logs: join(dir, 'logs'),
   supervisorLog: join(dir, 'logs', 'supervisor.log'),
   supervisorPid: join(dir, 'supervisor.pid'),
+  supervisorDraining: join(dir, 'supervisor.draining'),
   compactionPaused: join(dir, 'compaction-paused'),
   uploads: join(dir, 'uploads'),
 });

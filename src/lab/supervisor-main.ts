@@ -34,6 +34,7 @@ while (!stopping) {
 }
 // Draining: restart nothing, but stay until `lab down` has stopped the members, so that this
 // process (their parent) reaps them and no zombie is left behind.
+writeFileSync(labPaths(dir).supervisorDraining, String(process.pid));
 log('supervisor draining');
 const drainUntil = Date.now() + 20_000;
 while (Date.now() < drainUntil) {
