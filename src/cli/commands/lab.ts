@@ -27,14 +27,19 @@ export const register: Register = (program, ctx, setResult) => {
     .description('start N members, wait until healthy, seed a known data set, start the supervisor')
     .option('--members <n>', 'number of members (127.0.0.11, .12, …)', int('--members'), 3)
     .option(...dirOption)
-    .option('--quota <bytes>', 'etcd --quota-backend-bytes (33554432 for the NOSPACE faults)', int('--quota'))
+    .option(
+      '--quota <bytes>',
+      "etcd --quota-backend-bytes; small by default so the NOSPACE faults fill it in seconds (0: etcd's 2 GiB)",
+      int('--quota'),
+      33554432,
+    )
     .option('--seed-keys <n>', 'keys to write under /lab/seed/', int('--seed-keys'), 100)
-    .action(async (opts: { members: number; quota?: number; seedKeys: number }, cmd: Command) => {
+    .action(async (opts: { members: number; quota: number; seedKeys: number }, cmd: Command) => {
       const { labUp, shimPath } = await import('../../lab/lab.js');
       const { checksum } = await import('../../lab/cluster.js');
       const { clientUrl } = await import('../../lab/etcdctl.js');
       const dir = dirOf(cmd);
-      const r = await labUp({ dir, members: opts.members, quotaBytes: opts.quota ?? null, seedKeys: opts.seedKeys });
+      const r = await labUp({ dir, members: opts.members, quotaBytes: opts.quota || null, seedKeys: opts.seedKeys });
       const sum = await checksum(
         r.lab.nodes.map((n) => clientUrl(n.ip)),
         r.lab.seedPrefix,
