@@ -224,7 +224,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
           ({ context }) => ({
             stepId: id,
             argv: must(resolveArgv(step.argv, argvTypes, scopeOf(context)), id),
-            nodes: must(resolveNodes(step.target.value, scopeOf(context)), id),
+            nodes: must(resolveNodes(step.target?.value ?? [], scopeOf(context)), id),
             effect: step.effect,
             timeoutMs: step.timeoutMs,
             capture,
@@ -516,5 +516,5 @@ function tokenSource(
   if (first === undefined || !index.has(first.id)) return undefined;
   const member = first.argv.find((a) => isRef(a) && typeOf(a, first.id, 'string') === 'memberId');
   if (member !== undefined) return { value: member, type: 'memberId' };
-  return first.target.many ? undefined : { value: first.target.value, type: 'node' };
+  return first.target === undefined || first.target.many ? undefined : { value: first.target.value, type: 'node' };
 }

@@ -120,7 +120,7 @@ export function parseRunbook(text: string, file: string): ParseResult {
   if (doc === undefined) return { ok: false, ...finish([makeDiagnostic('RB1005', { got: 'nothing' }, [])], undefined) };
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e): Diagnostic => {
-      const [pos] = e.linePos ?? [{ line: 1, col: 1 }];
+      const pos = lc.linePos(e.pos[0]);
       const d =
         e.code === 'DUPLICATE_KEY'
           ? makeDiagnostic(

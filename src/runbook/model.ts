@@ -47,7 +47,8 @@ export type Step =
       Invoking & {
         kind: 'talosctl';
         argv: ReadonlyArray<string | RefDoc>;
-        target: { many: boolean; value: ValueOrRef };
+        /** undefined only in a runbook that fails lint (RB1218) */
+        target: { many: boolean; value: ValueOrRef } | undefined;
         /** the effect from the registry, or a stronger one declared by the runbook */
         effect: Effect;
         subcommand: string;

@@ -119,7 +119,11 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
   const registry = effectOf(firstRef < 0 ? literals : literals.slice(0, firstRef));
   const effect = doc.effect !== undefined && isWeaker(registry.effect, doc.effect) ? doc.effect : registry.effect;
   const target =
-    doc.nodes !== undefined ? { many: true, value: doc.nodes } : { many: false, value: doc.node ?? ([] as string[]) };
+    doc.nodes !== undefined
+      ? { many: true, value: doc.nodes }
+      : doc.node !== undefined
+        ? { many: false, value: doc.node }
+        : undefined;
   return {
     ...base,
     ...invoking,

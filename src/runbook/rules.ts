@@ -275,11 +275,11 @@ function usesOf(step: Step): { uses: Use[]; problems: PendingDiagnostic[] } {
     step.argv.forEach((a, i) => {
       if (isRef(a)) uses.push({ value: a, at: [...path, 'talosctl', i], expected: 'argv' });
     });
-    uses.push({
-      value: step.target.value,
-      at: [...path, step.target.many ? 'nodes' : 'node'],
-      expected: step.target.many ? 'nodes' : 'node',
-    });
+    const { target } = step;
+    if (target !== undefined) {
+      const key = target.many ? 'nodes' : 'node';
+      uses.push({ value: target.value, at: [...path, key], expected: key });
+    }
   } else if (step.kind === 'foreach') {
     uses.push({ value: step.in, at: [...path, 'foreach', 'in'], expected: 'nodes' });
   } else if (step.kind === 'confirm' && step.token !== undefined) {
