@@ -10,6 +10,10 @@ export type Register = (program: Command, ctx: CliContext, setResult: (code: num
 
 /** Every top-level command, in the order --help lists them. */
 export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
+  () => import('./list.js'),
+  () => import('./describe.js'),
+  () => import('./lint.js'),
+  () => import('./graph.js'),
   () => import('./log.js'),
   () => import('./lab.js'),
 ];
