@@ -9,4 +9,10 @@ import type { CliContext } from '../context.js';
 export type Register = (program: Command, ctx: CliContext, setResult: (code: number) => void) => void;
 
 /** Every top-level command, in the order --help lists them. */
-export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [() => import('./log.js')];
+export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
+  () => import('./list.js'),
+  () => import('./describe.js'),
+  () => import('./lint.js'),
+  () => import('./graph.js'),
+  () => import('./log.js'),
+];

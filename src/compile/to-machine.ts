@@ -1,0 +1,520 @@
+import { type AnyEventObject, assign, setup } from 'xstate';
+import type { ValueType } from '../checks/catalog.js';
+import { END, failureTarget, indexSteps, type StepInfo } from '../runbook/flow.js';
+import {
+  isRef,
+  type PollingStep,
+  type PollPolicy,
+  type Runbook,
+  type Step,
+  type StepOf,
+  type ValueOrRef,
+} from '../runbook/model.js';
+import type { Checked } from '../runbook/params.js';
+import { resolveArgs, resolveArgv, resolveNodes, resolveValue, type Scope, typeOfRef } from '../runbook/refs.js';
+import { captureTypes } from '../runbook/rules.js';
+import { staticScopes } from '../runbook/scopes.js';
+import type {
+  ApprovalToken,
+  MachineInput,
+  RunContext,
+  RunEvent,
+  RunOutcome,
+  RunOutput,
+  StateMeta,
+} from './contract.js';
+import { ASSIGNERS as A, GUARDS, PLACEHOLDER_ACTORS } from './machine-parts.js';
+
+/**
+ * Runbook → xstate v5 machine. Every step becomes named states; retries, polling, timeouts,
+ * loops, branches and failure policies are states and transitions (`after` on the actor's
+ * clock), never logic inside actors. State ids are the step ids (plus `:recheck`, `:retry`,
+ * `:poll`, `:sleep`, `:next`) so the journal and resume can name them.
+ */
+
+type Action = { type: string; params?: unknown };
+type Transition = { target: string; guard?: { type: string; params?: unknown } | string; actions?: Action[] };
+interface StateConfig {
+  id: string;
+  meta: StateMeta;
+  type?: 'final';
+  initial?: string;
+  states?: Record<string, StateConfig>;
+  entry?: Action[];
+  invoke?: { src: string; input: (a: { context: RunContext }) => unknown; onDone: Transition[]; onError: Transition[] };
+  after?: Record<string, Transition[]>;
+  always?: Transition[];
+  output?: RunOutput | ((a: { context: RunContext }) => RunOutput);
+}
+type Delay = number | ((a: { context: RunContext }) => number);
+
+export const OUTCOME_STATES: Record<RunOutcome, string> = {
+  success: '@success',
+  failed: '@failed',
+  aborted: '@aborted',
+  'precondition-failed': '@precondition-failed',
+  declined: '@declined',
+  'approval-stale': '@approval-stale',
+};
+
+const scopeOf = (c: RunContext): Scope => ({ params: c.params, captures: c.captures, vars: c.vars });
+function must<T>(r: Checked<T>, stepId: string): T {
+  if (!r.ok) throw new Error(`step "${stepId}": ${r.reason}`);
+  return r.value;
+}
+const t = (key: string): string => `#${key}`;
+const act = (type: string, params?: unknown): Action => (params === undefined ? { type } : { type, params });
+
+function makeMachine(states: Record<string, StateConfig>, delays: Record<string, Delay>, initial: string) {
+  const s = setup({
+    types: {
+      context: {} as RunContext,
+      input: {} as MachineInput,
+      output: {} as RunOutput,
+      events: {} as RunEvent | AnyEventObject,
+    },
+    actors: PLACEHOLDER_ACTORS,
+    guards: GUARDS,
+    actions: {
+      storeCapture: assign(A.storeCapture),
+      noteFailure: assign(A.noteFailure),
+      countAttempt: assign(A.countAttempt),
+      resetAttempts: assign(A.resetAttempts),
+      storeApproval: assign(A.storeApproval),
+      consumeApproval: assign(A.consumeApproval),
+      startLoop: assign(A.startLoop),
+      advanceLoop: assign(A.advanceLoop),
+      noteAbort: assign(A.noteAbort),
+    },
+    delays: delays as Record<string, number>,
+  });
+  const config = {
+    id: 'runbook',
+    initial,
+    context: ({ input }: { input: MachineInput }): RunContext => ({
+      params: input.params,
+      captures: {},
+      vars: {},
+      loops: {},
+      attempts: {},
+      lastFailure: undefined,
+      approval: undefined,
+    }),
+    on: { 'run.abort': { target: t(OUTCOME_STATES.aborted), actions: [act('noteAbort')] } },
+    output: ({ event }: { event: AnyEventObject }): RunOutput => (event as unknown as { output: RunOutput }).output,
+    states,
+  };
+  // The config is generated, so its literal types cannot be inferred; setup() still checks
+  // every named actor, guard and action at run time.
+  return s.createMachine(config as unknown as Parameters<typeof s.createMachine>[0]);
+}
+
+export type RunbookMachine = ReturnType<typeof makeMachine>;
+
+export interface CompiledRunbook {
+  machine: RunbookMachine;
+  /** every state id → its step and role (also in each state's meta) */
+  states: Record<string, StateMeta>;
+  initial: string;
+}
+
+/** Compiles a validated, normalized runbook. Throws only on a runbook that did not pass lint. */
+export function compileRunbook(runbook: Runbook): CompiledRunbook {
+  const index = indexSteps(runbook);
+  const scopes = staticScopes(runbook, index);
+  const states: Record<string, StateConfig> = {};
+  const delays: Record<string, Delay> = {};
+  const metas: Record<string, StateMeta> = {};
+  const info = (id: string): StepInfo => {
+    const i = index.get(id);
+    if (i === undefined) throw new Error(`unknown step "${id}"`);
+    return i;
+  };
+  const entryOf = (id: string): string => {
+    const step = info(id).step;
+    return step.kind === 'talosctl' && step.effect === 'irreversible' ? `${id}:recheck` : id;
+  };
+  const add = (parent: Record<string, StateConfig>, cfg: StateConfig): void => {
+    parent[cfg.id] = cfg;
+    metas[cfg.id] = cfg.meta;
+  };
+  const meta = (step: Step | undefined, role: StateMeta['role']): StateMeta => ({
+    stepId: step?.id,
+    role,
+    effect: step?.kind === 'talosctl' ? step.effect : undefined,
+  });
+
+  const failTo = (step: Step & { onFailure: Parameters<typeof failureTarget>[0] }, next: string): string => {
+    const target = failureTarget(step.onFailure, next);
+    if (target !== END) return target === next ? next : entryOf(target);
+    return step.kind === 'precondition' ? OUTCOME_STATES['precondition-failed'] : OUTCOME_STATES.failed;
+  };
+  const failures = (
+    step: Step & { onFailure: Parameters<typeof failureTarget>[0] },
+    next: string,
+    attempts: number,
+  ): Transition[] => [
+    ...(attempts > 1
+      ? [
+          {
+            target: t(`${step.id}:retry`),
+            guard: { type: 'canRetry', params: { stepId: step.id, attempts } },
+            actions: [act('noteFailure', { stepId: step.id }), act('countAttempt', { stepId: step.id })],
+          },
+        ]
+      : []),
+    {
+      target: t(failTo(step, next)),
+      actions: [act('noteFailure', { stepId: step.id }), act('resetAttempts', { stepId: step.id })],
+    },
+  ];
+
+  const invoking = (
+    step: Step & { onFailure: Parameters<typeof failureTarget>[0]; timeoutMs: number },
+    role: StateMeta['role'],
+    src: string,
+    input: StateConfig['invoke'] extends infer I ? (I extends { input: infer F } ? F : never) : never,
+    onDone: Transition[],
+    next: string,
+    attempts: number,
+  ): void => {
+    const fail = failures(step, next, attempts);
+    delays[`${step.id}:timeout`] = step.timeoutMs;
+    add(states, {
+      id: step.id,
+      meta: meta(step, role),
+      invoke: { src, input, onDone: [...onDone, ...fail], onError: fail },
+      after: { [`${step.id}:timeout`]: fail },
+    });
+    if (attempts > 1) {
+      const { retry } = step as StepOf<'talosctl'>;
+      delays[`${step.id}:backoff`] = ({ context }) =>
+        Math.min(
+          retry.backoffMs * retry.factor ** Math.max(0, (context.attempts[step.id] ?? 1) - 1),
+          retry.maxBackoffMs,
+        );
+      add(states, {
+        id: `${step.id}:retry`,
+        meta: meta(step, 'retry'),
+        after: { [`${step.id}:backoff`]: [{ target: t(entryOf(step.id)) }] },
+      });
+    }
+  };
+  const ok = (step: Step, next: string, extra: Action[] = []): Transition => ({
+    target: t(next),
+    actions: [act('resetAttempts', { stepId: step.id }), ...extra],
+  });
+
+  const compileStep = (step: Step, next: string): void => {
+    const id = step.id;
+    switch (step.kind) {
+      case 'talosctl': {
+        const scope = scopes.get(id);
+        const argvTypes = step.argv.map((a) => (isRef(a) && scope ? typeOfRef(a.ref, scope) : undefined));
+        const fields = captureTypes(step);
+        const capture = step.capture !== undefined && fields !== undefined ? { name: step.capture, fields } : undefined;
+        const extra = [
+          ...(capture ? [act('storeCapture', { name: capture.name })] : []),
+          ...(step.effect === 'irreversible' ? [act('consumeApproval')] : []),
+        ];
+        invoking(
+          step,
+          'command',
+          'runTalosctl',
+          ({ context }) => ({
+            stepId: id,
+            argv: must(resolveArgv(step.argv, argvTypes, scopeOf(context)), id),
+            nodes: must(resolveNodes(step.target?.value ?? [], scopeOf(context)), id),
+            effect: step.effect,
+            timeoutMs: step.timeoutMs,
+            capture,
+          }),
+          [{ ...ok(step, next, extra), guard: 'ok' }],
+          next,
+          step.retry.attempts,
+        );
+        if (step.effect === 'irreversible') {
+          add(states, {
+            id: `${id}:recheck`,
+            meta: meta(step, 'recheck'),
+            invoke: {
+              src: 'recheckApproval',
+              input: ({ context }) => ({ stepId: id, approval: context.approval }),
+              onDone: [
+                { target: t(id), guard: 'unchanged' },
+                { target: t(OUTCOME_STATES['approval-stale']), actions: [act('noteFailure', { stepId: id })] },
+              ],
+              onError: [{ target: t(OUTCOME_STATES.failed), actions: [act('noteFailure', { stepId: id })] }],
+            },
+          });
+        }
+        return;
+      }
+      case 'read':
+        invoking(
+          step,
+          'observe',
+          'observe',
+          ({ context }) => ({
+            stepId: id,
+            observation: step.observe,
+            args: must(resolveArgs(step.with, scopeOf(context)), id),
+            capture: step.capture,
+          }),
+          [ok(step, next, [act('storeCapture', { name: step.capture })])],
+          next,
+          step.retry.attempts,
+        );
+        return;
+      case 'precondition':
+      case 'choice':
+      case 'wait':
+      case 'postcondition': {
+        const mode = step.kind;
+        const input = ({ context }: { context: RunContext }) => ({
+          stepId: id,
+          check: step.check,
+          args: must(resolveArgs(step.with, scopeOf(context)), id),
+          mode,
+          poll: context.attempts[id] ?? 0,
+        });
+        if ((step.kind === 'wait' || step.kind === 'postcondition') && step.poll !== undefined) {
+          compileWait(step, step.poll, input, next);
+          return;
+        }
+        const onDone =
+          step.kind === 'choice'
+            ? [
+                { ...ok(step, step.ifPass === undefined ? next : entryOf(step.ifPass)), guard: 'verdictPass' },
+                ok(step, step.ifFail === undefined ? next : entryOf(step.ifFail)),
+              ]
+            : [{ ...ok(step, next), guard: 'verdictPass' }];
+        invoking(
+          step,
+          'check',
+          'evaluateCheck',
+          input,
+          onDone,
+          next,
+          step.kind === 'precondition' ? step.retry.attempts : 1,
+        );
+        return;
+      }
+      case 'confirm':
+        compileConfirm(step, next);
+        return;
+      case 'manual':
+        add(states, {
+          id,
+          meta: meta(step, 'manual'),
+          invoke: {
+            src: 'awaitManual',
+            input: () => ({ stepId: id, instructions: step.instructions, prompt: step.prompt }),
+            onDone: [
+              { target: t(next), guard: 'manualDone' },
+              {
+                target: t(OUTCOME_STATES.aborted),
+                actions: [act('noteFailure', { stepId: id, reason: 'the operator did not finish the manual step' })],
+              },
+            ],
+            onError: [{ target: t(OUTCOME_STATES.failed), actions: [act('noteFailure', { stepId: id })] }],
+          },
+        });
+        return;
+      case 'foreach': {
+        const first = step.steps[0];
+        const loopParams = { loopId: id, as: step.as };
+        const branch: Transition[] = [
+          {
+            target: t(first === undefined ? next : entryOf(first.id)),
+            guard: { type: 'loopHasItem', params: { loopId: id } },
+          },
+          { target: t(next) },
+        ];
+        add(states, {
+          id,
+          meta: meta(step, 'loop'),
+          entry: [
+            {
+              type: 'startLoop',
+              params: ({ context }: { context: RunContext }) => ({
+                ...loopParams,
+                items: must(resolveNodes(step.in, scopeOf(context)), id),
+              }),
+            },
+          ],
+          always: branch,
+        });
+        add(states, {
+          id: `${id}:next`,
+          meta: meta(step, 'loop-next'),
+          entry: [act('advanceLoop', loopParams)],
+          always: branch,
+        });
+        compileList(step.steps, `${id}:next`);
+        return;
+      }
+      case 'end':
+        add(states, {
+          id,
+          meta: meta(step, 'end'),
+          type: 'final',
+          output: { outcome: step.outcome, stepId: id, message: step.message },
+        });
+        return;
+    }
+  };
+
+  const compileWait = (
+    step: PollingStep,
+    poll: PollPolicy,
+    input: (a: { context: RunContext }) => unknown,
+    next: string,
+  ): void => {
+    const id = step.id;
+    delays[`${id}:timeout`] = poll.timeoutMs;
+    delays[`${id}:interval`] = ({ context }) =>
+      Math.min(poll.intervalMs * poll.factor ** Math.max(0, (context.attempts[id] ?? 1) - 1), poll.maxIntervalMs);
+    const sleep = `${id}:sleep`;
+    const children: Record<string, StateConfig> = {};
+    const note = act('noteFailure', { stepId: id });
+    add(children, {
+      id: `${id}:poll`,
+      meta: meta(step, 'poll'),
+      invoke: {
+        src: 'evaluateCheck',
+        input,
+        onDone: [
+          { ...ok(step, next), guard: 'verdictPass' },
+          { target: t(sleep), actions: [note] },
+        ],
+        onError: [{ target: t(sleep), actions: [note] }],
+      },
+    });
+    add(children, {
+      id: sleep,
+      meta: meta(step, 'sleep'),
+      entry: [act('countAttempt', { stepId: id })],
+      after: { [`${id}:interval`]: [{ target: t(`${id}:poll`) }] },
+    });
+    const fail = failures(step, next, 1).map((f) => ({
+      ...f,
+      actions: [act('noteFailure', { stepId: id, timeoutMs: poll.timeoutMs }), act('resetAttempts', { stepId: id })],
+    }));
+    add(states, {
+      id,
+      meta: meta(step, 'wait'),
+      initial: `${id}:poll`,
+      states: children,
+      after: { [`${id}:timeout`]: fail },
+    });
+  };
+
+  const compileConfirm = (step: StepOf<'confirm'>, next: string): void => {
+    const guarded = guardedSteps(step.id, index);
+    const source = tokenSource(step, guarded, index, scopes);
+    const tokenAt = (context: RunContext): ApprovalToken | undefined => {
+      if (source === undefined) return undefined;
+      const r = resolveValue(source.value, scopeOf(context));
+      return r.ok && (typeof r.value === 'string' || typeof r.value === 'number')
+        ? { type: source.type, value: String(r.value) }
+        : undefined;
+    };
+    add(states, {
+      id: step.id,
+      meta: meta(step, 'confirm'),
+      invoke: {
+        src: 'askApproval',
+        input: ({ context }) => ({
+          stepId: step.id,
+          prompt: step.prompt,
+          token: tokenAt(context),
+          guards: guarded.map((g) => g.id),
+        }),
+        onDone: [
+          {
+            target: t(next),
+            guard: 'approved',
+            actions: [
+              {
+                type: 'storeApproval',
+                params: ({ context }: { context: RunContext }) => ({ stepId: step.id, token: tokenAt(context) }),
+              },
+            ],
+          },
+          {
+            target: t(OUTCOME_STATES.declined),
+            actions: [act('noteFailure', { stepId: step.id, reason: 'declined by the operator' })],
+          },
+        ],
+        onError: [{ target: t(OUTCOME_STATES.failed), actions: [act('noteFailure', { stepId: step.id })] }],
+      },
+    });
+  };
+
+  const compileList = (list: readonly Step[], after: string): void => {
+    list.forEach((step, i) => {
+      const following = list[i + 1];
+      compileStep(step, following === undefined ? after : entryOf(following.id));
+    });
+  };
+
+  compileList(runbook.steps, OUTCOME_STATES.success);
+  for (const [outcome, key] of Object.entries(OUTCOME_STATES) as Array<[RunOutcome, string]>) {
+    add(states, {
+      id: key,
+      meta: { stepId: undefined, role: 'outcome', effect: undefined },
+      type: 'final',
+      output:
+        outcome === 'success'
+          ? { outcome, stepId: undefined, message: undefined }
+          : ({ context }) => ({ outcome, stepId: context.lastFailure?.stepId, message: context.lastFailure?.reason }),
+    });
+  }
+  const firstStep = runbook.steps[0];
+  const initial = firstStep === undefined ? OUTCOME_STATES.success : entryOf(firstStep.id);
+  return { machine: makeMachine(states, delays, initial), states: metas, initial };
+}
+
+/** The irreversible steps a confirm guards: reachable from it before another confirm. */
+export function guardedSteps(confirmId: string, index: Map<string, StepInfo>): Array<StepOf<'talosctl'>> {
+  const out: Array<StepOf<'talosctl'>> = [];
+  const seen = new Set<string>([confirmId]);
+  const queue = [index.get(confirmId)?.next ?? END];
+  while (queue.length > 0) {
+    const id = queue.shift() ?? END;
+    const i = index.get(id);
+    if (i === undefined || seen.has(id)) continue;
+    seen.add(id);
+    const s = i.step;
+    if (s.kind === 'confirm') continue;
+    if (s.kind === 'talosctl' && s.effect === 'irreversible') {
+      out.push(s);
+      continue;
+    }
+    queue.push(...flowSuccessors(i));
+  }
+  return out;
+}
+
+import { flowEdges } from '../runbook/flow.js';
+
+const flowSuccessors = (i: StepInfo): string[] => flowEdges(i).map((e) => e.to);
+
+function tokenSource(
+  step: StepOf<'confirm'>,
+  guarded: ReadonlyArray<StepOf<'talosctl'>>,
+  index: Map<string, StepInfo>,
+  scopes: ReturnType<typeof staticScopes>,
+): { value: ValueOrRef; type: ValueType } | undefined {
+  const typeOf = (v: ValueOrRef, at: string, fallback: ValueType): ValueType => {
+    const scope = scopes.get(at);
+    return isRef(v) && scope ? (typeOfRef(v.ref, scope) ?? fallback) : fallback;
+  };
+  if (step.token !== undefined) return { value: step.token, type: typeOf(step.token, step.id, 'string') };
+  const first = guarded[0];
+  if (first === undefined || !index.has(first.id)) return undefined;
+  const member = first.argv.find((a) => isRef(a) && typeOf(a, first.id, 'string') === 'memberId');
+  if (member !== undefined) return { value: member, type: 'memberId' };
+  return first.target === undefined || first.target.many ? undefined : { value: first.target.value, type: 'node' };
+}

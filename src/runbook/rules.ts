@@ -1,0 +1,404 @@
+import { CHECKS, COMMAND_OUTPUTS, OBSERVATIONS, type ValueType } from '../checks/catalog.js';
+import { isWeaker } from '../talos/effects.js';
+import { makeDiagnostic, type PendingDiagnostic } from './diagnostics.js';
+import { END, flowEdges, indexSteps, type StepInfo } from './flow.js';
+import { allSteps, isRef, type Literal, type Runbook, type Step, type ValueOrRef } from './model.js';
+import { validateValue } from './params.js';
+import { knownRefs, parseRef, type StaticScope, typeOfRef } from './refs.js';
+import type { RunbookDoc } from './schema.js';
+
+/**
+ * Cross-field rules over a document that passed the schema: small named functions, each
+ * returning its problems with a YAML path. The loader turns paths into file:line:col.
+ */
+
+export interface RuleContext {
+  doc: RunbookDoc;
+  runbook: Runbook;
+  index: Map<string, StepInfo>;
+  /** "file:line:col" of a YAML path, for messages that point at a second place */
+  where: (path: ReadonlyArray<string | number>) => string;
+}
+
+export type Rule = (ctx: RuleContext) => PendingDiagnostic[];
+
+type Path = ReadonlyArray<string | number>;
+const show = (p: Path): string => p.map((x, i) => (typeof x === 'number' ? `[${x}]` : i === 0 ? x : `.${x}`)).join('');
+const KIND_KEY: Record<string, string> = {
+  wait: 'wait',
+  postcondition: 'postcondition',
+  precondition: 'precondition',
+  choice: 'choice',
+};
+
+/** The static types of captures each step defines: observation outputs or COMMAND_OUTPUTS. */
+export function captureTypes(step: Step): Record<string, ValueType> | undefined {
+  if (step.kind === 'read') {
+    const spec = OBSERVATIONS[step.observe as keyof typeof OBSERVATIONS] as
+      | { outputs: Record<string, { type: ValueType }> }
+      | undefined;
+    return spec === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, o.type]));
+  }
+  if (step.kind === 'talosctl' && step.capture !== undefined) {
+    const outs = COMMAND_OUTPUTS[step.subcommand as keyof typeof COMMAND_OUTPUTS] as
+      | Record<string, { type: ValueType }>
+      | undefined;
+    return outs === undefined ? undefined : Object.fromEntries(Object.entries(outs).map(([k, o]) => [k, o.type]));
+  }
+  return undefined;
+}
+
+const captureName = (s: Step): string | undefined =>
+  s.kind === 'read' ? s.capture : s.kind === 'talosctl' ? s.capture : undefined;
+
+const duplicateIds: Rule = ({ runbook, where }) => {
+  const seen = new Map<string, Path>();
+  const out: PendingDiagnostic[] = [];
+  for (const s of allSteps(runbook.steps)) {
+    const first = seen.get(s.id);
+    if (first === undefined) seen.set(s.id, s.path);
+    else out.push(makeDiagnostic('RB1204', { id: s.id, first: where([...first, 'id']) }, [...s.path, 'id']));
+  }
+  return out;
+};
+
+const gotoTargets: Rule = ({ index }) => {
+  const out: PendingDiagnostic[] = [];
+  for (const { step, visible } of index.values()) {
+    const targets: Array<[string, Path]> = [];
+    if ('onFailure' in step && step.onFailure.kind === 'goto')
+      targets.push([step.onFailure.target, [...step.path, 'onFailure', 'goto']]);
+    if (step.kind === 'choice') {
+      if (step.ifPass !== undefined) targets.push([step.ifPass, [...step.path, 'choice', 'ifPass']]);
+      if (step.ifFail !== undefined) targets.push([step.ifFail, [...step.path, 'choice', 'ifFail']]);
+    }
+    for (const [target, at] of targets) {
+      if (!visible.includes(target)) out.push(makeDiagnostic('RB1205', { path: show(at), target, known: visible }, at));
+    }
+  }
+  return out;
+};
+
+const ENGINE_FLAGS = ['-n', '--nodes', '-e', '--endpoints', '--talosconfig', '--context'];
+
+const talosctlShape: Rule = ({ doc, index }) => {
+  const out: PendingDiagnostic[] = [];
+  for (const { step } of index.values()) {
+    if (step.kind !== 'talosctl') continue;
+    const raw = docAt(doc, step.path) as {
+      node?: unknown;
+      nodes?: unknown;
+      effect?: 'read' | 'mutating' | 'irreversible';
+    };
+    if ((raw.node === undefined) === (raw.nodes === undefined)) {
+      out.push(makeDiagnostic('RB1218', { path: show(step.path), step: step.id }, step.path));
+    }
+    step.argv.forEach((a, i) => {
+      const flag = typeof a === 'string' ? ENGINE_FLAGS.find((f) => a === f || a.startsWith(`${f}=`)) : undefined;
+      if (flag !== undefined)
+        out.push(
+          makeDiagnostic('RB1217', { path: show([...step.path, 'talosctl', i]), flag }, [...step.path, 'talosctl', i]),
+        );
+    });
+    if (raw.effect !== undefined && isWeaker(raw.effect, step.effect)) {
+      const at = [...step.path, 'effect'];
+      out.push(
+        makeDiagnostic(
+          'RB1215',
+          { path: show(at), declared: raw.effect, actual: step.effect, subcommand: step.subcommand },
+          at,
+        ),
+      );
+    }
+    if (step.capture !== undefined && captureTypes(step) === undefined) {
+      const at = [...step.path, 'capture'];
+      out.push(
+        makeDiagnostic(
+          'RB1214',
+          { path: show(at), subcommand: step.subcommand, known: Object.keys(COMMAND_OUTPUTS) },
+          at,
+        ),
+      );
+    }
+    if (step.effect === 'irreversible') {
+      const reason =
+        step.retry.attempts > 1
+          ? 'is irreversible and cannot be retried automatically'
+          : step.onFailure.kind === 'continue'
+            ? 'is irreversible: its failure cannot be ignored with onFailure: continue'
+            : undefined;
+      if (reason !== undefined)
+        out.push(makeDiagnostic('RB1219', { path: show(step.path), step: step.id, reason }, step.path));
+    }
+  }
+  return out;
+};
+
+const failurePolicies: Rule = ({ index }) => {
+  const out: PendingDiagnostic[] = [];
+  for (const { step } of index.values()) {
+    if (step.kind === 'precondition' && step.onFailure.kind === 'continue') {
+      const at = [...step.path, 'onFailure'];
+      out.push(
+        makeDiagnostic(
+          'RB1219',
+          { path: show(at), step: step.id, reason: 'is a precondition: onFailure: continue would skip its guard' },
+          at,
+        ),
+      );
+    }
+  }
+  return out;
+};
+
+const names: Rule = ({ index }) => {
+  const out: PendingDiagnostic[] = [];
+  const used = new Set<string>(['params']);
+  for (const { step } of index.values()) {
+    const name = captureName(step) ?? (step.kind === 'foreach' ? step.as : undefined);
+    if (name === undefined) continue;
+    const at = [...step.path, step.kind === 'foreach' ? 'foreach' : 'capture'];
+    if (used.has(name)) out.push(makeDiagnostic('RB1216', { path: show(at), name }, at));
+    used.add(name);
+  }
+  return out;
+};
+
+const paramDefaults: Rule = ({ runbook }) => {
+  const out: PendingDiagnostic[] = [];
+  for (const [name, p] of Object.entries(runbook.params)) {
+    if (p.type === 'enum' && p.values === undefined) {
+      const at = ['params', name];
+      out.push(
+        makeDiagnostic('RB1103', { path: show([...at, 'values']), expected: 'the allowed values of an enum' }, at),
+      );
+    }
+    if (p.default === undefined) continue;
+    const r = validateValue(p.type, p.default, p.values);
+    const at = ['params', name, 'default'];
+    if (!r.ok)
+      out.push(makeDiagnostic('RB1210', { path: show(at), expected: p.type, got: JSON.stringify(p.default) }, at));
+  }
+  return out;
+};
+
+/** Captures set on every path into each step: a forward must-analysis over the step flow. */
+export function definiteCaptures(index: Map<string, StepInfo>, entry: string | undefined): Map<string, Set<string>> {
+  const universe = new Set<string>();
+  for (const { step } of index.values()) {
+    const c = captureName(step);
+    if (c !== undefined) universe.add(c);
+  }
+  const inSets = new Map<string, Set<string>>();
+  for (const id of index.keys()) inSets.set(id, id === entry ? new Set() : new Set(universe));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    const incoming = new Map<string, Set<string>[]>();
+    for (const [id, info] of index) {
+      const inSet = inSets.get(id) ?? new Set<string>();
+      const c = captureName(info.step);
+      for (const e of flowEdges(info)) {
+        if (e.to === END || !index.has(e.to)) continue;
+        const outSet = new Set(inSet);
+        if (e.ok && c !== undefined) outSet.add(c);
+        const list = incoming.get(e.to) ?? [];
+        list.push(outSet);
+        incoming.set(e.to, list);
+      }
+    }
+    for (const [id, lists] of incoming) {
+      if (id === entry) continue;
+      const meet = new Set([...(lists[0] ?? [])].filter((c) => lists.every((l) => l.has(c))));
+      const before = inSets.get(id);
+      if (before === undefined || before.size !== meet.size) {
+        inSets.set(id, meet);
+        changed = true;
+      }
+    }
+  }
+  return inSets;
+}
+
+interface Use {
+  value: ValueOrRef;
+  at: Path;
+  expected: ValueType | 'argv';
+  values?: readonly string[] | undefined;
+}
+
+function usesOf(step: Step): { uses: Use[]; problems: PendingDiagnostic[] } {
+  const uses: Use[] = [];
+  const problems: PendingDiagnostic[] = [];
+  const checkArgs = (
+    of: string,
+    spec: { args: Record<string, { type: ValueType; required: boolean; values?: readonly string[] }> },
+    args: Record<string, ValueOrRef>,
+    at: Path,
+  ): void => {
+    for (const [arg, value] of Object.entries(args)) {
+      const a = spec.args[arg];
+      if (a === undefined) {
+        const p = [...at, 'with', arg];
+        problems.push(makeDiagnostic('RB1208', { path: show(p), arg, of, known: Object.keys(spec.args) }, p, true));
+      } else uses.push({ value, at: [...at, 'with', arg], expected: a.type, values: a.values });
+    }
+    for (const [arg, a] of Object.entries(spec.args)) {
+      if (a.required && !(arg in args)) problems.push(makeDiagnostic('RB1209', { path: show(at), arg, of }, at));
+    }
+  };
+  const path = step.path;
+  if (step.kind === 'read') {
+    const spec = OBSERVATIONS[step.observe as keyof typeof OBSERVATIONS];
+    const at = [...path, 'read'];
+    if (spec === undefined) {
+      const p = [...at, 'observe'];
+      problems.push(
+        makeDiagnostic('RB1207', { path: show(p), name: step.observe, known: Object.keys(OBSERVATIONS) }, p),
+      );
+    } else checkArgs(`observation "${step.observe}"`, spec, step.with, at);
+  } else if (
+    step.kind === 'precondition' ||
+    step.kind === 'wait' ||
+    step.kind === 'postcondition' ||
+    step.kind === 'choice'
+  ) {
+    const spec = CHECKS[step.check as keyof typeof CHECKS];
+    const at = [...path, KIND_KEY[step.kind] ?? step.kind];
+    if (spec === undefined) {
+      const p = [...at, 'check'];
+      problems.push(makeDiagnostic('RB1206', { path: show(p), name: step.check, known: Object.keys(CHECKS) }, p));
+    } else checkArgs(`check "${step.check}"`, spec, step.with, at);
+  } else if (step.kind === 'talosctl') {
+    step.argv.forEach((a, i) => {
+      if (isRef(a)) uses.push({ value: a, at: [...path, 'talosctl', i], expected: 'argv' });
+    });
+    const { target } = step;
+    if (target !== undefined) {
+      const key = target.many ? 'nodes' : 'node';
+      uses.push({ value: target.value, at: [...path, key], expected: key });
+    }
+  } else if (step.kind === 'foreach') {
+    uses.push({ value: step.in, at: [...path, 'foreach', 'in'], expected: 'nodes' });
+  } else if (step.kind === 'confirm' && step.token !== undefined) {
+    uses.push({ value: step.token, at: [...path, 'confirm', 'token'], expected: 'argv' });
+  }
+  return { uses, problems };
+}
+
+const ARGV_TYPES: readonly ValueType[] = [
+  'node',
+  'memberId',
+  'path',
+  'duration',
+  'percent',
+  'number',
+  'string',
+  'enum',
+];
+
+function fits(got: ValueType, use: Use): boolean {
+  if (use.expected === 'argv') return ARGV_TYPES.includes(got);
+  const e = use.expected;
+  if (got === e) return true;
+  if (e === 'nodes' && got === 'node') return true;
+  if ((e === 'number' && got === 'percent') || (e === 'percent' && got === 'number')) return true;
+  return e === 'string' && got !== 'nodes' && got !== 'boolean';
+}
+
+function checkLiteral(value: Literal, use: Use): PendingDiagnostic | undefined {
+  if (use.expected === 'argv') return undefined;
+  const r = validateValue(use.expected, value, use.values);
+  return r.ok
+    ? undefined
+    : makeDiagnostic('RB1210', { path: show(use.at), expected: use.expected, got: JSON.stringify(value) }, use.at);
+}
+
+const refsAndArgs: Rule = ({ runbook, index }) => {
+  const out: PendingDiagnostic[] = [];
+  const entry = runbook.steps[0]?.id;
+  const definite = definiteCaptures(index, entry);
+  const allCaptures: Record<string, Record<string, ValueType>> = {};
+  for (const { step } of index.values()) {
+    const c = captureName(step);
+    const types = captureTypes(step);
+    if (c !== undefined && types !== undefined) allCaptures[c] = types;
+  }
+  for (const [id, info] of index) {
+    const { step, loops } = info;
+    const vars: Record<string, ValueType> = Object.fromEntries(
+      loops.map((l) => [l.kind === 'foreach' ? l.as : '', 'node']),
+    );
+    const scope: StaticScope = { params: runbook.params, captures: allCaptures, vars };
+    const { uses, problems } = usesOf(step);
+    out.push(...problems);
+    for (const use of uses) {
+      if (!isRef(use.value)) {
+        const p = checkLiteral(use.value, use);
+        if (p !== undefined) out.push(p);
+        continue;
+      }
+      const ref = use.value.ref;
+      const got = typeOfRef(ref, scope);
+      const at = [...use.at, 'ref'];
+      if (got === undefined) {
+        out.push(makeDiagnostic('RB1211', { path: show(use.at), ref, known: knownRefs(scope) }, at));
+        continue;
+      }
+      const target = parseRef(ref);
+      if (target.kind === 'capture' && !(definite.get(id)?.has(target.name) ?? true)) {
+        out.push(makeDiagnostic('RB1212', { path: show(use.at), ref, capture: target.name }, at));
+      }
+      if (!fits(got, use)) {
+        const expected = use.expected === 'argv' ? 'a single value for argv' : use.expected;
+        out.push(makeDiagnostic('RB1213', { path: show(use.at), ref, expected, got }, at));
+      }
+    }
+  }
+  return out;
+};
+
+const unknownSubcommands: Rule = ({ index }) => {
+  const out: PendingDiagnostic[] = [];
+  for (const { step } of index.values()) {
+    if (step.kind !== 'talosctl') continue;
+    const literal = step.argv.filter((a): a is string => typeof a === 'string');
+    // normalize.ts found no registry prefix when the subcommand is not a key of the registry
+    if (!isKnownSubcommand(step.subcommand)) {
+      const at = [...step.path, 'talosctl'];
+      out.push(makeDiagnostic('RB1220', { path: show(at), subcommand: step.subcommand || literal.join(' ') }, at));
+    }
+  }
+  return out;
+};
+
+import { EFFECT_REGISTRY } from '../talos/effects.js';
+
+const isKnownSubcommand = (sub: string): boolean => sub in EFFECT_REGISTRY;
+
+/** The rules, in the order their problems are reported. */
+export const RULES: readonly Rule[] = [
+  duplicateIds,
+  paramDefaults,
+  gotoTargets,
+  talosctlShape,
+  failurePolicies,
+  names,
+  refsAndArgs,
+  unknownSubcommands,
+];
+
+/** Runs every rule over a schema-valid document. */
+export function runRules(doc: RunbookDoc, runbook: Runbook, where: RuleContext['where']): PendingDiagnostic[] {
+  const ctx: RuleContext = { doc, runbook, index: indexSteps(runbook), where };
+  return RULES.flatMap((r) => r(ctx));
+}
+
+function docAt(doc: unknown, path: Path): unknown {
+  let cur: unknown = doc;
+  for (const p of path)
+    cur = cur === null || typeof cur !== 'object' ? undefined : (cur as Record<string | number, unknown>)[p];
+  return cur ?? {};
+}
