@@ -64,6 +64,25 @@ export const MESSAGES = {
     text: (p) => `${p.path}: record ${p.line} (line ${p.line}): ${p.reason}`,
     hint: () => 'the log was changed after it was written; it cannot be resumed or trusted',
   }),
+  TDR_LAB_RUNNING: def<{ dir: string; pids: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `a lab is already running in ${p.dir} (pids ${p.pids})`,
+    hint: () => 'stop it first with `talos-dr lab down`, or pick another --dir',
+  }),
+  TDR_LAB_NOT_RUNNING: def<{ dir: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `no lab in ${p.dir}`,
+    hint: () => 'start one with `talos-dr lab up` (or set TALOS_DR_LAB_DIR / --dir)',
+  }),
+  TDR_LAB_FAILED: def<{ detail: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `lab: ${p.detail}`,
+  }),
+  TDR_LAB_BAD_NODE: def<{ value: string; known: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `--node ${JSON.stringify(p.value)}: not a lab node`,
+    hint: (p) => `use an address or an index: ${p.known.join(', ')}`,
+  }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,
     source: 'internal',

@@ -15,4 +15,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./lint.js'),
   () => import('./graph.js'),
   () => import('./log.js'),
+  () => import('./lab.js'),
 ];

@@ -1,0 +1,137 @@
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { Register } from './index.js';
+
+/**
+ * `talos-dr lab …`: a lab of real etcd members on loopback, managed like Talos manages them,
+ * behind `bin/talosctl-lab`. The implementation is loaded only when a lab command runs.
+ */
+
+const int = (flag: string) => (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${flag} must be a whole number`);
+  return Number(v);
+};
+
+export const register: Register = (program, ctx, setResult) => {
+  const lab = program
+    .command('lab')
+    .description('a lab of real etcd members on 127.0.0.11+ that answers like talosctl (bin/talosctl-lab)');
+  const dirOf = (cmd: Command): string => {
+    const d = (cmd.opts() as { dir?: string }).dir;
+    return d ? resolve(ctx.cwd, d) : resolve(ctx.cwd, ctx.env.TALOS_DR_LAB_DIR ?? '.talos-dr/lab');
+  };
+  const dirOption = ['--dir <path>', 'lab state dir (default: $TALOS_DR_LAB_DIR or ./.talos-dr/lab)'] as const;
+
+  lab
+    .command('up')
+    .description('start N members, wait until healthy, seed a known data set, start the supervisor')
+    .option('--members <n>', 'number of members (127.0.0.11, .12, …)', int('--members'), 3)
+    .option(...dirOption)
+    .option(
+      '--quota <bytes>',
+      "etcd --quota-backend-bytes; small by default so the NOSPACE faults fill it in seconds (0: etcd's 2 GiB)",
+      int('--quota'),
+      33554432,
+    )
+    .option('--seed-keys <n>', 'keys to write under /lab/seed/', int('--seed-keys'), 100)
+    .action(async (opts: { members: number; quota: number; seedKeys: number }, cmd: Command) => {
+      const { labUp, shimPath } = await import('../../lab/lab.js');
+      const { checksum } = await import('../../lab/cluster.js');
+      const { clientUrl } = await import('../../lab/etcdctl.js');
+      const dir = dirOf(cmd);
+      const r = await labUp({ dir, members: opts.members, quotaBytes: opts.quota || null, seedKeys: opts.seedKeys });
+      const sum = await checksum(
+        r.lab.nodes.map((n) => clientUrl(n.ip)),
+        r.lab.seedPrefix,
+      );
+      const shim = shimPath();
+      const nodes = r.lab.nodes.map((n) => n.ip).join(',');
+      const lines = [
+        `lab up: ${r.lab.nodes.length} members healthy in ${(r.elapsedMs / 1000).toFixed(2)} s (dir ${dir})`,
+        ...r.lab.nodes.map((n) => `  ${n.name}  ${n.ip}  pid ${r.pids[n.name] ?? '?'}`),
+        `  supervisor pid ${r.lab.supervisorPid ?? '?'}${r.lab.quotaBytes ? `, quota ${r.lab.quotaBytes} bytes` : ''}`,
+        `seeded ${sum.keys} keys under ${r.lab.seedPrefix} (sha256 ${sum.sha256})`,
+        '',
+        'Point talos-dr at the lab:',
+        `  export TALOS_DR_LAB_DIR=${dir}`,
+        `  talos-dr run <runbook> --talosctl ${shim} --param nodes=${nodes}`,
+        `  ${shim} --nodes ${r.lab.nodes[0]?.ip ?? '127.0.0.11'} etcd members`,
+      ];
+      ctx.stdout.write(`${lines.join('\n')}\n`);
+      setResult(0);
+    });
+
+  lab
+    .command('down')
+    .description('stop exactly the processes the lab started (by PID); keeps data and logs in the dir')
+    .option(...dirOption)
+    .action(async (_o: unknown, cmd: Command) => {
+      const { labDown } = await import('../../lab/lab.js');
+      const dir = dirOf(cmd);
+      const r = await labDown(dir);
+      ctx.stdout.write(
+        `lab down: stopped ${r.stopped.length} process(es)${r.stopped.length ? ` (${r.stopped.join(', ')})` : ''} in ${dir}\n`,
+      );
+      setResult(0);
+    });
+
+  lab
+    .command('status')
+    .description("the nodes' modes, service states and PIDs")
+    .option(...dirOption)
+    .action(async (_o: unknown, cmd: Command) => {
+      const { labStatus } = await import('../../lab/lab.js');
+      const { tabwrite } = await import('../../lab/format.js');
+      const s = labStatus(dirOf(cmd));
+      const rows = s.nodes.map(
+        ({ rec, alive }) =>
+          `${rec.ip}\t${rec.name}\t${rec.mode}${rec.frozen ? ' (frozen)' : ''}\t${rec.state}\t${rec.health}\t${alive ? rec.pid : '-'}`,
+      );
+      ctx.stdout.write(`lab ${s.lab.dir}: supervisor ${s.supervisor ?? 'NOT RUNNING'}\n`);
+      ctx.stdout.write(tabwrite(['NODE\tNAME\tMODE\tSTATE\tHEALTH\tPID', ...rows]));
+      setResult(s.supervisor === null ? 1 : 0);
+    });
+
+  lab
+    .command('checksum')
+    .description('key count and sha256 of the seeded data (sorted keys + values under /lab/seed/)')
+    .option(...dirOption)
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { labChecksum } = await import('../../lab/lab.js');
+      const c = await labChecksum(dirOf(cmd));
+      ctx.stdout.write(opts.json ? `${JSON.stringify(c)}\n` : `keys ${c.keys} sha256 ${c.sha256}\n`);
+      setResult(0);
+    });
+
+  lab
+    .command('inject')
+    .description('inject a fault: nospace | nospace-full | kill | lose | lag | quorum-loss | corrupt-snapshot <file>')
+    .argument('<fault>', 'the fault')
+    .argument('[file]', 'the snapshot file (corrupt-snapshot)')
+    .option('--node <node>', 'the node: an address (127.0.0.12), a name or an index (2)')
+    .option(...dirOption)
+    .action(async (fault: string, file: string | undefined, opts: { node?: string }, cmd: Command) => {
+      const { FAULTS, injectFault } = await import('../../lab/faults.js');
+      const { makeError } = await import('../../io/errors.js');
+      const f = FAULTS.find((x) => x === fault);
+      if (!f) throw makeError('TDR_BAD_PARAM', { flag: 'fault', value: fault, reason: `known: ${FAULTS.join(', ')}` });
+      const msg = await injectFault(dirOf(cmd), f, {
+        ...(opts.node ? { node: opts.node } : {}),
+        ...(file ? { file } : {}),
+      });
+      ctx.stdout.write(`${msg}\n`);
+      setResult(0);
+    });
+
+  lab
+    .command('heal')
+    .description('end lag (SIGCONT) and bring killed machines back on their data')
+    .option(...dirOption)
+    .action(async (_o: unknown, cmd: Command) => {
+      const { heal } = await import('../../lab/faults.js');
+      const out = await heal(dirOf(cmd));
+      ctx.stdout.write(out.length ? `${out.join('\n')}\n` : 'heal: nothing to do\n');
+      setResult(0);
+    });
+};

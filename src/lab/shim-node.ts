@@ -1,0 +1,203 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { dataDirEmpty, isMemberAlive, killMember, wipeData } from './cluster.js';
+import { endpointStatus, etcdctl, peerUrl, snapshotStatus } from './etcdctl.js';
+import { goDurationSeconds, rpcError, tabwrite } from './format.js';
+import { flag, flagBool, machine, NodeError, perNode, type ShimCtx } from './shim-context.js';
+import { finish, leaveCluster } from './shim-etcd.js';
+import { addEvent, labPaths, type NodeRecord, withNode } from './state.js';
+
+/**
+ * The node-level talosctl commands the DR procedure uses: `service etcd`, `logs etcd`,
+ * `bootstrap [--recover-from]`, `reset`, `version --client`. State changes go through the node
+ * records; the supervisor starts the etcd processes.
+ */
+
+export const TALOSCTL_VERSION = 'v1.14.0';
+
+function serviceBlock(node: string, rec: NodeRecord, now: number): string {
+  const lines = [`NODE\t${node}`, 'ID\tetcd', `STATE\t${rec.state}`, `HEALTH\t${rec.health}`];
+  if (rec.healthMessage) lines.push(`LAST HEALTH MESSAGE\t${rec.healthMessage}`);
+  let label = 'EVENTS';
+  for (const ev of [...rec.events].reverse()) {
+    lines.push(`${label}\t[${ev.state}]: ${ev.msg} (${goDurationSeconds(now - ev.ts)} ago)`);
+    label = '';
+  }
+  return tabwrite(lines);
+}
+
+export async function service(ctx: ShimCtx): Promise<number> {
+  const id = ctx.args[0];
+  if (id !== undefined && id !== 'etcd') {
+    ctx.io.err(`service "${id}" is not registered on any nodes\n`);
+    return 1;
+  }
+  if (ctx.args.length > 1 && ctx.args[1] !== 'status') {
+    ctx.io.err(`service "etcd" doesn't support ${ctx.args[1]} operation via API\n`);
+    return 1;
+  }
+  const now = Date.now();
+  const { rows, errors } = await perNode(ctx, async (node) => {
+    const rec = machine(ctx, node);
+    if (id === undefined) {
+      const last = rec.events.at(-1);
+      return [
+        `${node}\tetcd\t${rec.state}\t${rec.health}\t${goDurationSeconds(now - (last?.ts ?? now))} ago\t${last?.msg ?? ''}`,
+      ];
+    }
+    return [serviceBlock(node, rec, now)];
+  });
+  if (id === undefined) ctx.io.out(tabwrite(['NODE\tSERVICE\tSTATE\tHEALTH\tLAST CHANGE\tLAST EVENT', ...rows]));
+  else ctx.io.out(rows.join(''));
+  return finish(ctx, errors);
+}
+
+export async function logs(ctx: ShimCtx): Promise<number> {
+  if (ctx.args[0] !== 'etcd' || ctx.args.length !== 1) {
+    ctx.io.err(`talosctl-lab: only "logs etcd" is supported\n`);
+    return 1;
+  }
+  if (flagBool(ctx, 'follow', false)) {
+    ctx.io.err('talosctl-lab: logs --follow is not supported by the lab shim\n');
+    return 1;
+  }
+  const tail = Number(flag(ctx, 'tail') ?? '-1');
+  const { rows, errors } = await perNode(ctx, async (node) => {
+    const rec = machine(ctx, node);
+    const file = labPaths(ctx.dir).log(rec.name);
+    if (!existsSync(file)) throw new NodeError(rpcError('Unknown', 'log "etcd" was not registered'));
+    let lines = readFileSync(file, 'utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    if (tail >= 0) lines = tail === 0 ? [] : lines.slice(-tail);
+    return [lines.map((l) => `${node}: ${l}\n`).join('')];
+  });
+  ctx.io.out(rows.join(''));
+  return finish(ctx, errors);
+}
+
+export function version(ctx: ShimCtx): number {
+  if (flagBool(ctx, 'short', false)) ctx.io.out(`Client:\nTalos ${TALOSCTL_VERSION}\n`);
+  else
+    ctx.io.out(
+      `Client:\n\tTag:         ${TALOSCTL_VERSION}\n\tSHA:         talos-dr-lab\n\tOS/Arch:     linux/amd64\n`,
+    );
+  return 0;
+}
+
+/** Restores into a scratch dir (etcdctl refuses an existing data dir), then moves it into place. */
+async function restoreInto(ctx: ShimCtx, rec: NodeRecord, snap: string, skipHash: boolean): Promise<string | null> {
+  const data = labPaths(ctx.dir).data(rec.name);
+  const scratch = `${data}.restore`;
+  rmSync(scratch, { recursive: true, force: true });
+  const r = await etcdctl(
+    [],
+    [
+      'snapshot',
+      'restore',
+      snap,
+      '--name',
+      rec.name,
+      '--data-dir',
+      scratch,
+      '--initial-cluster',
+      `${rec.name}=${peerUrl(rec.ip)}`,
+      '--initial-advertise-peer-urls',
+      peerUrl(rec.ip),
+      ...(skipHash ? ['--skip-hash-check'] : []),
+    ],
+    { commandTimeoutS: 60 },
+  );
+  mkdirSync(data, { recursive: true, mode: 0o700 });
+  // as Talos: even a failed restore leaves what it wrote behind, so a retry needs a new wipe
+  if (existsSync(scratch)) for (const e of readdirSync(scratch)) renameSync(join(scratch, e), join(data, e));
+  rmSync(scratch, { recursive: true, force: true });
+  return r.code === 0 ? null : r.error || `exit ${r.code}`;
+}
+
+export async function bootstrap(ctx: ShimCtx): Promise<number> {
+  const node = ctx.nodes[0] ?? '';
+  const from = flag(ctx, 'recover-from');
+  const skipHash = flagBool(ctx, 'recover-skip-hash-check', false);
+  try {
+    if (from !== undefined) {
+      const info = await snapshotStatus(from);
+      if ('error' in info) throw new Error(`error reading snapshot status: ${info.error}`);
+      ctx.io.out(
+        `recovering from snapshot "${from}": hash ${info.hash.toString(16).padStart(8, '0')}, revision ${info.revision}, total keys ${info.totalKey}, total size ${info.totalSize}\n`,
+      );
+    }
+    const rec0 = machine(ctx, node);
+    await withNode(ctx.dir, rec0.name, async (rec) => {
+      if (!dataDirEmpty(ctx.dir, rec.name) || isMemberAlive(ctx.dir, rec)) {
+        throw new Error(`error executing bootstrap: ${rpcError('AlreadyExists', 'etcd data directory is not empty')}`);
+      }
+      addEvent(rec, 'Finished', 'Bootstrap requested');
+      addEvent(rec, 'Preparing', 'Running pre state');
+      rec.waitRemovalOf = null;
+      rec.promote = null;
+      rec.pid = null;
+      rec.health = '?';
+      rec.healthMessage = '';
+      rec.clusterState = 'new';
+      rec.initialCluster = `${rec.name}=${peerUrl(rec.ip)}`;
+      if (from !== undefined) {
+        const upload = join(labPaths(ctx.dir).uploads, `${rec.name}.etcd.snapshot`);
+        mkdirSync(labPaths(ctx.dir).uploads, { recursive: true });
+        copyFileSync(from, upload);
+        const err = await restoreInto(ctx, rec, upload, skipHash);
+        rmSync(upload, { force: true });
+        if (err !== null) {
+          // Talos returns before the restore runs: the failure shows in the service state only
+          rec.mode = 'failed';
+          rec.health = '?';
+          addEvent(rec, 'Failed', `Failed to run pre stage: error recovering from the snapshot: ${err}`);
+          return;
+        }
+        rec.clusterState = 'existing';
+      }
+      rec.mode = 'run';
+    });
+    return 0;
+  } catch (e) {
+    ctx.io.err(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+export async function reset(ctx: ShimCtx): Promise<number> {
+  const graceful = flagBool(ctx, 'graceful', true);
+  const reboot = flagBool(ctx, 'reboot', false);
+  const labels = (ctx.flags.get('system-labels-to-wipe') ?? []).flatMap((l) => l.split(','));
+  const wipe = labels.includes('EPHEMERAL') || labels.includes('ETCD');
+  const { errors } = await perNode(ctx, async (node) => {
+    const rec0 = machine(ctx, node);
+    if (graceful && rec0.mode === 'run' && isMemberAlive(ctx.dir, rec0)) {
+      const st = await endpointStatus(rec0.ip, 2);
+      if (!st) throw new NodeError(rpcError('Unknown', 'failed to reset: etcd is not answering'));
+      await leaveCluster(ctx, rec0.name, rec0.ip, st.memberId).catch((e: Error) => {
+        throw new NodeError(`${e.message}`);
+      });
+    }
+    await withNode(ctx.dir, rec0.name, async (rec) => {
+      await killMember(ctx.dir, rec, 'SIGKILL');
+      rec.pid = null;
+      rec.frozen = false;
+      rec.promote = null;
+      rec.health = '?';
+      rec.healthMessage = '';
+      if (wipe) wipeData(ctx.dir, rec.name);
+      const empty = dataDirEmpty(ctx.dir, rec.name);
+      rec.events = [];
+      if (!reboot) {
+        rec.mode = 'down';
+        return;
+      }
+      addEvent(rec, 'Waiting', 'Waiting for service "cri" to be "up"');
+      addEvent(rec, 'Preparing', 'Running pre state');
+      rec.mode = empty ? 'join' : 'run';
+      rec.clusterState = 'existing';
+    });
+    return [];
+  });
+  return finish(ctx, errors);
+}
