@@ -93,7 +93,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     if (info === undefined || meta?.role === 'end') return;
     steps++;
     o.journal.append('step-start', { step: id, kind: info.step.kind, title: info.step.title });
-    o.progress.step(id, info.step.title, info.loops.length);
+    if (o.replay !== undefined && !o.replay.live) o.progress.line(`↺ ${id} (as recorded in the log)`);
+    else o.progress.step(id, info.step.title, info.loops.length);
     if (info.step.kind === 'foreach') current = undefined;
   };
   const done = new Promise<SnapshotFrom<RunbookMachine>>((resolve) => {

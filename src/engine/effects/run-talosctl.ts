@@ -27,8 +27,10 @@ export function runTalosctlActor(env: EngineEnv) {
     for (const node of input.nodes) {
       const group = env.replay?.command(input.stepId, node);
       let r: CommandResult | undefined;
+      let replayed = false;
       if (group?.result !== undefined) {
         r = resultFromRecord(group.result);
+        replayed = true;
       } else if (group?.intent !== undefined) {
         const decided = await resolveUnknown(env, input, node, effect, sig);
         if (decided.kind === 'done') {
@@ -72,7 +74,7 @@ export function runTalosctlActor(env: EngineEnv) {
         ? 'ok'
         : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
       results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
-      env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
+      if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
       if (!o.ok) break; // never go on to the next node after a failure
     }
     const ok = results.length === input.nodes.length && results.every((x) => x.ok);
