@@ -35,6 +35,8 @@ export interface EngineEnv {
   /** stop the run as if Ctrl-C was pressed (a prompt closed by Ctrl-C in raw mode) */
   interrupt(reason: string): void;
   /** digests approved at each gate in this process, by fingerprint (to say what drifted) */
+  /** wraps an effect so the run waits for it to settle before writing run-end */
+  track<A, R>(fn: (a: A) => Promise<R>): (a: A) => Promise<R>;
   digests: Map<string, import('./fingerprint.js').ClusterDigest>;
 }
 

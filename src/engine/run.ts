@@ -51,6 +51,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   const onOuterAbort = (): void => stop.abort(o.signal.reason);
   if (o.signal.aborted) onOuterAbort();
   else o.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const inflight = new Set<Promise<unknown>>();
   let getContext: () => RunContext = () => {
     throw new Error('the run has not started');
   };
@@ -73,6 +74,15 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
       stop.abort(new Error(reason));
     },
     digests: new Map(),
+    track: (fn) => async (a) => {
+      const p = fn(a);
+      inflight.add(p);
+      try {
+        return await p;
+      } finally {
+        inflight.delete(p);
+      }
+    },
   };
   const machine: RunbookMachine = o.compiled.machine.provide({ actors: makeActors(env, o.prompter) });
   const actor = createActor(machine, {
@@ -117,6 +127,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   stop.signal.removeEventListener('abort', onAbort);
   o.signal.removeEventListener('abort', onOuterAbort);
   actor.stop();
+  // a stopped effect (Ctrl-C, timeout) still journals its killed command before the run ends
+  await Promise.allSettled([...inflight]);
   return finish(snap, env, steps);
 }
 

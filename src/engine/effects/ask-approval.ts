@@ -12,32 +12,34 @@ import { both, readerFor } from './shared.js';
  * approval covers; recheckApproval compares it before the irreversible step runs.
  */
 export function askApprovalActor(env: EngineEnv) {
-  return fromPromise<AskApprovalOutput, AskApprovalInput>(async ({ input, signal }) => {
-    const rec = env.replay?.approval(input.stepId);
-    if (rec !== undefined) return { approved: true, fingerprint: rec.payload.fingerprint, by: rec.payload.who };
-    const sig = both(signal, env.signal);
-    const context = env.context();
-    const steps = gateSteps(env, input.stepId, input.guards);
-    const nodes = gateNodes(env, context, steps, input.token);
-    const view = await readGateView(readerFor(env, input.stepId, sig), nodes);
-    env.digests.set(view.fingerprint, view.digest);
-    const text = gateText(env, context, input, steps, view);
-    try {
-      const a = await env.gate.ask(
-        {
-          stepId: input.stepId,
-          covers: [input.stepId, ...input.guards],
-          text,
-          token: input.token,
-          fingerprint: view.fingerprint,
-        },
-        sig,
-      );
-      if (a.stoppedNonInteractive) env.halt.gate = input.stepId;
-      return { approved: a.approved, fingerprint: view.fingerprint, by: `${a.by} (${a.how})` };
-    } catch (e) {
-      if (e instanceof PromptInterrupted) env.interrupt(e.message);
-      throw e;
-    }
-  });
+  return fromPromise<AskApprovalOutput, AskApprovalInput>(
+    env.track(async ({ input, signal }) => {
+      const rec = env.replay?.approval(input.stepId);
+      if (rec !== undefined) return { approved: true, fingerprint: rec.payload.fingerprint, by: rec.payload.who };
+      const sig = both(signal, env.signal);
+      const context = env.context();
+      const steps = gateSteps(env, input.stepId, input.guards);
+      const nodes = gateNodes(env, context, steps, input.token);
+      const view = await readGateView(readerFor(env, input.stepId, sig), nodes);
+      env.digests.set(view.fingerprint, view.digest);
+      const text = gateText(env, context, input, steps, view);
+      try {
+        const a = await env.gate.ask(
+          {
+            stepId: input.stepId,
+            covers: [input.stepId, ...input.guards],
+            text,
+            token: input.token,
+            fingerprint: view.fingerprint,
+          },
+          sig,
+        );
+        if (a.stoppedNonInteractive) env.halt.gate = input.stepId;
+        return { approved: a.approved, fingerprint: view.fingerprint, by: `${a.by} (${a.how})` };
+      } catch (e) {
+        if (e instanceof PromptInterrupted) env.interrupt(e.message);
+        throw e;
+      }
+    }),
+  );
 }

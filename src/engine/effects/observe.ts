@@ -13,26 +13,28 @@ import { both, readerFor } from './shared.js';
  * fails the step with the reason.
  */
 export function observeActor(env: EngineEnv) {
-  return fromPromise<ObserveOutput, ObserveInput>(async ({ input, signal }) => {
-    const rec = env.replay?.observation(input.stepId);
-    if (rec !== undefined) {
-      if (!rec.payload.ok) throw new Error(rec.payload.summary);
-      return { outputs: rec.payload.outputs as Record<string, Value> };
-    }
-    const reader = readerFor(env, input.stepId, both(signal, env.signal));
-    const run = await gatherObservation(input.observation as ObservationName, reader, input.args);
-    const r = run.result;
-    env.journal.append('observation', {
-      step: input.stepId,
-      name: input.observation,
-      args: JSON.parse(JSON.stringify(input.args)) as Record<string, Json>,
-      ok: r.ok,
-      outputs: r.ok ? r.outputs : {},
-      summary: r.ok ? r.summary : r.reason,
-      ...(run.evidence.length > 0 ? { evidence: run.evidence } : {}),
-    });
-    env.progress.result(r.ok, r.ok ? r.summary : r.reason);
-    if (!r.ok) throw new Error(r.reason);
-    return { outputs: r.outputs as Record<string, Value> };
-  });
+  return fromPromise<ObserveOutput, ObserveInput>(
+    env.track(async ({ input, signal }) => {
+      const rec = env.replay?.observation(input.stepId);
+      if (rec !== undefined) {
+        if (!rec.payload.ok) throw new Error(rec.payload.summary);
+        return { outputs: rec.payload.outputs as Record<string, Value> };
+      }
+      const reader = readerFor(env, input.stepId, both(signal, env.signal));
+      const run = await gatherObservation(input.observation as ObservationName, reader, input.args);
+      const r = run.result;
+      env.journal.append('observation', {
+        step: input.stepId,
+        name: input.observation,
+        args: JSON.parse(JSON.stringify(input.args)) as Record<string, Json>,
+        ok: r.ok,
+        outputs: r.ok ? r.outputs : {},
+        summary: r.ok ? r.summary : r.reason,
+        ...(run.evidence.length > 0 ? { evidence: run.evidence } : {}),
+      });
+      env.progress.result(r.ok, r.ok ? r.summary : r.reason);
+      if (!r.ok) throw new Error(r.reason);
+      return { outputs: r.outputs as Record<string, Value> };
+    }),
+  );
 }
