@@ -61,8 +61,18 @@ export async function resolveUnknown(
       `Nothing shows that it completed. Running it again needs a fresh approval.`,
       `State fingerprint: sha256:${view.fingerprint.slice(0, 16)}`,
     ].join('\n');
+    const index = indexSteps(env.runbook);
+    const confirms = allStepsOf(env)
+      .filter((c) => c.kind === 'confirm' && guardedSteps(c.id, index).some((g) => g.id === step))
+      .map((c) => c.id);
     const a = await env.gate.ask(
-      { stepId: step, covers: [step], text, token: { type: 'node', value: node }, fingerprint: view.fingerprint },
+      {
+        stepId: step,
+        covers: [step, ...confirms],
+        text,
+        token: { type: 'node', value: node },
+        fingerprint: view.fingerprint,
+      },
       signal,
     );
     if (!a.approved) {
@@ -82,6 +92,8 @@ function nextCheck(env: EngineEnv, stepId: string) {
   return after.kind === 'wait' || after.kind === 'postcondition' || after.kind === 'precondition' ? after : undefined;
 }
 
+import { guardedSteps } from '../../compile/to-machine.js';
+import { indexSteps } from '../../runbook/flow.js';
 import { allSteps } from '../../runbook/model.js';
 
 function allStepsOf(env: EngineEnv) {
