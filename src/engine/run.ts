@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createActor, type SnapshotFrom } from 'xstate';
 import { OUTCOME_EXIT, type RunContext, type RunOutcome, type StateMeta } from '../compile/contract.js';
 import type { CompiledRunbook, RunbookMachine } from '../compile/to-machine.js';
@@ -48,6 +49,7 @@ export interface RunResult {
 
 export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every effect of a long run listens to it
   const onOuterAbort = (): void => stop.abort(o.signal.reason);
   if (o.signal.aborted) onOuterAbort();
   else o.signal.addEventListener('abort', onOuterAbort, { once: true });
@@ -75,6 +77,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     },
     digests: new Map(),
     track: (fn) => async (a) => {
+      await Promise.resolve(); // let the run loop announce the step before its effect speaks
       const p = fn(a);
       inflight.add(p);
       try {
