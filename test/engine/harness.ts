@@ -75,7 +75,7 @@ export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord
   if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
   const log = o.log ?? tmpLog();
   let journal: Journal;
-  let replay;
+  let replay: ReturnType<typeof createReplay> | undefined;
   if (o.resume) {
     const r = Journal.resume(log);
     journal = r.journal;
