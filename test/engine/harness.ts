@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AnyRecord } from '../../src/audit/log-format.js';
+import { verifyJournal } from '../../src/audit/verify.js';
+import { lintRunbook } from '../../src/compile/lint.js';
+import { guardedSteps } from '../../src/compile/to-machine.js';
+import { Journal } from '../../src/engine/journal.js';
+import { parseParams } from '../../src/engine/params.js';
+import { silentProgress } from '../../src/engine/progress.js';
+import { type Prompter, PromptInterrupted } from '../../src/engine/prompter.js';
+import { readOnlyTalosctl } from '../../src/engine/read-only-talosctl.js';
+import { createReplay } from '../../src/engine/replay.js';
+import { executeRun, type RunResult } from '../../src/engine/run.js';
+import { indexSteps } from '../../src/runbook/flow.js';
+import { allSteps } from '../../src/runbook/model.js';
+import { F_IDS, F_NODES, type FakeTalosctl } from '../helpers/fake-talosctl.js';
+
+export const REMOVE_RUNBOOK = `apiVersion: talos-dr/v1
+kind: Runbook
+metadata: { name: t-remove, title: Remove a member (test) }
+params:
+  nodes: { type: nodes, description: control plane nodes }
+  healthy: { type: node, description: a healthy node }
+  member: { type: memberId, description: the member to remove }
+steps:
+  - id: pre
+    precondition: { check: member-present, with: { nodes: { ref: params.nodes }, member: { ref: params.member } } }
+  - id: confirm-remove
+    confirm: { prompt: Remove the member, token: { ref: params.member } }
+  - id: remove
+    talosctl: [etcd, remove-member, { ref: params.member }]
+    node: { ref: params.healthy }
+  - id: gone
+    postcondition: { check: member-absent, with: { nodes: { ref: params.nodes }, member: { ref: params.member } } }
+`;
+
+export const PARAMS = [`nodes=${F_NODES.join(',')}`, `healthy=${F_NODES[0]}`, `member=${F_IDS[2]}`];
+
+export function tmpLog(): string {
+  return join(mkdtempSync(join(tmpdir(), 'tdr-engine-')), 'run.jsonl');
+}
+
+/** A prompter that answers from a script; an exhausted script is Ctrl-C. */
+export function scripted(answers: string[]): Prompter & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    interactive: true,
+    asked,
+    async input(message) {
+      asked.push(message);
+      const a = answers.shift();
+      if (a === undefined) throw new PromptInterrupted('script ran out');
+      return a;
+    },
+  };
+}
+
+export const nobody: Prompter = { interactive: false, input: () => Promise.reject(new PromptInterrupted('none')) };
+
+export interface Go {
+  fake: FakeTalosctl;
+  text?: string;
+  params?: string[];
+  prompter?: Prompter;
+  approve?: string[];
+  dryRun?: boolean;
+  log?: string;
+  resume?: boolean;
+  signal?: AbortSignal;
+}
+
+export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord[]; log: string }> {
+  const lint = lintRunbook(o.text ?? REMOVE_RUNBOOK, 'test.yaml');
+  if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
+  const log = o.log ?? tmpLog();
+  let journal: Journal;
+  let replay: ReturnType<typeof createReplay> | undefined;
+  if (o.resume) {
+    const r = Journal.resume(log);
+    journal = r.journal;
+    const steps = allSteps(lint.runbook.steps);
+    const index = indexSteps(lint.runbook);
+    replay = createReplay(
+      r.records,
+      new Set(steps.filter((s) => s.kind === 'talosctl').map((s) => s.id)),
+      (id) => guardedSteps(id, index).map((s) => s.id),
+      new Set(steps.filter((s) => s.kind === 'manual').map((s) => s.id)),
+    );
+    journal.append('deviation', { step: null, kind: 'resume', detail: 'test resume' });
+  } else {
+    journal = Journal.create(log);
+    journal.append('run-start', {
+      runbook: 'test.yaml',
+      runbookSha256: '0'.repeat(64),
+      params: {},
+      operator: 'tester',
+      host: 'h',
+      toolVersion: '0',
+      talosctlVersion: null,
+      dryRun: o.dryRun === true,
+    });
+  }
+  const prompter = o.prompter ?? nobody;
+  const result = await executeRun({
+    runbook: lint.runbook,
+    compiled: lint.compiled,
+    params: parseParams(lint.runbook.params, o.params ?? PARAMS),
+    talosctl: o.dryRun ? readOnlyTalosctl(o.fake) : o.fake,
+    journal,
+    progress: silentProgress,
+    prompter,
+    policy: { interactive: prompter.interactive, preApproved: new Set(o.approve ?? []), operator: 'tester' },
+    dryRun: o.dryRun === true,
+    signal: o.signal ?? new AbortController().signal,
+    ...(replay ? { replay } : {}),
+  });
+  journal.close();
+  const v = verifyJournal(readFileSync(log, 'utf8'));
+  if (!v.ok) throw new Error(`journal does not verify: ${v.reason}`);
+  return { result, records: v.records, log };
+}
+
+export const removeCalls = (f: FakeTalosctl) => f.calls.filter((c) => c.args[1] === 'remove-member');
