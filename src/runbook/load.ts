@@ -56,7 +56,7 @@ function locate(root: unknown, lc: LineCounter, path: Path, atKey: boolean): Loc
     } else break;
   }
   const { line, col } = lc.linePos(pos);
-  return { line, col };
+  return { line: Math.max(1, line), col: Math.max(1, col) };
 }
 
 function precheckSteps(value: unknown, path: Path): PendingDiagnostic[] {
@@ -145,7 +145,16 @@ export function parseRunbook(text: string, file: string): ParseResult {
   }
   const pending = precheckSteps((value as { steps?: unknown }).steps, ['steps']);
   const parsed = RunbookSchema.safeParse(value);
-  if (!parsed.success) pending.push(...issuesToDiagnostics(parsed.error.issues, value));
+  if (!parsed.success) {
+    const found = issuesToDiagnostics(parsed.error.issues, value);
+    // never "invalid" without a reason: fall back to zod's own words
+    if (found.length === 0 && pending.length === 0) {
+      const detail = parsed.error.issues[0]?.message ?? 'invalid runbook';
+      const at = (parsed.error.issues[0]?.path ?? []).filter((k): k is string | number => typeof k !== 'symbol');
+      found.push(makeDiagnostic('RB1105', { path: '(root)', detail }, at));
+    }
+    pending.push(...found);
+  }
   if (pending.some((p) => p.severity === 'error') || !parsed.success) return { ok: false, ...finish(pending, root) };
   const runbook = normalizeRunbook(parsed.data as RunbookDoc);
   const where = (p: Path): string => {

@@ -101,6 +101,15 @@ export function issuesToDiagnostics(issues: readonly Issue[], root: unknown, pre
           const idx = STEP_KINDS.indexOf(kinds[0] as never);
           const branch = issue.errors[idx];
           if (kinds.length === 1 && branch !== undefined) out.push(...issuesToDiagnostics(branch, root, path));
+          else if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+            out.push(
+              makeDiagnostic(
+                'RB1101',
+                { path: show(path), expected: 'a step (a mapping)', got: describeValue(raw) },
+                path,
+              ),
+            );
+          }
           break;
         }
         const fitting = issue.errors.filter((b) => !rootMismatch(b));
@@ -155,6 +164,11 @@ export function issuesToDiagnostics(issues: readonly Issue[], root: unknown, pre
         }
         break;
       case 'invalid_value':
+        if (raw === undefined) {
+          const expected = `one of ${issue.values.map((v) => String(v)).join(', ')}`;
+          out.push(makeDiagnostic('RB1103', { path: show(path), expected }, path.slice(0, -1)));
+          break;
+        }
         out.push(
           makeDiagnostic(
             'RB1104',

@@ -22,7 +22,11 @@ export interface Fakes {
 }
 
 export const okRun = (): RunTalosctlOutput => ({ ok: true, results: [], captured: undefined });
-export const failRun = (): RunTalosctlOutput => ({ ok: false, results: [{ node: 'n', ok: false, exitCode: 1, summary: 'exit 1' }], captured: undefined });
+export const failRun = (): RunTalosctlOutput => ({
+  ok: false,
+  results: [{ node: 'n', ok: false, exitCode: 1, summary: 'exit 1' }],
+  captured: undefined,
+});
 
 /** Compiles a runbook file and runs it to the end on a SimulatedClock, stepping time by `tickMs`. */
 export async function runRunbook(

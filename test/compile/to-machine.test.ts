@@ -10,8 +10,14 @@ const lost = { node: '10.0.0.3', member: '0a1b2c3d4e5f6a7b', reachable: false, i
 describe('compiled nospace-recovery', () => {
   it('defrags in the observed rolling order, one node at a time, then disarms on the leader', async () => {
     const { output, log } = await runRunbook(NOSPACE, { nodes, maxInUse: 80 }, { observe: () => order });
-    expect(output).toEqual({ outcome: 'success', stepId: 'done', message: 'The alarm is cleared and every member was defragmented.' });
-    const commands = log.filter((l) => l.includes('talosctl') || l.includes('member-healthy')).map((l) => l.replace(/^t=\S+ /, ''));
+    expect(output).toEqual({
+      outcome: 'success',
+      stepId: 'done',
+      message: 'The alarm is cleared and every member was defragmented.',
+    });
+    const commands = log
+      .filter((l) => l.includes('talosctl') || l.includes('member-healthy'))
+      .map((l) => l.replace(/^t=\S+ /, ''));
     expect(commands).toEqual([
       'talosctl etcd status @10.0.0.1,10.0.0.2,10.0.0.3 [read]',
       'talosctl etcd defrag @10.0.0.2 [mutating]',
@@ -25,22 +31,34 @@ describe('compiled nospace-recovery', () => {
   });
 
   it('stops with guidance and changes nothing when defrag cannot help (choice)', async () => {
-    const { output, log } = await runRunbook(NOSPACE, { nodes, maxInUse: 80 }, { check: (i) => (i.check === 'db-in-use-ratio' ? 'fail' : 'pass') });
+    const { output, log } = await runRunbook(
+      NOSPACE,
+      { nodes, maxInUse: 80 },
+      { check: (i) => (i.check === 'db-in-use-ratio' ? 'fail' : 'pass') },
+    );
     expect(output.outcome).toBe('precondition-failed');
     expect(output.stepId).toBe('defrag-cannot-help');
     expect(log.some((l) => l.includes('defrag @'))).toBe(false);
   });
 
   it('continues past a failed non-critical step (onFailure: continue)', async () => {
-    const { output } = await runRunbook(NOSPACE, { nodes, maxInUse: 80 }, {
-      observe: () => order,
-      talosctl: (i) => (i.argv[1] === 'status' ? failRun() : okRun()),
-    });
+    const { output } = await runRunbook(
+      NOSPACE,
+      { nodes, maxInUse: 80 },
+      {
+        observe: () => order,
+        talosctl: (i) => (i.argv[1] === 'status' ? failRun() : okRun()),
+      },
+    );
     expect(output.outcome).toBe('success');
   });
 
   it('ends declined at a refused confirm, before the guarded step', async () => {
-    const { output, log } = await runRunbook(NOSPACE, { nodes, maxInUse: 80 }, { observe: () => order, approve: () => false });
+    const { output, log } = await runRunbook(
+      NOSPACE,
+      { nodes, maxInUse: 80 },
+      { observe: () => order, approve: () => false },
+    );
     expect(output).toEqual({ outcome: 'declined', stepId: 'confirm-disarm', message: 'declined by the operator' });
     expect(log.some((l) => l.includes('disarm @'))).toBe(false);
   });
@@ -54,16 +72,30 @@ describe('compiled nospace-recovery', () => {
 describe('compiled remove-lost-member', () => {
   it('retries with backoff on the clock and flows captures into checks and argv', async () => {
     let snapshots = 0;
-    const { output, log } = await runRunbook(LOST, { nodes, healthy: '10.0.0.1', snapshotPath: './db', members: 3 }, {
-      observe: () => lost,
-      talosctl: (i) => {
-        if (i.argv[1] !== 'snapshot') return okRun();
-        snapshots++;
-        return snapshots < 3 ? failRun() : { ok: true, results: [], captured: { path: './db', bytes: 544, hash: 'abcd1234', revision: 9, totalKeys: 3 } };
+    const { output, log } = await runRunbook(
+      LOST,
+      { nodes, healthy: '10.0.0.1', snapshotPath: './db', members: 3 },
+      {
+        observe: () => lost,
+        talosctl: (i) => {
+          if (i.argv[1] !== 'snapshot') return okRun();
+          snapshots++;
+          return snapshots < 3
+            ? failRun()
+            : {
+                ok: true,
+                results: [],
+                captured: { path: './db', bytes: 544, hash: 'abcd1234', revision: 9, totalKeys: 3 },
+              };
+        },
       },
-    });
+    );
     expect(output.outcome).toBe('success');
-    expect(log.filter((l) => l.includes('talosctl etcd snapshot')).map((l) => l.split(' ')[0])).toEqual(['t=0', 't=2', 't=8']);
+    expect(log.filter((l) => l.includes('talosctl etcd snapshot')).map((l) => l.split(' ')[0])).toEqual([
+      't=0',
+      't=2',
+      't=8',
+    ]);
     expect(log).toContain('t=8 postcondition snapshot-verified {"path":"./db"} → pass');
     const i = log.findIndex((l) => l.includes('ask confirm-remove'));
     expect(log[i]).toBe('t=8 ask confirm-remove token={"type":"memberId","value":"0a1b2c3d4e5f6a7b"} guards=remove');
@@ -72,11 +104,18 @@ describe('compiled remove-lost-member', () => {
   });
 
   it('polls a wait with backoff up to its timeout, then takes the onFailure goto', async () => {
-    const { output, log } = await runRunbook(LOST, { nodes, healthy: '10.0.0.1', snapshotPath: './db', members: 3 }, {
-      observe: () => lost,
-      talosctl: (i) => (i.argv[1] === 'snapshot' ? { ok: true, results: [], captured: { path: './db', bytes: 1, hash: 'h', revision: 1, totalKeys: 1 } } : okRun()),
-      check: (i) => (i.check === 'members-count' ? 'fail' : 'pass'),
-    });
+    const { output, log } = await runRunbook(
+      LOST,
+      { nodes, healthy: '10.0.0.1', snapshotPath: './db', members: 3 },
+      {
+        observe: () => lost,
+        talosctl: (i) =>
+          i.argv[1] === 'snapshot'
+            ? { ok: true, results: [], captured: { path: './db', bytes: 1, hash: 'h', revision: 1, totalKeys: 1 } }
+            : okRun(),
+        check: (i) => (i.check === 'members-count' ? 'fail' : 'pass'),
+      },
+    );
     expect(output).toEqual({ outcome: 'failed', stepId: 'stuck', message: 'the node did not rejoin in time' });
     const polls = log.filter((l) => l.includes('members-count')).map((l) => Number(l.split(' ')[0]?.slice(2)));
     // interval 10s, doubling, capped at 1m, for at most 10m
@@ -86,11 +125,18 @@ describe('compiled remove-lost-member', () => {
   });
 
   it('stops before an irreversible step when the cluster changed since the approval', async () => {
-    const { output, log } = await runRunbook(LOST, { nodes, healthy: '10.0.0.1', snapshotPath: './db', members: 3 }, {
-      observe: () => lost,
-      talosctl: (i) => (i.argv[1] === 'snapshot' ? { ok: true, results: [], captured: { path: './db', bytes: 1, hash: 'h', revision: 1, totalKeys: 1 } } : okRun()),
-      unchanged: false,
-    });
+    const { output, log } = await runRunbook(
+      LOST,
+      { nodes, healthy: '10.0.0.1', snapshotPath: './db', members: 3 },
+      {
+        observe: () => lost,
+        talosctl: (i) =>
+          i.argv[1] === 'snapshot'
+            ? { ok: true, results: [], captured: { path: './db', bytes: 1, hash: 'h', revision: 1, totalKeys: 1 } }
+            : okRun(),
+        unchanged: false,
+      },
+    );
     expect(output.outcome).toBe('approval-stale');
     expect(log.some((l) => l.includes('remove-member'))).toBe(false);
   });

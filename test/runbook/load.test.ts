@@ -52,20 +52,30 @@ describe('values that reach argv', () => {
     expect(validateArgvValue('memberId', '0a1b2c3d4e5f6a7b')).toEqual({ ok: true, value: '0a1b2c3d4e5f6a7b' });
     expect(validateArgvValue('memberId', '0A1B')).toMatchObject({ ok: false });
     expect(validateArgvValue('node', '10.0.0.1')).toMatchObject({ ok: true });
-    expect(validateArgvValue('node', '--force')).toMatchObject({ ok: false, reason: 'starts with "-" and would read as a flag' });
-    expect(validateArgvValue('path', './snap\nshot')).toMatchObject({ ok: false, reason: 'contains a control character' });
+    expect(validateArgvValue('node', '--force')).toMatchObject({
+      ok: false,
+      reason: 'starts with "-" and would read as a flag',
+    });
+    expect(validateArgvValue('path', './snap\nshot')).toMatchObject({
+      ok: false,
+      reason: 'contains a control character',
+    });
     expect(validateArgvValue('path', '-rf')).toMatchObject({ ok: false });
     expect(validateArgvValue('nodes', ['10.0.0.1'])).toMatchObject({ ok: false });
   });
 
   it('resolves refs in argv and validates each by its type', () => {
     const scope = { params: {}, captures: { lost: { member: '0a1b2c3d4e5f6a7b' } }, vars: {} };
-    expect(resolveArgv(['etcd', 'remove-member', { ref: 'lost.member' }], [undefined, undefined, 'memberId'], scope)).toEqual({
+    expect(
+      resolveArgv(['etcd', 'remove-member', { ref: 'lost.member' }], [undefined, undefined, 'memberId'], scope),
+    ).toEqual({
       ok: true,
       value: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'],
     });
     const evil = { ...scope, captures: { lost: { member: '--all' } } };
-    expect(resolveArgv(['etcd', 'remove-member', { ref: 'lost.member' }], [undefined, undefined, 'memberId'], evil)).toMatchObject({
+    expect(
+      resolveArgv(['etcd', 'remove-member', { ref: 'lost.member' }], [undefined, undefined, 'memberId'], evil),
+    ).toMatchObject({
       ok: false,
     });
   });

@@ -18,7 +18,11 @@ describe('effectOf', () => {
   });
 
   it('treats an unknown subcommand as irreversible', () => {
-    expect(effectOf(['etcd', 'frobnicate'])).toEqual({ effect: 'irreversible', subcommand: 'etcd frobnicate', known: false });
+    expect(effectOf(['etcd', 'frobnicate'])).toEqual({
+      effect: 'irreversible',
+      subcommand: 'etcd frobnicate',
+      known: false,
+    });
     expect(effectOf(['upgrade', '--image', 'x'])).toMatchObject({ effect: 'irreversible' });
   });
 });
