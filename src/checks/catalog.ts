@@ -102,6 +102,15 @@ export const CHECKS = {
       health: { type: 'enum', required: false, description: 'expected HEALTH', values: ['OK', 'Fail', '?'] },
     },
   },
+  'quorum-lost': {
+    description:
+      'etcd quorum is lost: fewer than a majority of voters answer status, or no answering member knows a leader',
+    args: { nodes },
+  },
+  'flag-set': {
+    description: 'the given boolean (usually a boolean param or output) is true: lets a choice branch on it',
+    args: { value: { type: 'boolean', required: true, description: 'the boolean to test' } },
+  },
   'snapshot-verified': {
     description:
       'the snapshot file is complete (size % 512 == 32), its hash/revision/keys recorded and its revision not behind live members',
@@ -157,6 +166,14 @@ export const OBSERVATIONS = {
       learner: { type: 'boolean', description: 'whether it is still a learner' },
       isLeader: { type: 'boolean', description: 'whether it is the leader' },
     },
+  },
+  'reachable-node': {
+    description: 'a node that answers `service etcd`: the preferred one if given, else the first of nodes that answers',
+    args: {
+      nodes,
+      prefer: { type: 'string', required: false, description: 'the node to use (must be one of nodes); empty: any' },
+    },
+    outputs: { node: { type: 'node', description: 'the chosen node' } },
   },
   'max-revision': {
     description: 'the highest revision among the members that answer (for comparison with a snapshot)',
