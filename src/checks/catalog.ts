@@ -66,6 +66,12 @@ export const CHECKS = {
       node: { type: 'node', required: true, description: 'the node whose member must be healthy' },
       nodes,
       maxLag: { type: 'number', required: false, description: 'raft entries behind the leader still healthy' },
+      ignoreAlarm: {
+        type: 'enum',
+        required: false,
+        description: 'a raised alarm whose status error does not count (NOSPACE stays until disarm)',
+        values: ['NOSPACE', 'CORRUPT'],
+      },
     },
   },
   'leader-elected': { description: 'exactly one leader, agreed by every member that answers', args: { nodes } },

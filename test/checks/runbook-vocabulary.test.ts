@@ -89,3 +89,16 @@ describe('reachable-node', () => {
     expect(await observe(c)).toMatchObject({ ok: false });
   });
 });
+
+describe('member-healthy ignoreAlarm', () => {
+  it('ignores only the named alarm in status errors (NOSPACE stays raised until disarm)', async () => {
+    const c = healthyCluster();
+    node(c, B).errors = ['memberID:9043346224467520353 alarm:NOSPACE '];
+    expect((await check('member-healthy', c, { node: B })).verdict).toBe('fail');
+    expect((await check('member-healthy', c, { node: B, ignoreAlarm: 'NOSPACE' })).verdict).toBe('pass');
+    node(c, B).errors = ['memberID:9043346224467520353 alarm:CORRUPT '];
+    const v = await check('member-healthy', c, { node: B, ignoreAlarm: 'NOSPACE' });
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toBe(`member ${IDS[1]} on ${B} reports memberID:9043346224467520353 alarm:CORRUPT `);
+  });
+});
