@@ -71,7 +71,11 @@ export async function runRunbook(
   });
   const actor = createActor(machine, { input: { params }, clock });
   let failure: unknown;
-  actor.subscribe({ error: (e) => (failure = e) });
+  actor.subscribe({
+    error: (e) => {
+      failure = e;
+    },
+  });
   actor.start();
   for (let i = 0; i < 10_000 && actor.getSnapshot().status === 'active'; i++) {
     await new Promise((res) => setImmediate(res));

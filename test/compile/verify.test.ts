@@ -118,7 +118,7 @@ const randomRunbook = fc.integer({ min: 1, max: 6 }).chain((n) => {
 
 function toYaml(steps: RStep[]): string {
   const failure = (f: string): string => (f.startsWith('goto:') ? `{ goto: ${f.slice(5)} }` : f);
-  const body = steps.map((s, i) => {
+  const body = steps.map((s, i): string => {
     const id = `  - id: s${i}\n`;
     switch (s.kind) {
       case 'status':
@@ -129,7 +129,7 @@ function toYaml(steps: RStep[]): string {
         return `${id}    talosctl: [etcd, leave]\n    node: 10.0.0.3\n    onFailure: ${failure(s.onFailure)}\n`;
       case 'choice':
         return `${id}    choice: { check: no-alarms, with: { nodes: [10.0.0.1] }, ifPass: ${s.ifPass}, ifFail: ${s.ifFail} }\n`;
-      case 'end':
+      default:
         return `${id}    end: { outcome: success, message: done }\n`;
     }
   });
