@@ -25,6 +25,8 @@ export interface PayloadByType {
     toolVersion: string;
     talosctlVersion: string | null;
     dryRun: boolean;
+    /** how talosctl was reached, so `resume` reaches the same cluster */
+    target?: { talosctl: string; talosconfig: string | null; context: string | null; endpoints: string[] };
   };
   'step-start': { step: string; kind: string; title?: string };
   'command-intent': { step: string; argv: string[]; node: string | null; effect: Effect };
@@ -51,6 +53,16 @@ export interface PayloadByType {
     summary: string;
     evidence?: string[];
   };
+  /** a read step's derived outputs (what later steps reference), so resume can replay them */
+  observation: {
+    step: string;
+    name: string;
+    args: Record<string, Json>;
+    ok: boolean;
+    outputs: Record<string, Json>;
+    summary: string;
+    evidence?: string[];
+  };
   'approval-request': { step: string; prompt: string; fingerprint: string; token: string };
   approval: { step: string; who: string; how: 'tty' | 'flag'; when: string; fingerprint: string; approved: boolean };
   'approval-voided': { step: string; fingerprint: string; reason: string };
@@ -68,6 +80,7 @@ export const RECORD_TYPES: Readonly<Record<RecordType, { durable: boolean }>> = 
   'command-intent': { durable: true },
   'command-result': { durable: true },
   check: { durable: false },
+  observation: { durable: false },
   'approval-request': { durable: false },
   approval: { durable: true },
   'approval-voided': { durable: true },

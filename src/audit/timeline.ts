@@ -25,6 +25,8 @@ export function summarizeRecord(r: AnyRecord): string {
     }
     case 'check':
       return `check ${r.payload.name}: ${String(r.payload.verdict).toUpperCase()}, ${r.payload.summary}`;
+    case 'observation':
+      return `observed ${r.payload.name}: ${r.payload.ok ? '' : 'FAILED, '}${r.payload.summary}`;
     case 'approval-request':
       return `asked for approval: "${r.payload.prompt}" (type ${r.payload.token})`;
     case 'approval':

@@ -83,6 +83,34 @@ export const MESSAGES = {
     text: (p) => `--node ${JSON.stringify(p.value)}: not a lab node`,
     hint: (p) => `use an address or an index: ${p.known.join(', ')}`,
   }),
+  TDR_DRY_RUN_REFUSED: def<{ argv: string; effect: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `dry run: refused to run talosctl ${p.argv} (${p.effect}); a dry run only reads`,
+  }),
+  TDR_MISSING_PARAM: def<{ name: string; type: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `missing --param ${p.name}=<${p.type}>`,
+    hint: () => 'see the params with `talos-dr describe <runbook>`',
+  }),
+  TDR_APPROVE_UNKNOWN: def<{ step: string; known: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `--approve ${JSON.stringify(p.step)}: no confirm or irreversible step has this id`,
+    hint: (p) => (p.known.length > 0 ? `gates of this runbook: ${p.known.join(', ')}` : 'this runbook has no gates'),
+  }),
+  TDR_RESUME_CHANGED: def<{ path: string; was: string; now: string }>({
+    exit: ExitCode.usage,
+    text: (p) =>
+      `${p.path}: the runbook changed since the run started (sha256 ${p.was.slice(0, 12)}… → ${p.now.slice(0, 12)}…); refusing to resume`,
+    hint: () => 'restore the runbook as it was, or start a new run',
+  }),
+  TDR_RESUME_REFUSED: def<{ path: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: cannot resume: ${p.reason}`,
+  }),
+  TDR_REPLAY_MISSING: def<{ argv: string; node: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `replay: the recorded log has no answer for talosctl -n ${p.node} ${p.argv}`,
+  }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,
     source: 'internal',

@@ -14,6 +14,9 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./describe.js'),
   () => import('./lint.js'),
   () => import('./graph.js'),
+  () => import('./plan.js'),
+  () => import('./run.js'),
+  () => import('./resume.js'),
   () => import('./log.js'),
   () => import('./lab.js'),
 ];

@@ -1,0 +1,28 @@
+import type { Register } from './index.js';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** `talos-dr resume <log>`: continue a run that stopped at a gate, was interrupted or crashed. */
+export const register: Register = (program, ctx, setResult) => {
+  program
+    .command('resume')
+    .description(
+      'continue a stopped run from its log: replays what is recorded, re-observes anything unfinished, then goes on live',
+    )
+    .argument('<log>', 'the log of the run')
+    .option('--approve <step-id>', 'approve this gate without a prompt (repeatable)', collect, [])
+    .option('--operator <name>', 'who is resuming (default user@host)')
+    .option('--runbook <file>', 'the runbook file, if it moved (its SHA-256 must match the log)')
+    .option('--talosctl <path>', 'the talosctl binary (default: as recorded in the log)')
+    .action(async (log: string, opts: ResumeFlags) => {
+      const { resumeCommand } = await import('../run-command.js');
+      setResult(await resumeCommand(log, opts, ctx));
+    });
+};
+
+export interface ResumeFlags {
+  approve: string[];
+  operator?: string;
+  runbook?: string;
+  talosctl?: string;
+}

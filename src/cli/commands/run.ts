@@ -1,0 +1,45 @@
+import type { Register } from './index.js';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** `talos-dr run <runbook>`: execute a runbook with gates, checks and a hash-chained log. */
+export const register: Register = (program, ctx, setResult) => {
+  program
+    .command('run')
+    .description(
+      'run a runbook against a cluster: checks before and after, a typed approval before every irreversible step, a log that proves it',
+    )
+    .argument('<runbook>', 'a runbook file or a built-in runbook name')
+    .option('--param <name=value>', 'a runbook parameter (repeatable)', collect, [])
+    .option(
+      '--approve <step-id>',
+      'approve this gate without a prompt (repeatable; recorded as a flag approval)',
+      collect,
+      [],
+    )
+    .option('--log <file>', 'where to write the log (default ./talos-dr-logs/<runbook>-<time>.jsonl)')
+    .option('--operator <name>', 'who is running this (default user@host)')
+    .option('--talosctl <path>', 'the talosctl binary (default $TALOSCTL, then talosctl on PATH)')
+    .option('--talosconfig <file>', 'talosconfig to use')
+    .option('--context <name>', 'talosconfig context')
+    .option('--endpoints <list>', 'comma-separated endpoints')
+    .option('--dry-run', 'rehearse: real prompts and live reads, nothing that changes the cluster runs')
+    .option('--replay <log>', 'with --dry-run: answer reads from a recorded log instead of the cluster')
+    .action(async (file: string, opts: RunFlags) => {
+      const { runCommand } = await import('../run-command.js');
+      setResult(await runCommand(file, opts, ctx));
+    });
+};
+
+export interface RunFlags {
+  param: string[];
+  approve: string[];
+  log?: string;
+  operator?: string;
+  talosctl?: string;
+  talosconfig?: string;
+  context?: string;
+  endpoints?: string;
+  dryRun?: boolean;
+  replay?: string;
+}

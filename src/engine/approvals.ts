@@ -1,0 +1,145 @@
+import { hostname, userInfo } from 'node:os';
+import type { ApprovalToken } from '../compile/contract.js';
+import type { Journal } from './journal.js';
+import type { Progress } from './progress.js';
+import { type Prompter, PromptInterrupted } from './prompter.js';
+
+/**
+ * Confirmation gates: who may approve, how, and what is written down. In a terminal the operator
+ * must TYPE the token (the node or member the irreversible step targets; "yes" when there is no
+ * target): a bare Enter or any other text never approves. Without a terminal a gate stops the
+ * run (exit 3) unless it was approved beforehand with `--approve <step-id>`, which is recorded
+ * as a flag approval with the operator's identity and a deviation record.
+ */
+
+/** What each irreversible (or mutating) subcommand destroys, named at the gate. */
+export const DESTROYS: Readonly<Record<string, string>> = {
+  'etcd remove-member':
+    'removes the member from the etcd cluster for good: it can only come back by wiping its node and joining again',
+  'etcd leave': "makes the node's etcd member leave the cluster: its data directory is no longer part of the cluster",
+  reset: "wipes the node's disks (STATE and EPHEMERAL): its etcd data and machine config are destroyed",
+  bootstrap: 'creates a NEW etcd cluster from this node: any other copy of the cluster data is no longer authoritative',
+  'etcd alarm disarm': 'clears the etcd alarms: etcd accepts writes again (if space is still short it re-raises)',
+  'etcd defrag': 'defragments the member: it stops serving while the database is rewritten',
+  'etcd forfeit-leadership': 'moves the etcd leadership to another member',
+  'apply-config': "replaces the node's machine configuration",
+};
+
+export interface GatePolicy {
+  interactive: boolean;
+  /** step ids approved with --approve (a confirm id, or the id of an irreversible step it guards) */
+  preApproved: ReadonlySet<string>;
+  /** --operator, else user@host */
+  operator: string;
+}
+
+export interface GateRequest {
+  /** the confirm step (or, on resume, the irreversible step needing a fresh approval) */
+  stepId: string;
+  /** the steps this approval covers: --approve of any of them approves */
+  covers: readonly string[];
+  /** the full text shown, exactly as written to the journal */
+  text: string;
+  token: ApprovalToken | undefined;
+  fingerprint: string;
+}
+
+export interface GateAnswer {
+  approved: boolean;
+  by: string;
+  how: 'tty' | 'flag' | 'none';
+  /** the run stopped because nobody could answer (non-interactive, no --approve) */
+  stoppedNonInteractive: boolean;
+}
+
+export const DECLINE_WORDS = new Set(['no', 'n', 'abort', 'decline', 'stop']);
+const MAX_WRONG = 3;
+
+export function defaultOperator(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? 'unknown';
+  }
+  return `${user}@${hostname()}`;
+}
+
+export interface Gatekeeper {
+  readonly policy: GatePolicy;
+  ask(req: GateRequest, signal: AbortSignal): Promise<GateAnswer>;
+}
+
+export function createGatekeeper(
+  policy: GatePolicy,
+  prompter: Prompter,
+  journal: Journal,
+  progress: Progress,
+): Gatekeeper {
+  const record = (req: GateRequest, a: GateAnswer): void => {
+    if (a.how === 'none') return;
+    journal.append('approval', {
+      step: req.stepId,
+      who: a.by,
+      how: a.how,
+      when: new Date().toISOString(),
+      fingerprint: req.fingerprint,
+      approved: a.approved,
+    });
+  };
+  return {
+    policy,
+    async ask(req, signal) {
+      const expected = req.token?.value ?? 'yes';
+      journal.append('approval-request', {
+        step: req.stepId,
+        prompt: req.text,
+        fingerprint: req.fingerprint,
+        token: expected,
+      });
+      progress.gate(req.text);
+      const flagged = req.covers.find((id) => policy.preApproved.has(id));
+      if (flagged !== undefined) {
+        const a: GateAnswer = { approved: true, by: policy.operator, how: 'flag', stoppedNonInteractive: false };
+        record(req, a);
+        journal.append('deviation', {
+          step: req.stepId,
+          kind: 'flag-approval',
+          detail: `approved without a prompt by --approve ${flagged} (operator ${policy.operator})`,
+        });
+        progress.line(`✔ approved by --approve ${flagged} (operator ${policy.operator})`);
+        return a;
+      }
+      if (!policy.interactive || !prompter.interactive) {
+        progress.line(
+          `■ stopped at gate ${req.stepId}: no terminal to ask. To approve, rerun or resume with --approve ${req.stepId}`,
+        );
+        journal.append('step-end', { step: req.stepId, outcome: 'stopped: no approval (non-interactive)' });
+        return { approved: false, by: policy.operator, how: 'none', stoppedNonInteractive: true };
+      }
+      let wrong = 0;
+      for (;;) {
+        const answer = (await prompter.input(`Type ${expected} to approve, or "no" to stop:`, signal)).trim();
+        if (answer === expected) {
+          const a: GateAnswer = { approved: true, by: policy.operator, how: 'tty', stoppedNonInteractive: false };
+          record(req, a);
+          return a;
+        }
+        if (DECLINE_WORDS.has(answer.toLowerCase()) || wrong + 1 >= MAX_WRONG) {
+          const a: GateAnswer = { approved: false, by: policy.operator, how: 'tty', stoppedNonInteractive: false };
+          record(req, a);
+          progress.line(`■ declined at ${req.stepId}: nothing more was changed`);
+          return a;
+        }
+        wrong += answer === '' ? 0 : 1;
+        progress.line(
+          answer === ''
+            ? `  an empty answer does not approve: type ${expected} exactly`
+            : `  "${answer}" does not match: type ${expected} exactly (${MAX_WRONG - wrong} tries left)`,
+        );
+      }
+    },
+  };
+}
+
+export { PromptInterrupted };

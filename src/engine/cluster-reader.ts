@@ -1,0 +1,83 @@
+import type { ClusterReader, Read } from '../checks/reader.js';
+import type { Json } from '../checks/verdict.js';
+import { toNodeOutcome } from '../talos/outcome.js';
+import { parseAlarms, parseMembers, parseService, parseStatus } from '../talos/parse/index.js';
+import type { ParseResult } from '../talos/parse/result.js';
+import type { CommandResult, Talosctl } from '../talos/talosctl.js';
+import type { Journal } from './journal.js';
+
+/**
+ * The ClusterReader of a run: each read is one `talosctl -n <node> …` call through the adapter,
+ * parsed by the talosctl parsers, and journaled as a command-result whose `ref` the checks'
+ * evidence points to. Reads never throw: a failed call or an output we do not understand is a
+ * failed Read saying why.
+ */
+
+export const READ_ARGV = {
+  members: ['etcd', 'members'],
+  status: ['etcd', 'status'],
+  alarms: ['etcd', 'alarm', 'list'],
+  service: ['service', 'etcd'],
+} as const;
+
+export interface ReaderOptions {
+  talosctl: Talosctl;
+  journal: Journal;
+  /** the step the reads are made for (journal attribution) */
+  step: () => string;
+  signal: AbortSignal;
+  timeoutMs: number;
+}
+
+/** Journals one finished talosctl call; returns the ref the evidence links to. */
+export function journalResult(
+  journal: Journal,
+  step: string,
+  args: readonly string[],
+  r: CommandResult,
+  parsed?: { value?: Json; error?: string },
+): string {
+  const ref = `cmd-${journal.lastSeq + 1}`;
+  journal.append('command-result', {
+    step,
+    argv: [...args],
+    node: r.node === '' ? null : r.node,
+    exitCode: r.exitCode,
+    durationMs: r.durationMs,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    timedOut: r.timedOut,
+    ref,
+    ...(parsed?.value === undefined ? {} : { parsed: parsed.value }),
+    ...(parsed?.error === undefined ? {} : { parseError: parsed.error }),
+  });
+  return ref;
+}
+
+export function createClusterReader(o: ReaderOptions): ClusterReader {
+  async function read<T>(
+    node: string,
+    args: readonly string[],
+    parse: (stdout: string) => ParseResult<T>,
+  ): Promise<Read<T>> {
+    const r = await o.talosctl.run(node, args, { timeoutMs: o.timeoutMs, signal: o.signal });
+    const outcome = toNodeOutcome(r);
+    const p = outcome.ok ? parse(r.stdout) : undefined;
+    const raw = journalResult(o.journal, o.step(), args, r, p?.ok === false ? { error: p.error.message } : undefined);
+    if (!outcome.ok) {
+      const why = outcome.errors.map((e) => e.desc).join('; ') || outcome.reason;
+      const unreachable = outcome.reason === 'timeout' || outcome.errors.some((e) => e.kind === 'unreachable');
+      return { ok: false, reason: why, unreachable, raw };
+    }
+    if (p === undefined || !p.ok) {
+      return { ok: false, reason: `output not understood: ${p?.error.message ?? '?'}`, unreachable: false, raw };
+    }
+    return { ok: true, value: p.value, raw };
+  }
+  return {
+    members: (node) => read(node, READ_ARGV.members, parseMembers),
+    status: (node) => read(node, READ_ARGV.status, parseStatus),
+    alarms: (node) => read(node, READ_ARGV.alarms, parseAlarms),
+    service: (node) => read(node, READ_ARGV.service, parseService),
+  };
+}

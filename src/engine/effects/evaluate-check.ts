@@ -1,0 +1,54 @@
+import { fromPromise } from 'xstate';
+import type { Json } from '../../checks/verdict.js';
+import type { EvaluateCheckInput, EvaluateCheckOutput } from '../../compile/contract.js';
+import type { EngineEnv } from '../env.js';
+import { checkOnce } from './check-once.js';
+import { both } from './shared.js';
+
+/**
+ * evaluateCheck: one evaluation, journaled with its verdict; 'unknown' counts as not passing.
+ * Replayed from the recorded `check` record on resume. In a dry run, a wait or postcondition
+ * after a would-run change passes as 'assumed' (the change did not happen, so live reads cannot
+ * show its effect). A wait prints its first verdict, each change of verdict, and the pass.
+ */
+export function evaluateCheckActor(env: EngineEnv) {
+  const prevState = new Map<string, Json | undefined>();
+  const lastVerdict = new Map<string, string>();
+  return fromPromise<EvaluateCheckOutput, EvaluateCheckInput>(async ({ input, signal }) => {
+    const rec = env.replay?.check(input.stepId);
+    if (rec !== undefined) {
+      const p = rec.payload;
+      return { verdict: p.verdict === 'pass' ? 'pass' : 'fail', observed: p.observed, description: p.summary };
+    }
+    if (env.dryRun && env.assumed.size > 0 && (input.mode === 'wait' || input.mode === 'postcondition')) {
+      const summary = `assumed: ${input.check} (dry run: ${[...env.assumed].join(', ')} only "would run")`;
+      env.journal.append('check', {
+        step: input.stepId,
+        name: input.check,
+        args: JSON.parse(JSON.stringify(input.args)) as Record<string, Json>,
+        observed: {},
+        verdict: 'pass',
+        summary,
+      });
+      env.progress.check('assumed', summary);
+      return { verdict: 'pass', observed: {}, description: summary };
+    }
+    if (input.poll === 0) prevState.delete(input.stepId);
+    const v = await checkOnce(
+      env,
+      input.stepId,
+      input.check,
+      input.args,
+      both(signal, env.signal),
+      prevState.get(input.stepId),
+    );
+    prevState.set(input.stepId, v.state);
+    const key = `${v.verdict}:${v.summary}`;
+    if (input.poll === 0 || v.verdict === 'pass' || lastVerdict.get(input.stepId) !== key) {
+      const poll = input.mode === 'wait' && input.poll > 0 ? ` (poll ${input.poll + 1})` : '';
+      env.progress.check(v.verdict, `${input.check}: ${v.summary}${poll}`);
+    }
+    lastVerdict.set(input.stepId, key);
+    return { verdict: v.verdict === 'pass' ? 'pass' : 'fail', observed: v.observed, description: v.summary };
+  });
+}

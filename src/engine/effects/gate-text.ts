@@ -1,0 +1,93 @@
+import type { ApprovalToken, RunContext } from '../../compile/contract.js';
+import { allSteps, type Step } from '../../runbook/model.js';
+import { resolveNodes } from '../../runbook/refs.js';
+import { DESTROYS } from '../approvals.js';
+import type { EngineEnv } from '../env.js';
+import type { GateView } from '../fingerprint.js';
+import { commandText, scopeOf } from '../step-text.js';
+
+type TalosStep = Extract<Step, { kind: 'talosctl' }>;
+
+/** The talosctl steps a gate is about: the irreversible ones it guards, else the next command. */
+export function gateSteps(env: EngineEnv, confirmId: string, guards: readonly string[]): TalosStep[] {
+  const steps = allSteps(env.runbook.steps);
+  const byId = (id: string) => steps.find((s): s is TalosStep => s.id === id && s.kind === 'talosctl');
+  const guarded = guards.map(byId).filter((s): s is TalosStep => s !== undefined);
+  if (guarded.length > 0) return guarded;
+  const i = steps.findIndex((s) => s.id === confirmId);
+  const next = steps.slice(i + 1).find((s): s is TalosStep => s.kind === 'talosctl');
+  return next === undefined ? [] : [next];
+}
+
+/** The nodes whose state an approval covers: node params, the token node, the targets. */
+export function gateNodes(
+  env: EngineEnv,
+  context: RunContext,
+  steps: readonly TalosStep[],
+  token: ApprovalToken | undefined,
+): string[] {
+  const out = new Set<string>();
+  for (const [name, spec] of Object.entries(env.runbook.params)) {
+    const v = context.params[name];
+    if (spec.type === 'nodes' && Array.isArray(v)) for (const n of v) out.add(n);
+    if (spec.type === 'node' && typeof v === 'string') out.add(v);
+  }
+  if (token?.type === 'node') out.add(token.value);
+  for (const s of steps) {
+    if (s.target === undefined) continue;
+    const r = resolveNodes(s.target.value, scopeOf(context));
+    if (r.ok) for (const n of r.value) out.add(n);
+  }
+  return [...out];
+}
+
+const short = (id: string): string => id;
+
+/** The prompt, worded from live data: what runs, what it destroys, the cluster as it is now. */
+export function gateText(
+  _env: EngineEnv,
+  context: RunContext,
+  confirm: { stepId: string; prompt: string; token: ApprovalToken | undefined },
+  steps: readonly TalosStep[],
+  view: GateView,
+): string {
+  const scope = scopeOf(context);
+  const lines = [`GATE ${confirm.stepId}: ${confirm.prompt}`];
+  for (const s of steps) {
+    lines.push(`  Next: ${s.id} [${s.effect.toUpperCase()}]  ${commandText(s, scope)}`);
+    const what = DESTROYS[s.subcommand];
+    if (what !== undefined) lines.push(`    This ${what}.`);
+  }
+  const d = view.digest;
+  const leader =
+    d.leader.length === 1 ? d.leader[0] : d.leader.length === 0 ? 'none' : `DISAGREEMENT (${d.leader.join(', ')})`;
+  const leaderNode = Object.entries(view.memberOfNode).find(([, m]) => m === leader)?.[0];
+  lines.push(
+    `  Cluster now: ${d.members.length} member(s), ${view.voters} voter(s), leader ${leader}${leaderNode ? ` on ${leaderNode}` : ''}`,
+  );
+  lines.push(
+    `  Alarms: ${d.alarms.length === 0 ? 'none' : d.alarms.map((a) => `${a.kind} on ${short(a.member)}`).join(', ')}`,
+  );
+  if (d.unreachable.length > 0) lines.push(`  Not answering: ${d.unreachable.join(', ')}`);
+  const removes = steps.some((s) => ['etcd remove-member', 'etcd leave', 'reset'].includes(s.subcommand));
+  if (removes) {
+    const after = view.voters - 1;
+    const quorum = Math.floor(after / 2) + 1;
+    lines.push(`  After it: ${after} voter(s) remain; quorum of ${after} is ${quorum}`);
+  }
+  if (confirm.token !== undefined) {
+    const member = confirm.token.type === 'memberId' ? confirm.token.value : view.memberOfNode[confirm.token.value];
+    lines.push(
+      `  Target: ${confirm.token.type} ${confirm.token.value}${member && member !== confirm.token.value ? ` (member ${member})` : ''}`,
+    );
+  }
+  for (const [name, cap] of Object.entries(context.captures)) {
+    if (typeof cap.hash === 'string' && typeof cap.revision === 'number') {
+      lines.push(
+        `  Latest snapshot (${name}): hash ${cap.hash}, revision ${cap.revision}${typeof cap.path === 'string' ? `, ${cap.path}` : ''}`,
+      );
+    }
+  }
+  lines.push(`  State fingerprint: sha256:${view.fingerprint.slice(0, 16)}`);
+  return lines.join('\n');
+}

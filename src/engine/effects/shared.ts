@@ -1,0 +1,44 @@
+import type { LogRecord } from '../../audit/log-format.js';
+import type { ClusterReader } from '../../checks/reader.js';
+import type { CommandResult } from '../../talos/talosctl.js';
+import { createClusterReader } from '../cluster-reader.js';
+import type { EngineEnv } from '../env.js';
+
+/** The run's abort (Ctrl-C) and the state's abort (timeout, leaving the state) as one signal. */
+export function both(a: AbortSignal, b: AbortSignal): AbortSignal {
+  return AbortSignal.any([a, b]);
+}
+
+/** A reader whose reads are journaled under `step`. */
+export function readerFor(env: EngineEnv, step: string, signal: AbortSignal): ClusterReader {
+  return createClusterReader({
+    talosctl: env.talosctl,
+    journal: env.journal,
+    step: () => step,
+    signal,
+    timeoutMs: env.readTimeoutMs,
+  });
+}
+
+/** A CommandResult rebuilt from its journal record (replay). */
+export function resultFromRecord(r: LogRecord<'command-result'>): CommandResult {
+  const p = r.payload;
+  return {
+    argv: p.argv,
+    binary: 'talosctl',
+    node: p.node ?? '',
+    pid: undefined,
+    exitCode: p.exitCode,
+    signal: null,
+    stdout: p.stdout,
+    stderr: p.stderr,
+    durationMs: p.durationMs,
+    timedOut: p.timedOut,
+    canceled: false,
+  };
+}
+
+/** Seconds for people: "1.2s". */
+export function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}

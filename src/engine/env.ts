@@ -1,0 +1,45 @@
+import type { RunContext } from '../compile/contract.js';
+import type { CompiledRunbook } from '../compile/to-machine.js';
+import type { Runbook } from '../runbook/model.js';
+import type { Talosctl } from '../talos/talosctl.js';
+import type { Gatekeeper } from './approvals.js';
+import type { Journal } from './journal.js';
+import type { Progress } from './progress.js';
+import type { Replay } from './replay.js';
+
+/**
+ * What every effect of a run shares: the adapter (read-only in a dry run), the journal, the
+ * progress printer, the gatekeeper (prompts and --approve), and the live machine context.
+ * One object, built once per run by run.ts, so each effect file stays a small function of it.
+ */
+export interface EngineEnv {
+  runbook: Runbook;
+  compiled: CompiledRunbook;
+  /** the adapter every effect uses; in a dry run, a read-only wrapper (no mutating runner exists) */
+  talosctl: Talosctl;
+  journal: Journal;
+  progress: Progress;
+  gate: Gatekeeper;
+  dryRun: boolean;
+  /** the operator's Ctrl-C: every effect passes it to the adapter and prompts */
+  signal: AbortSignal;
+  /** the machine's context at this moment (set by run.ts once the actor exists) */
+  context(): RunContext;
+  /** recorded outputs to replay before going live (resume); undefined in a fresh run */
+  replay: Replay | undefined;
+  /** timeout of each read a check or gate makes, ms */
+  readTimeoutMs: number;
+  /** steps whose mutating command was only "would run" (dry run): their checks pass as assumed */
+  assumed: Set<string>;
+  halt: Halt;
+  /** stop the run as if Ctrl-C was pressed (a prompt closed by Ctrl-C in raw mode) */
+  interrupt(reason: string): void;
+  /** digests approved at each gate in this process, by fingerprint (to say what drifted) */
+  digests: Map<string, import('./fingerprint.js').ClusterDigest>;
+}
+
+/** Why a run stopped short of an outcome the machine knows: a gate nobody could answer, or Ctrl-C. */
+export interface Halt {
+  gate: string | undefined;
+  interrupted: boolean;
+}

@@ -1,0 +1,62 @@
+/**
+ * The run as a responder reads it: one plain line per step start, result, check verdict and
+ * gate, written to the terminal as it happens. Colour only on a TTY and never with NO_COLOR.
+ */
+export interface Progress {
+  step(stepId: string, title: string, depth: number): void;
+  result(ok: boolean, text: string): void;
+  check(verdict: 'pass' | 'fail' | 'unknown' | 'assumed', text: string): void;
+  gate(text: string): void;
+  line(text: string): void;
+}
+
+export interface ProgressOptions {
+  write(text: string): void;
+  color: boolean;
+}
+
+const paint = (on: boolean, code: string, s: string): string => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
+
+export function colorWanted(isTty: boolean | undefined, env: NodeJS.ProcessEnv): boolean {
+  return isTty === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+}
+
+export function plainProgress(o: ProgressOptions): Progress {
+  let depth = 0;
+  const pad = (): string => '  '.repeat(depth);
+  return {
+    step(stepId, title, d) {
+      depth = d;
+      o.write(`${pad()}${paint(o.color, '1', '▶')} ${stepId}${title && title !== stepId ? ` — ${title}` : ''}\n`);
+    },
+    result(ok, text) {
+      o.write(`${pad()}  ${ok ? paint(o.color, '32', '✔') : paint(o.color, '31', '✘')} ${text}\n`);
+    },
+    check(verdict, text) {
+      const mark =
+        verdict === 'pass'
+          ? paint(o.color, '32', '✔ PASS')
+          : verdict === 'assumed'
+            ? paint(o.color, '36', '~ ASSUMED')
+            : verdict === 'fail'
+              ? paint(o.color, '31', '✘ FAIL')
+              : paint(o.color, '33', '? UNKNOWN');
+      o.write(`${pad()}  ${mark} ${text}\n`);
+    },
+    gate(text) {
+      const bar = paint(o.color, '33', '┃');
+      o.write(
+        `\n${text
+          .split('\n')
+          .map((l) => `${bar} ${l}`)
+          .join('\n')}\n`,
+      );
+    },
+    line(text) {
+      o.write(`${pad()}${text}\n`);
+    },
+  };
+}
+
+/** A progress that drops everything (tests that only look at the journal). */
+export const silentProgress: Progress = { step() {}, result() {}, check() {}, gate() {}, line() {} };

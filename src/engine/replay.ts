@@ -1,0 +1,122 @@
+import type { AnyRecord, LogRecord } from '../audit/log-format.js';
+
+/**
+ * Event sourcing over the journal: the recorded outputs of a previous attempt, queued per step,
+ * handed back to the same invocations when the machine is replayed from the start. The first
+ * invocation with nothing recorded is the frontier: from there on everything runs live
+ * (`live` becomes true and stays true), so nothing recorded is ever replayed out of order.
+ */
+
+export interface CommandGroup {
+  intent: LogRecord<'command-intent'> | undefined;
+  result: LogRecord<'command-result'> | undefined;
+}
+
+export interface Replay {
+  readonly live: boolean;
+  /** the recorded call of a talosctl step on one node; undefined → go live */
+  command(step: string, node: string): CommandGroup | undefined;
+  check(step: string): LogRecord<'check'> | undefined;
+  observation(step: string): LogRecord<'observation'> | undefined;
+  approval(step: string): LogRecord<'approval'> | undefined;
+  manual(step: string): LogRecord<'step-end'> | undefined;
+  /** switch to live (an invocation found nothing recorded) */
+  goLive(): void;
+  /** how many invocations were replayed */
+  readonly replayed: number;
+}
+
+function queue<T>(map: Map<string, T[]>, key: string, item: T): void {
+  const q = map.get(key);
+  if (q === undefined) map.set(key, [item]);
+  else q.push(item);
+}
+
+/**
+ * Builds the replay. `talosctlSteps` are the ids of talosctl steps (their command records are
+ * outputs; other steps' command records are reads behind checks). An approval is replayed only
+ * when a command of a step it guards was started after it: an approval never used is asked again.
+ */
+export function createReplay(
+  records: readonly AnyRecord[],
+  talosctlSteps: ReadonlySet<string>,
+  guardsOf: (confirmId: string) => readonly string[],
+  manualSteps: ReadonlySet<string>,
+): Replay {
+  const commands = new Map<string, CommandGroup[]>();
+  const open = new Map<string, CommandGroup>();
+  const checks = new Map<string, LogRecord<'check'>[]>();
+  const observations = new Map<string, LogRecord<'observation'>[]>();
+  const approvals = new Map<string, LogRecord<'approval'>[]>();
+  const manual = new Map<string, LogRecord<'step-end'>[]>();
+  records.forEach((r, i) => {
+    switch (r.type) {
+      case 'command-intent': {
+        const key = `${r.payload.step}\u0000${r.payload.node ?? ''}`;
+        const g: CommandGroup = { intent: r, result: undefined };
+        open.set(key, g);
+        queue(commands, key, g);
+        break;
+      }
+      case 'command-result': {
+        if (!talosctlSteps.has(r.payload.step)) break;
+        const key = `${r.payload.step}\u0000${r.payload.node ?? ''}`;
+        const g = open.get(key);
+        if (g !== undefined && g.result === undefined) {
+          g.result = r;
+          open.delete(key);
+        } else queue(commands, key, { intent: undefined, result: r });
+        break;
+      }
+      case 'check':
+        queue(checks, r.payload.step, r);
+        break;
+      case 'observation':
+        queue(observations, r.payload.step, r);
+        break;
+      case 'approval': {
+        if (!r.payload.approved) break;
+        const guards = guardsOf(r.payload.step);
+        const used = records
+          .slice(i + 1)
+          .some(
+            (x) =>
+              x.type === 'command-intent' &&
+              (guards.length === 0 ? talosctlSteps.has(x.payload.step) : guards.includes(x.payload.step)),
+          );
+        if (used) queue(approvals, r.payload.step, r);
+        break;
+      }
+      case 'step-end':
+        if (manualSteps.has(r.payload.step)) queue(manual, r.payload.step, r);
+        break;
+      default:
+        break;
+    }
+  });
+  let live = false;
+  let replayed = 0;
+  const take = <T>(map: Map<string, T[]>, key: string): T | undefined => {
+    if (live) return undefined;
+    const item = map.get(key)?.shift();
+    if (item === undefined) live = true;
+    else replayed++;
+    return item;
+  };
+  return {
+    get live() {
+      return live;
+    },
+    get replayed() {
+      return replayed;
+    },
+    command: (step, node) => take(commands, `${step}\u0000${node}`),
+    check: (step) => take(checks, step),
+    observation: (step) => take(observations, step),
+    approval: (step) => take(approvals, step),
+    manual: (step) => take(manual, step),
+    goLive() {
+      live = true;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { createActor, type SnapshotFrom } from 'xstate';
+import { OUTCOME_EXIT, type RunContext, type RunOutcome, type StateMeta } from '../compile/contract.js';
+import type { CompiledRunbook, RunbookMachine } from '../compile/to-machine.js';
+import { ExitCode } from '../io/exit-codes.js';
+import { indexSteps } from '../runbook/flow.js';
+import type { Runbook } from '../runbook/model.js';
+import type { Value } from '../runbook/params.js';
+import type { Talosctl } from '../talos/talosctl.js';
+import { makeActors } from './actors.js';
+import { createGatekeeper, type GatePolicy } from './approvals.js';
+import type { EngineEnv } from './env.js';
+import type { Journal } from './journal.js';
+import type { Progress } from './progress.js';
+import type { Prompter } from './prompter.js';
+import type { Replay } from './replay.js';
+import { replayClock } from './replay-clock.js';
+
+/**
+ * The run loop: provide the real effects to the compiled machine, start it, announce each step
+ * as it is entered (progress line + step-start record), wait for a final state, and map the
+ * outcome to the exit code. Ctrl-C sends `run.abort` (children are stopped, so talosctl is
+ * killed) and the run ends 'interrupted' (130). A gate nobody could answer ends it with 3.
+ */
+
+export interface ExecuteOptions {
+  runbook: Runbook;
+  compiled: CompiledRunbook;
+  params: Record<string, Value>;
+  talosctl: Talosctl;
+  journal: Journal;
+  progress: Progress;
+  prompter: Prompter;
+  policy: GatePolicy;
+  dryRun: boolean;
+  signal: AbortSignal;
+  replay?: Replay;
+  readTimeoutMs?: number;
+}
+
+export interface RunResult {
+  outcome: RunOutcome | 'interrupted';
+  exitCode: number;
+  stepId: string | undefined;
+  message: string | undefined;
+  /** steps entered, for measurements */
+  steps: number;
+}
+
+export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
+  const stop = new AbortController();
+  const onOuterAbort = (): void => stop.abort(o.signal.reason);
+  if (o.signal.aborted) onOuterAbort();
+  else o.signal.addEventListener('abort', onOuterAbort, { once: true });
+  let getContext: () => RunContext = () => {
+    throw new Error('the run has not started');
+  };
+  const env: EngineEnv = {
+    runbook: o.runbook,
+    compiled: o.compiled,
+    talosctl: o.talosctl,
+    journal: o.journal,
+    progress: o.progress,
+    gate: createGatekeeper(o.policy, o.prompter, o.journal, o.progress),
+    dryRun: o.dryRun,
+    signal: stop.signal,
+    context: () => getContext(),
+    replay: o.replay,
+    readTimeoutMs: o.readTimeoutMs ?? 30_000,
+    assumed: new Set(),
+    halt: { gate: undefined, interrupted: false },
+    interrupt: (reason) => {
+      env.halt.interrupted = true;
+      stop.abort(new Error(reason));
+    },
+    digests: new Map(),
+  };
+  const machine: RunbookMachine = o.compiled.machine.provide({ actors: makeActors(env, o.prompter) });
+  const actor = createActor(machine, {
+    input: { params: o.params },
+    ...(o.replay ? { clock: replayClock(o.replay) } : {}),
+  });
+  getContext = () => actor.getSnapshot().context;
+  const index = indexSteps(o.runbook);
+  let current: string | undefined;
+  let steps = 0;
+  const announce = (snap: SnapshotFrom<RunbookMachine>): void => {
+    const metas = Object.values(snap.getMeta() as Record<string, StateMeta | undefined>);
+    const meta = metas.filter((m) => m?.stepId !== undefined && m.role !== 'outcome').at(-1);
+    const id = meta?.stepId;
+    if (id === undefined || id === current || meta?.role === 'loop-next') return;
+    current = id;
+    const info = index.get(id);
+    if (info === undefined || meta?.role === 'end') return;
+    steps++;
+    o.journal.append('step-start', { step: id, kind: info.step.kind, title: info.step.title });
+    if (o.replay !== undefined && !o.replay.live) o.progress.line(`↺ ${id} (as recorded in the log)`);
+    else o.progress.step(id, info.step.title, info.loops.length);
+    if (info.step.kind === 'foreach') current = undefined;
+  };
+  const done = new Promise<SnapshotFrom<RunbookMachine>>((resolve) => {
+    actor.subscribe({
+      next: (snap) => {
+        if (snap.status === 'active') announce(snap);
+        if (snap.status !== 'active') resolve(snap);
+      },
+      error: () => resolve(actor.getSnapshot()),
+    });
+  });
+  const onAbort = (): void => {
+    env.halt.interrupted = true;
+    actor.send({ type: 'run.abort', reason: 'interrupted by the operator (Ctrl-C)' });
+  };
+  stop.signal.addEventListener('abort', onAbort, { once: true });
+  actor.start();
+  if (stop.signal.aborted) onAbort();
+  const snap = await done;
+  stop.signal.removeEventListener('abort', onAbort);
+  o.signal.removeEventListener('abort', onOuterAbort);
+  actor.stop();
+  return finish(snap, env, steps);
+}
+
+function finish(snap: SnapshotFrom<RunbookMachine>, env: EngineEnv, steps: number): RunResult {
+  let result: RunResult;
+  if (env.halt.interrupted) {
+    result = {
+      outcome: 'interrupted',
+      exitCode: ExitCode.interrupted,
+      stepId: undefined,
+      message: 'interrupted',
+      steps,
+    };
+  } else if (snap.status === 'done' && snap.output !== undefined) {
+    const out = snap.output;
+    const gate = env.halt.gate;
+    result = {
+      outcome: out.outcome,
+      exitCode: gate !== undefined ? ExitCode.gate : OUTCOME_EXIT[out.outcome],
+      stepId: gate ?? out.stepId,
+      message: gate !== undefined ? `stopped at ${gate}: no approval in a non-interactive run` : out.message,
+      steps,
+    };
+  } else {
+    const err = (snap as { error?: unknown }).error;
+    result = {
+      outcome: 'failed',
+      exitCode: ExitCode.failed,
+      stepId: undefined,
+      message: err instanceof Error ? err.message : String(err),
+      steps,
+    };
+  }
+  env.journal.append('run-end', { outcome: result.outcome, exitCode: result.exitCode });
+  return result;
+}

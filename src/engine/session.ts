@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+import type { AnyRecord } from '../audit/log-format.js';
+import type { Json } from '../checks/verdict.js';
+import type { CliContext } from '../cli/context.js';
+import type { CompiledRunbook } from '../compile/to-machine.js';
+import { guardedSteps } from '../compile/to-machine.js';
+import { makeError } from '../io/errors.js';
+import { indexSteps } from '../runbook/flow.js';
+import { allSteps, type Runbook } from '../runbook/model.js';
+import type { Value } from '../runbook/params.js';
+import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
+import { defaultOperator, type GatePolicy } from './approvals.js';
+import { Journal } from './journal.js';
+import { acquireLock, type RunLock } from './lock.js';
+import { colorWanted, plainProgress } from './progress.js';
+import { canPrompt, noPrompter, type Prompter, ttyPrompter } from './prompter.js';
+import { readOnlyTalosctl } from './read-only-talosctl.js';
+import { createReplay } from './replay.js';
+import { replayTalosctl } from './replay-talosctl.js';
+import { executeRun, type RunResult } from './run.js';
+
+/**
+ * One command-line run or resume, end to end: the adapter (read-only for a dry run, recorded
+ * answers for --replay), the cluster lock, the journal, the prompter, then the run loop.
+ * Shared by `run` and `resume` so both reach the cluster the same way.
+ */
+
+export interface Target {
+  talosctl: string | undefined;
+  talosconfig: string | undefined;
+  context: string | undefined;
+  endpoints: string[];
+}
+
+export interface SessionOptions {
+  ctx: CliContext;
+  runbookPath: string;
+  runbookText: string;
+  runbook: Runbook;
+  compiled: CompiledRunbook;
+  params: Record<string, Value>;
+  approve: readonly string[];
+  operator: string | undefined;
+  target: Target;
+  dryRun: boolean;
+  /** dry run only: answer reads from this recorded log */
+  replayRecords?: readonly AnyRecord[];
+  /** new run: where the log goes (default ./talos-dr-logs/<name>-<time>.jsonl) */
+  logPath?: string;
+  /** resume: the verified log and its records */
+  resume?: { path: string; journal: Journal; records: readonly AnyRecord[] };
+  /** tests: answer prompts */
+  prompter?: Prompter;
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The lock key: the lab dir for the lab shim, else talosconfig + context + endpoints. */
+export function lockKey(target: Target, env: NodeJS.ProcessEnv, cwd: string): string {
+  const binary = resolveTalosctlBinary(target.talosctl, env);
+  if (basename(binary).startsWith('talosctl-lab')) {
+    return `lab:${resolve(cwd, env.TALOS_DR_LAB_DIR ?? join('.talos-dr', 'lab'))}`;
+  }
+  const config = target.talosconfig ?? env.TALOSCONFIG ?? join(homedir(), '.talos', 'config');
+  return `talos:${resolve(cwd, config)}#${target.context ?? ''}@${target.endpoints.join(',')}`;
+}
+
+/** The ids `--approve` may name: confirm steps and the irreversible steps they guard. */
+export function gateIds(runbook: Runbook): string[] {
+  return allSteps(runbook.steps)
+    .filter(
+      (s) => s.kind === 'confirm' || s.kind === 'manual' || (s.kind === 'talosctl' && s.effect === 'irreversible'),
+    )
+    .map((s) => s.id);
+}
+
+export async function runSession(o: SessionOptions): Promise<RunResult & { logPath: string }> {
+  const { ctx } = o;
+  const known = gateIds(o.runbook);
+  for (const id of o.approve) if (!known.includes(id)) throw makeError('TDR_APPROVE_UNKNOWN', { step: id, known });
+  const operator = o.operator ?? defaultOperator();
+  const base = createTalosctl({
+    binary: resolveTalosctlBinary(o.target.talosctl, ctx.env),
+    ...(o.target.talosconfig === undefined ? {} : { talosconfig: o.target.talosconfig }),
+    ...(o.target.context === undefined ? {} : { context: o.target.context }),
+    endpoints: o.target.endpoints,
+  });
+  // a dry run gets no mutating runner at all: only the read-only wrapper (or recorded answers)
+  const talosctl: Talosctl = o.dryRun
+    ? readOnlyTalosctl(o.replayRecords ? replayTalosctl(o.replayRecords) : base)
+    : base;
+  let lock: RunLock | undefined;
+  if (!o.dryRun) {
+    lock = acquireLock({ key: lockKey(o.target, ctx.env, ctx.cwd), operator, runbook: o.runbook.metadata.name });
+  }
+  try {
+    let journal: Journal;
+    let logPath: string;
+    if (o.resume) {
+      journal = o.resume.journal;
+      logPath = o.resume.path;
+    } else {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      logPath = resolve(
+        ctx.cwd,
+        o.logPath ?? join('talos-dr-logs', `${o.runbook.metadata.name}${o.dryRun ? '-dry-run' : ''}-${stamp}.jsonl`),
+      );
+      mkdirSync(dirname(logPath), { recursive: true });
+      journal = Journal.create(logPath);
+    }
+    ctx.stderr.write(`log: ${logPath}\n`);
+    const progress = plainProgress({
+      write: (t) => ctx.stdout.write(t),
+      color: colorWanted(ctx.stdout.isTTY, ctx.env),
+    });
+    const interactive = canPrompt(process.stdin.isTTY === true, ctx.env);
+    const prompter = o.prompter ?? (interactive ? ttyPrompter(true) : noPrompter);
+    const policy: GatePolicy = { interactive: prompter.interactive, preApproved: new Set(o.approve), operator };
+    const targetRecord = {
+      talosctl: resolveTalosctlBinary(o.target.talosctl, ctx.env),
+      talosconfig: o.target.talosconfig ?? null,
+      context: o.target.context ?? null,
+      endpoints: o.target.endpoints,
+    };
+    if (o.resume) {
+      journal.append('deviation', {
+        step: null,
+        kind: 'resume',
+        detail: `resumed by ${operator}${o.approve.length ? ` with --approve ${o.approve.join(',')}` : ''}: replaying ${o.resume.records.length} records, then live`,
+      });
+    } else {
+      const version = o.replayRecords
+        ? undefined
+        : await talosctl.clientVersion({ timeoutMs: 10_000, signal: ctx.signal });
+      journal.append('run-start', {
+        runbook: o.runbookPath,
+        runbookSha256: sha256(o.runbookText),
+        params: JSON.parse(JSON.stringify(o.params)) as Record<string, Json>,
+        operator,
+        host: hostname(),
+        toolVersion: pkg.version,
+        talosctlVersion: version?.version.ok ? version.version.value.tag : null,
+        dryRun: o.dryRun,
+        target: targetRecord,
+      });
+    }
+    const index = indexSteps(o.runbook);
+    const steps = allSteps(o.runbook.steps);
+    const replay = o.resume
+      ? createReplay(
+          o.resume.records,
+          new Set(steps.filter((s) => s.kind === 'talosctl').map((s) => s.id)),
+          (id) => guardedSteps(id, index).map((s) => s.id),
+          new Set(steps.filter((s) => s.kind === 'manual').map((s) => s.id)),
+        )
+      : undefined;
+    if (o.dryRun) progress.line('DRY RUN: reads are live, nothing that changes the cluster will run');
+    const result = await executeRun({
+      runbook: o.runbook,
+      compiled: o.compiled,
+      params: o.params,
+      talosctl,
+      journal,
+      progress,
+      prompter,
+      policy,
+      dryRun: o.dryRun,
+      signal: ctx.signal,
+      ...(replay ? { replay } : {}),
+    });
+    journal.close();
+    progress.line(endLine(result, logPath));
+    return { ...result, logPath };
+  } finally {
+    lock?.release();
+  }
+}
+
+function endLine(r: RunResult, log: string): string {
+  const at = r.stepId ? ` at ${r.stepId}` : '';
+  const why = r.message ? `: ${r.message}` : '';
+  const resume =
+    r.exitCode === 3
+      ? `\n  To continue: talos-dr resume ${log}${r.stepId ? ` --approve ${r.stepId}` : ''}`
+      : r.exitCode === 130
+        ? `\n  To continue: talos-dr resume ${log}`
+        : '';
+  return `\n■ run ${r.outcome}${at}${why} (exit ${r.exitCode})${resume}`;
+}
