@@ -66,6 +66,12 @@ export const CHECKS = {
       node: { type: 'node', required: true, description: 'the node whose member must be healthy' },
       nodes,
       maxLag: { type: 'number', required: false, description: 'raft entries behind the leader still healthy' },
+      ignoreAlarm: {
+        type: 'enum',
+        required: false,
+        description: 'a raised alarm whose status error does not count (NOSPACE stays until disarm)',
+        values: ['NOSPACE', 'CORRUPT'],
+      },
     },
   },
   'leader-elected': { description: 'exactly one leader, agreed by every member that answers', args: { nodes } },
@@ -101,6 +107,15 @@ export const CHECKS = {
       },
       health: { type: 'enum', required: false, description: 'expected HEALTH', values: ['OK', 'Fail', '?'] },
     },
+  },
+  'quorum-lost': {
+    description:
+      'etcd quorum is lost: fewer than a majority of voters answer status, or no answering member knows a leader',
+    args: { nodes },
+  },
+  'flag-set': {
+    description: 'the given boolean (usually a boolean param or output) is true: lets a choice branch on it',
+    args: { value: { type: 'boolean', required: true, description: 'the boolean to test' } },
   },
   'snapshot-verified': {
     description:
@@ -157,6 +172,14 @@ export const OBSERVATIONS = {
       learner: { type: 'boolean', description: 'whether it is still a learner' },
       isLeader: { type: 'boolean', description: 'whether it is the leader' },
     },
+  },
+  'reachable-node': {
+    description: 'a node that answers `service etcd`: the preferred one if given, else the first of nodes that answers',
+    args: {
+      nodes,
+      prefer: { type: 'string', required: false, description: 'the node to use (must be one of nodes); empty: any' },
+    },
+    outputs: { node: { type: 'node', description: 'the chosen node' } },
   },
   'max-revision': {
     description: 'the highest revision among the members that answer (for comparison with a snapshot)',

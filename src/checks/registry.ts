@@ -2,6 +2,7 @@ import { alarmActive } from './alarm-active.js';
 import { allMembersStarted } from './all-members-started.js';
 import type { CheckName } from './catalog.js';
 import { dbInUseRatio } from './db-in-use-ratio.js';
+import { flagSet } from './flag-set.js';
 import { leaderElected } from './leader-elected.js';
 import { memberAbsent } from './member-absent.js';
 import { memberHealthy } from './member-healthy.js';
@@ -9,6 +10,7 @@ import { memberPresent } from './member-present.js';
 import { membersCount } from './members-count.js';
 import { noAlarms } from './no-alarms.js';
 import { noLearners } from './no-learners.js';
+import { quorumLost } from './quorum-lost.js';
 import { quorumSafeToRemove } from './quorum-safe-to-remove.js';
 import { raftConverged } from './raft-converged.js';
 import { evidenceOf } from './reader.js';
@@ -31,6 +33,8 @@ export const CHECK_IMPLS: Readonly<Record<CheckName, CheckImpl>> = {
   'db-in-use-ratio': dbInUseRatio,
   'quorum-safe-to-remove': quorumSafeToRemove,
   'service-state': serviceState,
+  'quorum-lost': quorumLost,
+  'flag-set': flagSet,
   'snapshot-verified': snapshotVerified,
 };
 

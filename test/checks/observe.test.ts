@@ -25,6 +25,7 @@ describe('observations', () => {
       'member-of-node': { node: B },
       'lost-member': {},
       'lagging-member': {},
+      'reachable-node': {},
       'max-revision': {},
     };
     for (const name of Object.keys(OBSERVATIONS) as ObservationName[]) {

@@ -11,7 +11,7 @@ describe('talos-dr lint', () => {
     const r = await runCli(['lint', 'runbooks/']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('1 runbook(s) checked, 0 invalid');
+    expect(r.stderr).toContain('7 runbook(s) checked, 0 invalid');
   });
 
   it('exits 2 with file:line:col CODE message lines and a hint, no stack trace', async () => {

@@ -13,19 +13,24 @@ describe('compiled nospace-recovery', () => {
     expect(output).toEqual({
       outcome: 'success',
       stepId: 'done',
-      message: 'The alarm is cleared and every member was defragmented.',
+      message: 'Every member was defragmented and the alarm is cleared.',
     });
     const commands = log
       .filter((l) => l.includes('talosctl') || l.includes('member-healthy'))
       .map((l) => l.replace(/^t=\S+ /, ''));
+    const healthy = (n: string) =>
+      `wait member-healthy {"node":"${n}","nodes":${JSON.stringify(nodes)},"ignoreAlarm":"NOSPACE"} → pass`;
     expect(commands).toEqual([
       'talosctl etcd status @10.0.0.1,10.0.0.2,10.0.0.3 [read]',
+      'talosctl etcd alarm list @10.0.0.1,10.0.0.2,10.0.0.3 [read]',
       'talosctl etcd defrag @10.0.0.2 [mutating]',
-      `wait member-healthy {"node":"10.0.0.2","nodes":${JSON.stringify(nodes)}} → pass`,
+      healthy('10.0.0.2'),
       'talosctl etcd defrag @10.0.0.3 [mutating]',
-      `wait member-healthy {"node":"10.0.0.3","nodes":${JSON.stringify(nodes)}} → pass`,
+      healthy('10.0.0.3'),
+      'talosctl etcd forfeit-leadership @10.0.0.1 [mutating]',
       'talosctl etcd defrag @10.0.0.1 [mutating]',
-      `wait member-healthy {"node":"10.0.0.1","nodes":${JSON.stringify(nodes)}} → pass`,
+      healthy('10.0.0.1'),
+      'talosctl etcd status @10.0.0.1,10.0.0.2,10.0.0.3 [read]',
       'talosctl etcd alarm disarm @10.0.0.1 [mutating]',
     ]);
   });

@@ -7,6 +7,7 @@ import { lostMember } from './lost-member.js';
 import { maxRevision } from './max-revision.js';
 import { memberOfNode } from './member-of-node.js';
 import type { Derived, ObservationImpl } from './observation.js';
+import { reachableNode } from './reachable-node.js';
 import { rollingOrder } from './rolling-order.js';
 
 export type { Derived, ObservationImpl } from './observation.js';
@@ -18,6 +19,7 @@ export const OBSERVATION_IMPLS: Readonly<Record<ObservationName, ObservationImpl
   'member-of-node': memberOfNode,
   'lost-member': lostMember,
   'lagging-member': laggingMember,
+  'reachable-node': reachableNode,
   'max-revision': maxRevision,
 };
 

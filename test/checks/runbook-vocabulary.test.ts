@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckName } from '../../src/checks/catalog.js';
+import { gatherObservation } from '../../src/checks/observe/index.js';
+import { runCheck } from '../../src/checks/registry.js';
+import type { CheckArgs, Verdict } from '../../src/checks/verdict.js';
+import { type FakeCluster, fakeReader, healthyCluster, IDS, NODES, node } from '../helpers/fake-cluster.js';
+
+// The checks and observation added for the built-in runbooks: quorum-lost, flag-set, reachable-node.
+const nodes = [...NODES];
+const [A, B, C] = NODES;
+const NO_LEADER = '0000000000000000';
+
+async function check(name: CheckName, c: FakeCluster, args: CheckArgs = {}): Promise<Verdict> {
+  return (await runCheck(name, { nodes, ...args }, { cluster: fakeReader(c) })).verdict;
+}
+
+describe('quorum-lost', () => {
+  it('fails on a healthy cluster, and with one of three members down (quorum holds)', async () => {
+    const c = healthyCluster();
+    expect((await check('quorum-lost', c)).verdict).toBe('fail');
+    node(c, C).reach = 'unreachable';
+    const v = await check('quorum-lost', c);
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toBe(`2 of 3 voters answer and ${A} and ${B} know leader ${IDS[0]}: quorum holds`);
+  });
+
+  it('passes when a majority is gone and the survivor knows no leader (the lab quorum-loss fault)', async () => {
+    const c = healthyCluster();
+    node(c, B).reach = 'unreachable';
+    node(c, C).reach = 'unreachable';
+    node(c, A).leader = NO_LEADER;
+    const v = await check('quorum-lost', c);
+    expect(v.verdict).toBe('pass');
+    expect(v.summary).toBe(
+      `quorum is lost: only ${A} of 3 voters answers status (quorum 2); no answering member knows a leader`,
+    );
+  });
+
+  it('passes when every reachable node has etcd down; unknown when nothing answers at all', async () => {
+    const c = healthyCluster();
+    for (const n of c.nodes) n.reach = 'etcd-down';
+    expect((await check('quorum-lost', c)).verdict).toBe('pass');
+    for (const n of c.nodes) n.reach = 'unreachable';
+    const v = await check('quorum-lost', c);
+    expect(v.verdict).toBe('unknown');
+    expect(v.summary).toMatch(/^no control plane node answered at all, so nothing is proven/);
+  });
+
+  it('counts voters from the member list when it names more members than the nodes asked', async () => {
+    const c = healthyCluster();
+    // only A and B are asked, but both list three voters: 2 answering voters still make quorum
+    const v = (await runCheck('quorum-lost', { nodes: [A, B] }, { cluster: fakeReader(c) })).verdict;
+    expect(v.verdict).toBe('fail');
+    expect(v.observed).toMatchObject({ voters: 3, quorum: 2 });
+  });
+});
+
+describe('flag-set', () => {
+  it('passes on true, fails on false, unknown on anything else', async () => {
+    const c = healthyCluster();
+    expect((await check('flag-set', c, { value: true })).verdict).toBe('pass');
+    expect((await check('flag-set', c, { value: false })).verdict).toBe('fail');
+    expect((await check('flag-set', c, { value: 'yes' })).verdict).toBe('unknown');
+    expect((await runCheck('flag-set', { value: true }, { cluster: fakeReader(c) })).verdict.evidence).toBeUndefined();
+  });
+});
+
+describe('reachable-node', () => {
+  const observe = async (c: FakeCluster, args: CheckArgs = {}) =>
+    (await gatherObservation('reachable-node', fakeReader(c), { nodes, ...args })).result;
+
+  it('takes the first node that answers service etcd, in the given order', async () => {
+    const c = healthyCluster();
+    expect(await observe(c)).toMatchObject({ ok: true, outputs: { node: A } });
+    node(c, A).reach = 'unreachable';
+    node(c, B).reach = 'etcd-down'; // apid still answers service etcd: a Preparing node is fine
+    expect(await observe(c)).toMatchObject({ ok: true, outputs: { node: B } });
+  });
+
+  it('keeps a preferred node, refuses it when it does not answer or is not one of the nodes', async () => {
+    const c = healthyCluster();
+    expect(await observe(c, { prefer: C })).toMatchObject({ ok: true, outputs: { node: C } });
+    node(c, C).reach = 'unreachable';
+    const r = await observe(c, { prefer: C });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(/^the chosen node does not answer: 127\.0\.0\.13 did not answer/);
+    expect(await observe(c, { prefer: '10.0.0.9' })).toMatchObject({ ok: false });
+    for (const n of c.nodes) n.reach = 'unreachable';
+    expect(await observe(c)).toMatchObject({ ok: false });
+  });
+});
+
+describe('member-healthy ignoreAlarm', () => {
+  it('ignores only the named alarm in status errors (NOSPACE stays raised until disarm)', async () => {
+    const c = healthyCluster();
+    node(c, B).errors = ['memberID:9043346224467520353 alarm:NOSPACE '];
+    expect((await check('member-healthy', c, { node: B })).verdict).toBe('fail');
+    expect((await check('member-healthy', c, { node: B, ignoreAlarm: 'NOSPACE' })).verdict).toBe('pass');
+    node(c, B).errors = ['memberID:9043346224467520353 alarm:CORRUPT '];
+    const v = await check('member-healthy', c, { node: B, ignoreAlarm: 'NOSPACE' });
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toBe(`member ${IDS[1]} on ${B} reports memberID:9043346224467520353 alarm:CORRUPT `);
+  });
+});
