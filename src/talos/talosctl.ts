@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { checkArgs, checkNode } from './argv-guard.js';
 import type { ParseResult } from './parse/result.js';
@@ -76,6 +77,42 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     // ESRCH: nothing left to kill
+  }
+}
+
+/** Whether any live (non-zombie) process is still in the group, read from /proc. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false; // ESRCH: the group is gone
+  }
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+      } catch {
+        // the process ended while we looked
+      }
+    }
+    return false;
+  } catch {
+    return true; // no /proc: trust kill(0)
+  }
+}
+
+/**
+ * After SIGKILL the kernel still needs a moment to tear the group down; a call only returns once
+ * nothing of it is left (bounded, so a process we cannot kill never hangs the engine).
+ */
+async function waitGroupGone(pgid: number | undefined, maxMs: number): Promise<void> {
+  if (pgid === undefined) return;
+  const deadline = performance.now() + maxMs;
+  while (groupAlive(pgid) && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
@@ -160,6 +197,7 @@ export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
       opts.signal?.removeEventListener('abort', onAbort);
       // talosctl must leave nothing behind: reap any stray member of its process group
       killGroup(pid, 'SIGKILL');
+      await waitGroupGone(pid, 1_000);
     }
   }
 
