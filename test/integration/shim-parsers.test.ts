@@ -239,7 +239,8 @@ describe('talosctl-lab output, parsed by the adapter, agrees with etcd', () => {
   });
 
   it('etcd leave prints nothing and removes the member etcd knows', async () => {
-    const own = (await truthStatus(N3)).member;
+    // a member that just joined may need one publish timeout (7 s) before it serves clients
+    const own = (await until('127.0.0.13 to answer endpoint status', () => truthStatus(N3), 30_000)).member;
     const r = await tl('-n', N3, 'etcd', 'leave');
     expect(r.code, r.stderr).toBe(0);
     expect(ok(parseNoOutput(r.stdout))).toBeNull();
