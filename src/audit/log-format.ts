@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../checks/verdict.js';
+import type { SigningInfo } from './sign.js';
 
 /**
  * The execution log's format: JSON Lines, one hash-chained record per event. Shared by the writer
@@ -25,6 +26,8 @@ export interface PayloadByType {
     toolVersion: string;
     talosctlVersion: string | null;
     dryRun: boolean;
+    /** present when the run signs its checkpoints (written by Journal when given a Signer) */
+    signing?: SigningInfo;
   };
   'step-start': { step: string; kind: string; title?: string };
   'command-intent': { step: string; argv: string[]; node: string | null; effect: Effect };
@@ -49,7 +52,12 @@ export interface PayloadByType {
     observed: Record<string, Json>;
     verdict: 'pass' | 'fail' | 'unknown';
     summary: string;
+    /** refs (command-result `ref`) of the reads the verdict was computed from: what `log replay` re-parses */
     evidence?: string[];
+    /** the `prev` state the evaluation was given (waits that count polls, e.g. raft-converged) */
+    prevState?: Json;
+    /** snapshot-verified: the file facts observed (size, etcdutl status), which no command-result holds */
+    snapshot?: Json;
   };
   'approval-request': { step: string; prompt: string; fingerprint: string; token: string };
   approval: { step: string; who: string; how: 'tty' | 'flag'; when: string; fingerprint: string; approved: boolean };
@@ -88,7 +96,7 @@ export interface LogRecord<T extends RecordType = RecordType> {
   payload: PayloadByType[T];
   prev: string;
   hash: string;
-  /** reserved for signed checkpoints (issue 7): not covered by `hash`, not written yet */
+  /** `ed25519:<base64>` over `hash` on signed checkpoints (audit/checkpoints.ts); not covered by `hash` */
   sig?: string;
 }
 
