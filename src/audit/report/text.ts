@@ -98,7 +98,7 @@ function entryLines(e: Entry): string[] {
 
 export function renderText(r: Report): string {
   const out: string[] = [];
-  const title = titleOf(r);
+  const title = inert(titleOf(r));
   out.push(`${title}\n${'='.repeat(title.length)}\n`);
   const h = r.header;
   const row = (k: string, v: string) => out.push(`${k.padEnd(12)}${inert(v)}`);
