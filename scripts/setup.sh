@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what talos-dr needs on a fresh Debian machine: etcd (server + client, for the lab),
-# tmux (terminal tests), and the npm packages (which also builds dist/ through `prepare`).
+# tmux (terminal tests), chromium (the HTML report test), and the npm packages (which also builds dist/ through `prepare`).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ need_apt=()
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need_apt+=(etcd-client)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# headless Chromium opens the HTML audit report in the e2e tests (playwright-core drives it; no browser download)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: need ${need_apt[*]}; run as root or install them with apt-get" >&2

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Json } from '../checks/verdict.js';
+import type { SigningInfo } from './sign.js';
 
 /**
  * The execution log's format: JSON Lines, one hash-chained record per event. Shared by the writer
@@ -27,6 +28,8 @@ export interface PayloadByType {
     dryRun: boolean;
     /** how talosctl was reached, so `resume` reaches the same cluster */
     target?: { talosctl: string; talosconfig: string | null; context: string | null; endpoints: string[] };
+    /** present when the run signs its checkpoints (written by Journal when given a Signer) */
+    signing?: SigningInfo;
   };
   'step-start': { step: string; kind: string; title?: string };
   'command-intent': { step: string; argv: string[]; node: string | null; effect: Effect };
@@ -51,7 +54,12 @@ export interface PayloadByType {
     observed: Record<string, Json>;
     verdict: 'pass' | 'fail' | 'unknown';
     summary: string;
+    /** refs (command-result `ref`) of the reads the verdict was computed from: what `log replay` re-parses */
     evidence?: string[];
+    /** the `prev` state the evaluation was given (waits that count polls, e.g. raft-converged) */
+    prevState?: Json;
+    /** snapshot-verified: the file facts observed (size, etcdutl status), which no command-result holds */
+    snapshot?: Json;
   };
   /** a read step's derived outputs (what later steps reference), so resume can replay them */
   observation: {
@@ -101,7 +109,7 @@ export interface LogRecord<T extends RecordType = RecordType> {
   payload: PayloadByType[T];
   prev: string;
   hash: string;
-  /** reserved for signed checkpoints (issue 7): not covered by `hash`, not written yet */
+  /** `ed25519:<base64>` over `hash` on signed checkpoints (audit/checkpoints.ts); not covered by `hash` */
   sig?: string;
 }
 

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { type CheckpointPolicy, makeCheckpointPolicy, policyAfter } from '../audit/checkpoints.js';
 import {
   type AnyRecord,
   formatRecordLine,
@@ -10,7 +11,9 @@ import {
   type RecordType,
 } from '../audit/log-format.js';
 import type { Redact } from '../audit/redact.js';
+import type { Signer } from '../audit/sign.js';
 import { verifyJournal } from '../audit/verify.js';
+import { verifySignatures } from '../audit/verify-signatures.js';
 import { makeError } from '../io/errors.js';
 
 export { readJournal } from '../audit/read.js';
@@ -55,6 +58,11 @@ export interface JournalOptions {
   redact?: Redact;
   /** defaults to openFileSink(path) */
   sink?: JournalSink;
+  /**
+   * Signs checkpoints (audit/checkpoints.ts: run-start, approvals, irreversible results, run-end)
+   * over their hash; run-start then records the key (payload.signing). From `openSigner(path)`.
+   */
+  signer?: Signer;
 }
 
 /**
@@ -68,9 +76,17 @@ export class Journal {
   private readonly clock: Clock;
   private readonly redact: Redact | undefined;
   private readonly sink: JournalSink;
+  private readonly signer: Signer | undefined;
+  private readonly policy: CheckpointPolicy;
 
-  private constructor(sink: JournalSink, opts: JournalOptions, at: { seq: number; prev: string }) {
+  private constructor(
+    sink: JournalSink,
+    opts: JournalOptions,
+    at: { seq: number; prev: string; policy?: CheckpointPolicy },
+  ) {
     this.sink = sink;
+    this.signer = opts.signer;
+    this.policy = at.policy ?? makeCheckpointPolicy();
     this.clock = opts.clock ?? systemClock;
     this.redact = opts.redact;
     this.seq = at.seq;
@@ -83,22 +99,46 @@ export class Journal {
     return new Journal(opts.sink ?? openFileSink(path), opts, { seq: 0, prev: GENESIS });
   }
 
-  /** Continues an existing log (resume) after verifying it; a tampered log is refused (exit 1). */
+  /**
+   * Continues an existing log (resume) after verifying it; a tampered log is refused (exit 1). A
+   * signed log must be continued with the same key (exit 2 otherwise), and its signatures must hold.
+   */
   static resume(path: string, opts: JournalOptions = {}): { journal: Journal; records: AnyRecord[] } {
     const v = verifyJournal(readFileSync(path, 'utf8'));
     if (!v.ok) throw makeError('TDR_LOG_TAMPERED', { path, line: v.line, reason: v.reason });
-    const journal = new Journal(opts.sink ?? openFileSink(path), opts, { seq: v.records.length, prev: v.head });
+    const start = v.records[0];
+    const signing = start?.type === 'run-start' ? start.payload.signing : undefined;
+    if (signing && !opts.signer)
+      throw makeError('TDR_SIGN_KEY_REQUIRED', { path, fingerprint: signing.keyFingerprint });
+    if (opts.signer && signing?.keyFingerprint !== opts.signer.info.keyFingerprint)
+      throw makeError('TDR_SIGN_KEY_MISMATCH', {
+        path,
+        expected: signing?.keyFingerprint ?? 'none (the run started unsigned)',
+        actual: opts.signer.info.keyFingerprint,
+      });
+    if (signing) {
+      const s = verifySignatures(v.records, { requireSealed: false });
+      if (!s.ok) throw makeError('TDR_LOG_TAMPERED', { path, line: s.firstBadSeq, reason: s.reason });
+    }
+    const journal = new Journal(opts.sink ?? openFileSink(path), opts, {
+      seq: v.records.length,
+      prev: v.head,
+      policy: policyAfter(v.records),
+    });
     return { journal, records: v.records };
   }
 
-  /** Appends one record (redacted first); returns it as written. */
+  /** Appends one record (redacted first; signed when it is a checkpoint of a signed run); returns it as written. */
   append<T extends RecordType>(type: T, payload: PayloadByType[T]): LogRecord<T> {
-    const clean = this.redact ? this.redact(type, payload) : payload;
-    const record = makeRecord(type, clean, {
+    let clean = this.redact ? this.redact(type, payload) : payload;
+    if (type === 'run-start' && this.signer)
+      clean = { ...(clean as PayloadByType['run-start']), signing: this.signer.info } as PayloadByType[T];
+    const record: LogRecord<T> = makeRecord(type, clean, {
       seq: this.seq + 1,
       time: this.clock.now().toISOString(),
       prev: this.prev,
     });
+    if (this.policy.requires(type, clean) && this.signer) record.sig = this.signer.sign(record.hash);
     this.sink.append(`${formatRecordLine(record)}\n`);
     if (RECORD_TYPES[type].durable) this.sink.sync();
     this.seq = record.seq;
@@ -106,7 +146,7 @@ export class Journal {
     return record;
   }
 
-  /** The hash of the last record: what a checkpoint signature will cover. */
+  /** The hash of the last record: what a checkpoint signature covers. */
   get head(): string {
     return this.prev;
   }

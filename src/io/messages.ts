@@ -64,6 +64,37 @@ export const MESSAGES = {
     text: (p) => `${p.path}: record ${p.line} (line ${p.line}): ${p.reason}`,
     hint: () => 'the log was changed after it was written; it cannot be resumed or trusted',
   }),
+  TDR_SIGN_KEY_MISSING: def<{ flag: string; path: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.flag} ${p.path}: no such key file`,
+    hint: () => 'create a key pair with `talos-dr log keygen --out <name>` (writes <name>.key and <name>.pub)',
+  }),
+  TDR_SIGN_KEY_INVALID: def<{ flag: string; path: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.flag} ${p.path}: not a usable key (${p.reason})`,
+    hint: () =>
+      'signing takes the ed25519 private key (<name>.key, PKCS8 PEM); verifying takes the public key (<name>.pub, SPKI PEM)',
+  }),
+  TDR_SIGN_KEY_EXISTS: def<{ path: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: already exists; keygen never overwrites a key`,
+    hint: () => 'choose another --out name, or move the old key away first',
+  }),
+  TDR_SIGN_KEY_MISMATCH: def<{ path: string; expected: string; actual: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: the log is signed with key ${p.expected}, but the key given is ${p.actual}`,
+    hint: () => 'resume a signed run with the same --sign-key it started with',
+  }),
+  TDR_SIGN_KEY_REQUIRED: def<{ path: string; fingerprint: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: the log is signed (key ${p.fingerprint}); its run must continue signed`,
+    hint: () => 'pass --sign-key <private key> with the key the run started with',
+  }),
+  TDR_BAD_FORMAT: def<{ flag: string; value: string; known: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.flag} ${JSON.stringify(p.value)}: unknown format`,
+    hint: (p) => `use one of ${p.known.join(', ')}`,
+  }),
   TDR_LAB_RUNNING: def<{ dir: string; pids: string }>({
     exit: ExitCode.precondition,
     text: (p) => `a lab is already running in ${p.dir} (pids ${p.pids})`,

@@ -1,23 +1,54 @@
 import type { Register } from './index.js';
 
-/** `talos-dr log verify|show <file>`: check a run's hash chain, or read it as a timeline. */
+/** `talos-dr log verify|show|replay|keygen`: check, read, re-decide and sign execution logs. */
 export const register: Register = (program, ctx, setResult) => {
-  const log = program.command('log').description('read and verify execution logs');
+  const log = program.command('log').description('read, verify and replay execution logs; make signing keys');
   log
     .command('verify')
-    .description('check the hash chain of a log: exit 0 intact, 1 tampered (naming the first bad record), 2 unreadable')
+    .description(
+      'check the hash chain (and signatures) of a log: exit 0 intact, 1 tampered or badly signed (naming the first bad record), 2 unreadable',
+    )
     .argument('<file>', 'the JSON Lines log of a run')
-    .action(async (file: string) => {
+    .option('--key <public-key>', 'require signatures by this ed25519 public key (<name>.pub) and a signed run-end')
+    .option(
+      '--allow-incomplete',
+      'with --key: accept a log that does not end with a signed run-end (an interrupted run)',
+    )
+    .action(async (file: string, opts: { key?: string; allowIncomplete?: boolean }) => {
       const { logVerify } = await import('../../audit/log-commands.js');
-      setResult(logVerify(file, ctx));
+      setResult(logVerify(file, { ...opts }, ctx));
     });
   log
     .command('show')
-    .description('print a log as a timeline: time, record type, what happened')
+    .description("the auditor's report: header, deviations first, approvals, then the full timeline")
     .argument('<file>', 'the JSON Lines log of a run')
-    .option('--json', 'print the records as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option('--format <format>', 'text, md, html (one self-contained file) or json', 'text')
+    .option('--json', 'the same as --format json')
+    .option('--out <file>', 'write the report to this file instead of stdout')
+    .option('--key <public-key>', 'check signatures against this public key in the report header')
+    .action(async (file: string, opts: { format: string; json?: boolean; out?: string; key?: string }) => {
       const { logShow } = await import('../../audit/log-commands.js');
-      setResult(logShow(file, { json: opts.json === true }, ctx));
+      const format = opts.json ? 'json' : opts.format;
+      setResult(
+        logShow(file, { format, ...(opts.out ? { out: opts.out } : {}), ...(opts.key ? { key: opts.key } : {}) }, ctx),
+      );
+    });
+  log
+    .command('replay')
+    .description(
+      "re-decide every recorded check with today's parsers and checks from the recorded outputs: exit 0 all agree, 1 some differ, 2 unreadable",
+    )
+    .argument('<file>', 'the JSON Lines log of a run')
+    .action(async (file: string) => {
+      const { logReplay } = await import('../../audit/log-commands.js');
+      setResult(logReplay(file, ctx));
+    });
+  log
+    .command('keygen')
+    .description('make an ed25519 key pair for signed logs: <name>.key (private, 0600) and <name>.pub (public)')
+    .requiredOption('--out <name>', 'base name of the two files')
+    .action(async (opts: { out: string }) => {
+      const { logKeygen } = await import('../../audit/log-commands.js');
+      setResult(logKeygen(opts.out, ctx));
     });
 };

@@ -1,0 +1,54 @@
+import type { AnyRecord, PayloadByType, RecordType } from './log-format.js';
+
+/**
+ * Which records of a signed run are checkpoints that must carry a signature: the run-start (it
+ * names the key), every approval and voided approval, every result of an irreversible command,
+ * and every run-end (the last one seals the whole log). One policy, shared by the writer
+ * (Journal) and the verifier, so they cannot disagree.
+ */
+export interface CheckpointPolicy {
+  /** feed every record in order; returns whether this one must be signed */
+  requires<T extends RecordType>(type: T, payload: PayloadByType[T]): boolean;
+}
+
+export function makeCheckpointPolicy(): CheckpointPolicy {
+  const pending = new Map<string, number>();
+  const key = (step: string, argv: readonly string[], node: string | null) => JSON.stringify([step, argv, node]);
+  return {
+    requires(type, payload) {
+      switch (type) {
+        case 'run-start':
+        case 'approval':
+        case 'approval-voided':
+        case 'run-end':
+          return true;
+        case 'command-intent': {
+          const p = payload as PayloadByType['command-intent'];
+          if (p.effect === 'irreversible') {
+            const k = key(p.step, p.argv, p.node);
+            pending.set(k, (pending.get(k) ?? 0) + 1);
+          }
+          return false;
+        }
+        case 'command-result': {
+          const p = payload as PayloadByType['command-result'];
+          const k = key(p.step, p.argv, p.node);
+          const n = pending.get(k) ?? 0;
+          if (n === 0) return false;
+          if (n === 1) pending.delete(k);
+          else pending.set(k, n - 1);
+          return true;
+        }
+        default:
+          return false;
+      }
+    },
+  };
+}
+
+/** Replays the policy over existing records (resume, verify): the policy state after them. */
+export function policyAfter(records: readonly AnyRecord[]): CheckpointPolicy {
+  const policy = makeCheckpointPolicy();
+  for (const r of records) policy.requires(r.type, r.payload);
+  return policy;
+}

@@ -1,0 +1,114 @@
+import {
+  type ClusterReads,
+  emptyReads,
+  NO_REVISION_SOURCE,
+  type Read,
+  type ReadKind,
+  type ReadRequest,
+} from '../../checks/reader.js';
+import { toNodeOutcome } from '../../talos/outcome.js';
+import { parseAlarms, parseMembers, parseService, parseStatus } from '../../talos/parse/index.js';
+import type { ParseResult } from '../../talos/parse/result.js';
+import type { PayloadByType } from '../log-format.js';
+
+/**
+ * Rebuilds the reads a check saw from the raw command outputs the journal kept, with today's
+ * parsers and today's outcome rules. Pure: the same function serves `log replay` and the engine's
+ * live reader can share it (readFromResult is exactly what a live read does after talosctl returns).
+ */
+
+type CommandKind = Exclude<ReadKind, 'revision'>;
+
+/** The talosctl subcommand of each read kind (after `-n <node>`). */
+export const READ_COMMANDS: Readonly<Record<CommandKind, readonly string[]>> = {
+  members: ['etcd', 'members'],
+  status: ['etcd', 'status'],
+  alarms: ['etcd', 'alarm', 'list'],
+  service: ['service', 'etcd'],
+};
+
+const PARSERS: Readonly<Record<CommandKind, (stdout: string) => ParseResult<unknown>>> = {
+  members: parseMembers,
+  status: parseStatus,
+  alarms: parseAlarms,
+  service: parseService,
+};
+
+/** The read kind of a recorded argv (node flags ignored), or undefined for any other command. */
+export function readKindOf(argv: readonly string[]): CommandKind | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '-n' || a === '--nodes' || a === '-e' || a === '--endpoints') i++;
+    else if (!a.startsWith('-')) words.push(a);
+  }
+  const text = words.join(' ');
+  for (const [kind, cmd] of Object.entries(READ_COMMANDS) as [CommandKind, readonly string[]][])
+    if (text === cmd.join(' ')) return kind;
+  return undefined;
+}
+
+type RecordedResult = PayloadByType['command-result'];
+
+/** One Read from one recorded talosctl result: outcome classification, then the parser. */
+export function readFromResult(kind: CommandKind, r: RecordedResult): Read<unknown> {
+  const raw = r.ref;
+  const outcome = toNodeOutcome({
+    argv: r.argv,
+    binary: 'talosctl',
+    node: r.node ?? '',
+    pid: undefined,
+    exitCode: r.exitCode,
+    signal: null,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    durationMs: r.durationMs,
+    timedOut: r.timedOut,
+    canceled: false,
+  });
+  const withRaw = <T extends Read<unknown>>(x: T): T => (raw === undefined ? x : { ...x, raw });
+  if (!outcome.ok) {
+    const why = outcome.errors.map((e) => e.desc).join('; ') || outcome.reason;
+    const unreachable = outcome.reason === 'timeout' || outcome.errors.some((e) => e.kind === 'unreachable');
+    return withRaw({ ok: false, reason: why, unreachable });
+  }
+  const p = PARSERS[kind](r.stdout);
+  if (!p.ok) return withRaw({ ok: false, reason: `output not understood: ${p.error.message}`, unreachable: false });
+  return withRaw({ ok: true, value: p.value });
+}
+
+export interface Rebuilt {
+  reads: ClusterReads;
+  /** reads the check asks for that no evidence answers (replayed as "not read") */
+  missing: ReadRequest[];
+  /** evidence refs with no command-result of a known read kind */
+  unknownRefs: string[];
+}
+
+/** The ClusterReads behind one check record, from its evidence refs. */
+export function rebuildReads(
+  requests: readonly ReadRequest[],
+  evidence: readonly string[],
+  results: ReadonlyMap<string, RecordedResult>,
+): Rebuilt {
+  const reads = emptyReads();
+  const unknownRefs: string[] = [];
+  for (const ref of evidence) {
+    const r = results.get(ref);
+    const kind = r ? readKindOf(r.argv) : undefined;
+    if (!r || !kind || r.node === null) {
+      unknownRefs.push(ref);
+      continue;
+    }
+    (reads[kind] as Record<string, Read<unknown>>)[r.node] = readFromResult(kind, r);
+  }
+  const missing: ReadRequest[] = [];
+  for (const q of requests) {
+    if (q.kind === 'revision') {
+      reads.revision[q.node] ??= { ok: false, reason: NO_REVISION_SOURCE, unreachable: false };
+      continue;
+    }
+    if (!(q.node in reads[q.kind])) missing.push(q);
+  }
+  return { reads, missing, unknownRefs };
+}
