@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readJournal } from '../audit/read.js';
+import { openSigner } from '../audit/sign.js';
 import { lintRunbook } from '../compile/lint.js';
 import { Journal } from '../engine/journal.js';
 import { parseParams } from '../engine/params.js';
@@ -47,6 +48,7 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
               .filter(Boolean),
     },
     dryRun: f.dryRun === true,
+    ...(f.signKey === undefined ? {} : { signer: openSigner(resolve(ctx.cwd, f.signKey)) }),
     ...(replayRecords ? { replayRecords } : {}),
     ...(f.log === undefined ? {} : { logPath: f.log }),
   });
@@ -65,7 +67,8 @@ export async function resumeCommand(log: string, f: ResumeFlags, ctx: CliContext
   const path = resolve(ctx.cwd, log);
   if (!existsSync(path)) throw makeError('TDR_FILE_NOT_FOUND', { path: log });
   void readJournal;
-  const { journal, records } = Journal.resume(path);
+  const signer = f.signKey === undefined ? undefined : openSigner(resolve(ctx.cwd, f.signKey));
+  const { journal, records } = Journal.resume(path, signer === undefined ? {} : { signer });
   try {
     const start = records[0];
     if (start === undefined || start.type !== 'run-start') {

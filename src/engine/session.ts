@@ -4,6 +4,7 @@ import { homedir, hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AnyRecord } from '../audit/log-format.js';
+import type { Signer } from '../audit/sign.js';
 import type { Json } from '../checks/verdict.js';
 import type { CliContext } from '../cli/context.js';
 import type { CompiledRunbook } from '../compile/to-machine.js';
@@ -53,6 +54,8 @@ export interface SessionOptions {
   logPath?: string;
   /** resume: the verified log and its records */
   resume?: { path: string; journal: Journal; records: readonly AnyRecord[] };
+  /** signs checkpoints and the final record (run --sign-key) */
+  signer?: Signer;
   /** tests: answer prompts */
   prompter?: Prompter;
 }
@@ -112,7 +115,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
         o.logPath ?? join('talos-dr-logs', `${o.runbook.metadata.name}${o.dryRun ? '-dry-run' : ''}-${stamp}.jsonl`),
       );
       mkdirSync(dirname(logPath), { recursive: true });
-      journal = Journal.create(logPath);
+      journal = Journal.create(logPath, o.signer === undefined ? {} : { signer: o.signer });
     }
     ctx.stderr.write(`log: ${logPath}\n`);
     const progress = plainProgress({

@@ -106,4 +106,33 @@ describe('run, plan and dry run through the CLI', () => {
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('--approve "nope"');
   });
+
+  it('--sign-key signs the run; resume needs the same key; log verify --key checks it', async () => {
+    const s = setup();
+    const log = join(s.dir, 'signed.jsonl');
+    const name = join(s.dir, 'ops');
+    expect((await runCli(['log', 'keygen', '--out', name])).code).toBe(0);
+    const other = join(s.dir, 'other');
+    expect((await runCli(['log', 'keygen', '--out', other])).code).toBe(0);
+    const run = ['run', 'nospace-recovery', '--param', NODES, '--talosctl', STAND_IN, '--log', log];
+    expect((await runCli([...run, '--sign-key', `${name}.key`], { env: s.env })).code).toBe(3);
+    // a signed log is not resumed without its key, nor with another one
+    expect((await runCli(['resume', log, '--approve', 'confirm-disarm'], { env: s.env })).code).toBe(2);
+    expect(
+      (await runCli(['resume', log, '--approve', 'confirm-disarm', '--sign-key', `${other}.key`], { env: s.env })).code,
+    ).toBe(2);
+    const again = await runCli(['resume', log, '--approve', 'confirm-disarm', '--sign-key', `${name}.key`], {
+      env: s.env,
+    });
+    expect(again.code).toBe(0);
+    expect((await runCli(['log', 'verify', log, '--key', `${name}.pub`])).code).toBe(0);
+    expect((await runCli(['log', 'verify', log, '--key', `${other}.pub`])).code).toBe(1);
+    expect(
+      (
+        await runCli([...run.slice(0, -1), join(s.dir, 'x.jsonl'), '--sign-key', join(s.dir, 'missing.key')], {
+          env: s.env,
+        })
+      ).code,
+    ).toBe(2);
+  });
 });

@@ -13,6 +13,7 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--approve <step-id>', 'approve this gate without a prompt (repeatable)', collect, [])
     .option('--operator <name>', 'who is resuming (default user@host)')
     .option('--runbook <file>', 'the runbook file, if it moved (its SHA-256 must match the log)')
+    .option('--sign-key <file>', 'the private key the run was signed with (required for a signed log)')
     .option('--talosctl <path>', 'the talosctl binary (default: as recorded in the log)')
     .action(async (log: string, opts: ResumeFlags) => {
       const { resumeCommand } = await import('../run-command.js');
@@ -25,4 +26,5 @@ export interface ResumeFlags {
   operator?: string;
   runbook?: string;
   talosctl?: string;
+  signKey?: string;
 }

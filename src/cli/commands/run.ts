@@ -24,6 +24,10 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--context <name>', 'talosconfig context')
     .option('--endpoints <list>', 'comma-separated endpoints')
     .option('--dry-run', 'rehearse: real prompts and live reads, nothing that changes the cluster runs')
+    .option(
+      '--sign-key <file>',
+      'ed25519 private key (from `talos-dr log keygen`): sign the checkpoints and the final record',
+    )
     .option('--replay <log>', 'with --dry-run: answer reads from a recorded log instead of the cluster')
     .action(async (file: string, opts: RunFlags) => {
       const { runCommand } = await import('../run-command.js');
@@ -42,4 +46,5 @@ export interface RunFlags {
   endpoints?: string;
   dryRun?: boolean;
   replay?: string;
+  signKey?: string;
 }
