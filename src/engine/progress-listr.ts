@@ -33,6 +33,8 @@ export interface ListrProgressOptions {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   color: boolean;
+  /** tests: where prompts read keys (default process.stdin) */
+  stdin?: NodeJS.ReadableStream;
   /** tests: redraw only on events, no spinner timer */
   lazy?: boolean;
 }
@@ -234,7 +236,9 @@ export function listrProgress(o: ListrProgressOptions): ListrProgress {
       if (s === undefined) throw new PromptInterrupted('no step is running to ask in');
       const task = await untilAborted(s.attached.promise, signal);
       const { input } = await import('@inquirer/prompts');
-      const answer = await task.prompt(ListrInquirerPromptAdapter).run(input, { message }, { signal });
+      const answer = await task
+        .prompt(ListrInquirerPromptAdapter)
+        .run(input, { message }, { signal, ...(o.stdin ? { input: o.stdin } : {}) });
       s.write(`? ${message} ${answer}`); // the answered prompt stays on screen, as in the plain view
       return answer;
     },
