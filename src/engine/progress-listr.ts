@@ -183,7 +183,8 @@ export function listrProgress(o: ListrProgressOptions): ListrProgress {
   };
   const write = (text: string): void => {
     const s = current();
-    if (s) s.write(text);
+    if (s)
+      s.write(text.replace(/^\n+/, '')); // listr drops empty output lines anyway
     else o.stdout.write(`${text}\n`);
   };
   return {
@@ -222,7 +223,7 @@ export function listrProgress(o: ListrProgressOptions): ListrProgress {
       );
     },
     line(text) {
-      write(text.replace(/^\n+/, ''));
+      write(text);
     },
     async end(outcome) {
       const s = current();

@@ -61,6 +61,7 @@ describe('listr progress view', () => {
         '  › ✔ PASS member-present: listed by 3 nodes',
         '✔ remove',
         '  › ✔ 10.5.0.2: ok (0.2s)',
+        '',
         '■ run success (exit 0)',
       ].join('\n'),
     );
