@@ -149,7 +149,12 @@ describe('terminal view choice', () => {
   it('keeps plain lines when stdout is not this process terminal', () => {
     let out = '';
     const view = terminalView({
-      stdout: { write: (s: string) => (out += s), isTTY: true },
+      stdout: {
+        write: (s: string) => {
+          out += s;
+        },
+        isTTY: true,
+      },
       env: {},
       interactive: false,
     });
