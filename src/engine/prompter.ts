@@ -47,14 +47,10 @@ export function askingPrompter(
       try {
         return await ask(message, signal);
       } catch (e) {
+        if (e instanceof PromptInterrupted) throw e;
         const name = e instanceof Error ? e.name : '';
-        if (
-          name === 'ExitPromptError' ||
-          name === 'AbortPromptError' ||
-          signal.aborted ||
-          e instanceof PromptInterrupted
-        ) {
-          throw e instanceof PromptInterrupted ? e : new PromptInterrupted(e instanceof Error ? e.message : String(e));
+        if (name === 'ExitPromptError' || name === 'AbortPromptError' || signal.aborted) {
+          throw new PromptInterrupted(e instanceof Error ? e.message : String(e));
         }
         throw e;
       }
