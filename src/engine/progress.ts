@@ -8,6 +8,8 @@ export interface Progress {
   check(verdict: 'pass' | 'fail' | 'unknown' | 'assumed', text: string): void;
   gate(text: string): void;
   line(text: string): void;
+  /** a drawn view (listr) finishes here; awaited before the run's summary line is written */
+  end?(outcome?: { ok: boolean }): Promise<void>;
 }
 
 export interface ProgressOptions {

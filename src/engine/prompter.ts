@@ -26,13 +26,28 @@ export function canPrompt(stdinIsTty: boolean, env: NodeJS.ProcessEnv): boolean 
 
 /** The terminal prompter: @inquirer/prompts input on stdin/stdout. */
 export function ttyPrompter(interactive: boolean): Prompter {
+  return askingPrompter(interactive, async (message, signal) => {
+    const { input } = await import('@inquirer/prompts');
+    return input({ message }, { signal });
+  });
+}
+
+/**
+ * A terminal prompter that asks through `ask` (the listr view asks inside the live step's task).
+ * Ctrl-C (ExitPromptError), the run's abort (AbortPromptError) and a closed prompt all become
+ * PromptInterrupted, whichever way the question was put.
+ */
+export function askingPrompter(
+  interactive: boolean,
+  ask: (message: string, signal: AbortSignal) => Promise<string>,
+): Prompter {
   return {
     interactive,
     async input(message, signal) {
-      const { input } = await import('@inquirer/prompts');
       try {
-        return await input({ message }, { signal });
+        return await ask(message, signal);
       } catch (e) {
+        if (e instanceof PromptInterrupted) throw e;
         const name = e instanceof Error ? e.name : '';
         if (name === 'ExitPromptError' || name === 'AbortPromptError' || signal.aborted) {
           throw new PromptInterrupted(e instanceof Error ? e.message : String(e));

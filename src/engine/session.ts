@@ -17,8 +17,8 @@ import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/t
 import { defaultOperator, type GatePolicy } from './approvals.js';
 import { Journal } from './journal.js';
 import { acquireLock, type RunLock } from './lock.js';
-import { colorWanted, plainProgress } from './progress.js';
-import { canPrompt, noPrompter, type Prompter, ttyPrompter } from './prompter.js';
+import { terminalView } from './progress-view.js';
+import { canPrompt, type Prompter } from './prompter.js';
 import { readOnlyTalosctl } from './read-only-talosctl.js';
 import { createReplay } from './replay.js';
 import { replayTalosctl } from './replay-talosctl.js';
@@ -118,12 +118,13 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       journal = Journal.create(logPath, o.signer === undefined ? {} : { signer: o.signer });
     }
     ctx.stderr.write(`log: ${logPath}\n`);
-    const progress = plainProgress({
-      write: (t) => ctx.stdout.write(t),
-      color: colorWanted(ctx.stdout.isTTY, ctx.env),
-    });
     const interactive = canPrompt(process.stdin.isTTY === true, ctx.env);
-    const prompter = o.prompter ?? (interactive ? ttyPrompter(true) : noPrompter);
+    const { progress, prompter } = terminalView({
+      stdout: ctx.stdout,
+      env: ctx.env,
+      interactive,
+      ...(o.prompter ? { prompter: o.prompter } : {}),
+    });
     const policy: GatePolicy = { interactive: prompter.interactive, preApproved: new Set(o.approve), operator };
     const targetRecord = {
       talosctl: resolveTalosctlBinary(o.target.talosctl, ctx.env),
@@ -176,7 +177,11 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       dryRun: o.dryRun,
       signal: ctx.signal,
       ...(replay ? { replay } : {}),
+    }).catch(async (e: unknown) => {
+      await progress.end?.({ ok: false });
+      throw e;
     });
+    await progress.end?.({ ok: result.exitCode === 0 });
     journal.close();
     progress.line(endLine(result, logPath));
     return { ...result, logPath };
