@@ -36,7 +36,12 @@ export interface EngineEnv {
   interrupt(reason: string): void;
   /** digests approved at each gate in this process, by fingerprint (to say what drifted) */
   /** wraps an effect so the run waits for it to settle before writing run-end */
-  track<A, R>(fn: (a: A) => Promise<R>): (a: A) => Promise<R>;
+  /**
+   * Wraps every actor: the run loop waits for in-flight effects, and the actor's `signal` also
+   * aborts with the run (Ctrl-C) — linked for the actor's lifetime only, so a long run does not
+   * pile listeners onto the run's signal.
+   */
+  track<A extends { signal: AbortSignal }, R>(fn: (a: A) => Promise<R>): (a: A) => Promise<R>;
   digests: Map<string, import('./fingerprint.js').ClusterDigest>;
 }
 

@@ -15,6 +15,7 @@ import type { Progress } from './progress.js';
 import type { Prompter } from './prompter.js';
 import type { Replay } from './replay.js';
 import { replayClock } from './replay-clock.js';
+import { linkSignals } from './signals.js';
 
 /**
  * The run loop: provide the real effects to the compiled machine, start it, announce each step
@@ -78,12 +79,14 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     digests: new Map(),
     track: (fn) => async (a) => {
       await Promise.resolve(); // let the run loop announce the step before its effect speaks
-      const p = fn(a);
+      const link = linkSignals(a.signal, o.signal);
+      const p = fn({ ...a, signal: link.signal });
       inflight.add(p);
       try {
         return await p;
       } finally {
         inflight.delete(p);
+        link.dispose();
       }
     },
   };

@@ -4,7 +4,7 @@ import type { EngineEnv } from '../env.js';
 import { readGateView } from '../fingerprint.js';
 import { PromptInterrupted } from '../prompter.js';
 import { gateNodes, gateSteps, gateText } from './gate-text.js';
-import { both, readerFor } from './shared.js';
+import { readerFor } from './shared.js';
 
 /**
  * askApproval: read the cluster at the gate, word the prompt from what it shows, and ask (or
@@ -16,7 +16,7 @@ export function askApprovalActor(env: EngineEnv) {
     env.track(async ({ input, signal }) => {
       const rec = env.replay?.approval(input.stepId);
       if (rec !== undefined) return { approved: true, fingerprint: rec.payload.fingerprint, by: rec.payload.who };
-      const sig = both(signal, env.signal);
+      const sig = signal;
       const context = env.context();
       const steps = gateSteps(env, input.stepId, input.guards);
       const nodes = gateNodes(env, context, steps, input.token);

@@ -22,9 +22,7 @@ export function awaitManualActor(env: EngineEnv, prompter: import('../prompter.j
       for (;;) {
         let answer: string;
         try {
-          answer = (
-            await prompter.input('Type "done" when finished, or "abort":', AbortSignal.any([signal, env.signal]))
-          ).trim();
+          answer = (await prompter.input('Type "done" when finished, or "abort":', signal)).trim();
         } catch (e) {
           if (e instanceof PromptInterrupted) env.interrupt(e.message);
           throw e;

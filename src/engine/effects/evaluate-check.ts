@@ -3,7 +3,6 @@ import type { Json } from '../../checks/verdict.js';
 import type { EvaluateCheckInput, EvaluateCheckOutput } from '../../compile/contract.js';
 import type { EngineEnv } from '../env.js';
 import { checkOnce } from './check-once.js';
-import { both } from './shared.js';
 
 /**
  * evaluateCheck: one evaluation, journaled with its verdict; 'unknown' counts as not passing.
@@ -35,14 +34,7 @@ export function evaluateCheckActor(env: EngineEnv) {
         return { verdict: 'pass', observed: {}, description: summary };
       }
       if (input.poll === 0) prevState.delete(input.stepId);
-      const v = await checkOnce(
-        env,
-        input.stepId,
-        input.check,
-        input.args,
-        both(signal, env.signal),
-        prevState.get(input.stepId),
-      );
+      const v = await checkOnce(env, input.stepId, input.check, input.args, signal, prevState.get(input.stepId));
       prevState.set(input.stepId, v.state);
       const key = `${v.verdict}:${v.summary}`;
       if (input.poll === 0 || v.verdict === 'pass' || lastVerdict.get(input.stepId) !== key) {

@@ -5,7 +5,7 @@ import type { Json } from '../../checks/verdict.js';
 import type { ObserveInput, ObserveOutput } from '../../compile/contract.js';
 import type { Value } from '../../runbook/params.js';
 import type { EngineEnv } from '../env.js';
-import { both, readerFor } from './shared.js';
+import { readerFor } from './shared.js';
 
 /**
  * observe: a read step. Its outputs become captures later steps reference, so they are journaled
@@ -20,7 +20,7 @@ export function observeActor(env: EngineEnv) {
         if (!rec.payload.ok) throw new Error(rec.payload.summary);
         return { outputs: rec.payload.outputs as Record<string, Value> };
       }
-      const reader = readerFor(env, input.stepId, both(signal, env.signal));
+      const reader = readerFor(env, input.stepId, signal);
       const run = await gatherObservation(input.observation as ObservationName, reader, input.args);
       const r = run.result;
       env.journal.append('observation', {

@@ -6,7 +6,7 @@ import { allSteps } from '../../runbook/model.js';
 import type { EngineEnv } from '../env.js';
 import { describeDrift, readGateView } from '../fingerprint.js';
 import { gateNodes, gateSteps } from './gate-text.js';
-import { both, readerFor } from './shared.js';
+import { readerFor } from './shared.js';
 
 /**
  * recheckApproval: right before an irreversible command, re-read the same nodes the gate read
@@ -29,7 +29,7 @@ export function recheckApprovalActor(env: EngineEnv) {
         confirm?.kind === 'confirm' ? guardedSteps(approval.stepId, indexSteps(env.runbook)).map((s) => s.id) : [];
       const steps = gateSteps(env, approval.stepId, guards);
       const nodes = gateNodes(env, context, steps, approval.token);
-      const view = await readGateView(readerFor(env, step, both(signal, env.signal)), nodes);
+      const view = await readGateView(readerFor(env, step, signal), nodes);
       const same = view.fingerprint === approval.fingerprint;
       const before = env.digests.get(approval.fingerprint);
       const detail = same

@@ -8,7 +8,7 @@ import type { CommandResult } from '../../talos/talosctl.js';
 import { journalResult } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
 import { resolveUnknown } from './outcome-unknown.js';
-import { both, resultFromRecord, secs } from './shared.js';
+import { resultFromRecord, secs } from './shared.js';
 
 /**
  * runTalosctl: one call per node, in order. A mutating or irreversible command is journaled as an
@@ -20,7 +20,7 @@ import { both, resultFromRecord, secs } from './shared.js';
 export function runTalosctlActor(env: EngineEnv) {
   return fromPromise<RunTalosctlOutput, RunTalosctlInput>(
     env.track(async ({ input, signal }) => {
-      const sig = both(signal, env.signal);
+      const sig = signal;
       const declared = effectOf(input.argv).effect;
       const effect = isWeaker(input.effect, declared) ? declared : input.effect;
       const results: NodeResult[] = [];

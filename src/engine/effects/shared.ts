@@ -4,11 +4,6 @@ import type { CommandResult } from '../../talos/talosctl.js';
 import { createClusterReader } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
 
-/** The run's abort (Ctrl-C) and the state's abort (timeout, leaving the state) as one signal. */
-export function both(a: AbortSignal, b: AbortSignal): AbortSignal {
-  return AbortSignal.any([a, b]);
-}
-
 /** A reader whose reads are journaled under `step`. */
 export function readerFor(env: EngineEnv, step: string, signal: AbortSignal): ClusterReader {
   return createClusterReader({
