@@ -33,7 +33,7 @@ describe('run, plan and dry run through the CLI', () => {
     const r = await runCli(['plan', 'nospace-recovery', '--param', NODES], { env: s.env });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('disarm [mutating]: talosctl -n <ref order.leader> etcd alarm disarm');
-    expect(r.stdout).toContain('GATE "Disarm every etcd alarm cluster-wide"');
+    expect(r.stdout).toContain('GATE "Every member is defragmented. Disarm every etcd alarm cluster-wide');
     expect(s.calls()).toEqual([]);
   });
 
