@@ -14,6 +14,7 @@ import { allSteps, type Runbook } from '../runbook/model.js';
 import type { Value } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { defaultOperator, type GatePolicy } from './approvals.js';
+import type { ManualHandler } from './env.js';
 import { Journal } from './journal.js';
 import { acquireLock, type RunLock } from './lock.js';
 import { colorWanted, plainProgress } from './progress.js';
@@ -55,6 +56,8 @@ export interface SessionOptions {
   resume?: { path: string; journal: Journal; records: readonly AnyRecord[] };
   /** tests: answer prompts */
   prompter?: Prompter;
+  /** drills: acts out manual steps on the lab */
+  manual?: ManualHandler;
 }
 
 export function sha256(text: string): string {
@@ -173,6 +176,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       dryRun: o.dryRun,
       signal: ctx.signal,
       ...(replay ? { replay } : {}),
+      ...(o.manual ? { manual: o.manual } : {}),
     });
     journal.close();
     progress.line(endLine(result, logPath));
