@@ -74,13 +74,32 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
     const atSnapshot = await labChecksum(c.dir);
     for (let i = 0; i < 10; i++)
       await putViaGateway(first, `${c.lab.seedPrefix}after-snapshot-${i}`, `written after the snapshot ${i}`);
-    const msg = await injectFault(c.dir, 'quorum-loss', {});
+    // a PERMANENT quorum loss: a majority of machines lost with their disks (a temporary one is
+    // fixed by powering them back on, and the runbook then refuses to restore)
+    const lost: string[] = [];
+    for (const n of c.lab.nodes.slice(-(Math.floor(c.lab.nodes.length / 2) + 1))) {
+      lost.push(await injectFault(c.dir, 'lose', { node: n.ip }));
+    }
     return {
-      fault: `took a good snapshot (${atSnapshot.keys} keys), wrote 10 more keys, then ${msg}`,
+      fault: `took a good snapshot (${atSnapshot.keys} keys), wrote 10 more keys, then lost a majority: ${lost.join('; ')}`,
       params: [`snapshot=${snap}`, `members=${c.lab.nodes.length}`],
       expected: { keys: atSnapshot.keys, sha256: atSnapshot.sha256 },
       expectedNote: 'the snapshot’s data set (the 10 keys written after it are lost by design)',
     };
+  },
+  'restore-corrupt-snapshot': async (c) => {
+    const snap = join(c.work, 'corrupt.snapshot');
+    await snapshotVia(c.dir, c.lab.nodes[0]?.ip ?? '127.0.0.11', snap);
+    const corrupt = await injectFault(c.dir, 'corrupt-snapshot', { file: snap });
+    const msg = await injectFault(c.dir, 'quorum-loss', {});
+    return { fault: `${corrupt}; ${msg}`, params: [`snapshot=${snap}`, `members=${c.lab.nodes.length}`] };
+  },
+  'replace-two-down': async (c) => {
+    const { followers, leader } = await leaderOf(c.lab);
+    const [a, b] = followers;
+    const lost = await injectFault(c.dir, 'lose', { node: a ?? leader });
+    const killed = await injectFault(c.dir, 'kill', { node: b ?? leader });
+    return { fault: `${lost}; ${killed}`, params: [`snapshot=${join(c.work, 'before-replace.snapshot')}`] };
   },
   'replace-lost-member': lose('follower'),
   'replace-lost-leader': lose('leader'),
@@ -93,6 +112,8 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
 export const DRILL_RUNBOOK: Readonly<Record<string, string>> = {
   'nospace-full': 'nospace-recovery',
   'replace-lost-leader': 'replace-lost-member',
+  'replace-two-down': 'replace-lost-member',
+  'restore-corrupt-snapshot': 'restore-from-snapshot',
 };
 
 /** The drill acting as the operator for a manual step: the lab powers machines back on. */

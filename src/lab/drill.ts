@@ -87,6 +87,8 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     const nodes = lab.nodes.map((n) => n.ip).join(',');
     const params = parseParams(lint.runbook.params, [`nodes=${nodes}`, ...s.params]);
     const env = { ...ctx.env, TALOS_DR_LAB_DIR: dir };
+    // the adapter passes the process environment to talosctl: the shim finds the lab through it
+    process.env.TALOS_DR_LAB_DIR = dir;
     const t0 = Date.now();
     const r = await runSession({
       ctx: { ...ctx, env, cwd: work },

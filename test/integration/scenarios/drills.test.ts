@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../helpers/run-cli.js';
+import { runCli, TALOSCTL_LAB as TALOS_LAB_BIN } from '../../helpers/run-cli.js';
 
 /**
  * The recovery runbooks proven on the real lab, driven through `talos-dr drill --approve-all
@@ -105,5 +106,60 @@ describe('recovery runbooks on the lab (talos-dr drill)', () => {
     expect(argvs.filter((a) => a[0] === 'bootstrap')).toHaveLength(1);
     expect(report.gates.some((g) => g.how.startsWith('drill'))).toBe(true); // power-on acted out by lab heal
     expect(code).toBe(0);
+  });
+});
+
+describe('refusals on the lab', () => {
+  it('a corrupted snapshot is refused before any wipe (no reset, no bootstrap in the log)', async () => {
+    const { code, report, argvs } = await drill('restore-corrupt-snapshot');
+    expect(report.run).toMatchObject({ outcome: 'precondition-failed', exitCode: 4, stepId: 'snapshot-complete' });
+    expect(ran(argvs, 'reset')).toBe(false);
+    expect(ran(argvs, 'bootstrap')).toBe(false);
+    expect(code).toBe(1);
+  });
+
+  it('a removal that would break quorum is refused (two members down: no remove-member ran)', async () => {
+    const { report, argvs } = await drill('replace-two-down');
+    expect(report.run.exitCode).toBe(4);
+    expect(ran(argvs, 'etcd remove-member')).toBe(false);
+    expect(ran(argvs, 'etcd leave')).toBe(false);
+  });
+
+  it('a second bootstrap is refused: by the runbook (quorum is not lost) and by the node (AlreadyExists)', async () => {
+    const up = await runCli(['lab', 'up', '--dir', labDir], { timeoutMs: 60_000 });
+    expect(up.code, up.stderr).toBe(0);
+    const env = { TALOS_DR_LAB_DIR: labDir };
+    const snap = join(work, 'second.snapshot');
+    const s = await execa(TALOS_LAB_BIN, ['--nodes', '127.0.0.11', 'etcd', 'snapshot', snap], { reject: false, env });
+    expect(s.exitCode, String(s.stderr)).toBe(0);
+    const log = join(work, 'second-bootstrap.jsonl');
+    const r = await runCli(
+      [
+        'run',
+        'restore-from-snapshot',
+        '--talosctl',
+        TALOS_LAB_BIN,
+        '--param',
+        'nodes=127.0.0.11,127.0.0.12,127.0.0.13',
+        '--param',
+        `snapshot=${snap}`,
+        '--approve',
+        'confirm-bootstrap',
+        '--approve',
+        'confirm-permanent-loss',
+        '--log',
+        log,
+      ],
+      { env },
+    );
+    expect(r.code, r.stdout).toBe(4);
+    expect(readFileSync(log, 'utf8')).not.toContain('"bootstrap"');
+    const direct = await execa(TALOS_LAB_BIN, ['--nodes', '127.0.0.12', 'bootstrap', '--recover-from', snap], {
+      reject: false,
+      env,
+    });
+    expect(direct.exitCode).not.toBe(0);
+    expect(String(direct.stderr)).toContain('AlreadyExists');
+    await runCli(['lab', 'down', '--dir', labDir]);
   });
 });
