@@ -49,7 +49,7 @@ async function drill(scenario: string): Promise<{ code: number; report: Report; 
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { type: string; payload: { argv?: string[] } })
-    .filter((x) => x.type === 'command-intent' || x.type === 'command-result')
+    .filter((x) => x.type === 'command-result')
     .map((x) => x.payload.argv ?? []);
   return { code: r.code, report, argvs };
 }
