@@ -66,6 +66,7 @@ describe('recovery runbooks on the lab (talos-dr drill)', () => {
     expect(report.run.outcome).toBe('success');
     expect(report.recovered).toBe(true);
     expect(report.data.after).toEqual(report.data.before);
+    expect(report.data.intact).toBe(true);
     expect(report.data.before.keys).toBe(100);
     expect(report.gates.map((g) => [g.step, g.how])).toEqual([['confirm-disarm', 'flag']]);
     expect(argvs.filter((a) => a.join(' ') === 'etcd defrag')).toHaveLength(3);
@@ -101,7 +102,8 @@ describe('recovery runbooks on the lab (talos-dr drill)', () => {
   it('quorum loss: restored from the snapshot, the data set equals the snapshot (later keys gone)', async () => {
     const { code, report, argvs } = await drill('restore-from-snapshot');
     expect(report.run.outcome).toBe('success');
-    expect(report.data.after).toEqual(report.data.expected);
+    expect(report.data.after).toMatchObject(report.data.expected);
+    expect(report.data.intact).toBe(true);
     expect(report.data.expected.keys).toBe(100);
     expect(argvs.filter((a) => a[0] === 'bootstrap')).toHaveLength(1);
     expect(report.gates.some((g) => g.how.startsWith('drill'))).toBe(true); // power-on acted out by lab heal
