@@ -48,7 +48,9 @@ export async function readGateView(reader: ClusterReader, nodes: readonly string
     const a = reads.alarms[node];
     if (a?.ok) for (const x of a.value) alarms.set(`${x.member}/${x.kind}`, { member: x.member, kind: x.kind });
     const v = reads.service[node];
-    services[node] = v?.ok ? v.value.map((x) => `${x.state}/${x.health}`).join(',') : 'unreachable';
+    // STATE only: HEALTH flaps OK/Fail on a member without quorum (every health probe times out
+    // or not), which would void approvals for no change an operator would care about
+    services[node] = v?.ok ? v.value.map((x) => x.state).join(',') : 'unreachable';
   }
   const digest: ClusterDigest = {
     members: [...members.values()]

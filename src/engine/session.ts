@@ -15,6 +15,7 @@ import { allSteps, type Runbook } from '../runbook/model.js';
 import type { Value } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { defaultOperator, type GatePolicy } from './approvals.js';
+import type { ManualHandler } from './env.js';
 import { Journal } from './journal.js';
 import { acquireLock, type RunLock } from './lock.js';
 import { terminalView } from './progress-view.js';
@@ -58,6 +59,8 @@ export interface SessionOptions {
   signer?: Signer;
   /** tests: answer prompts */
   prompter?: Prompter;
+  /** drills: acts out manual steps on the lab */
+  manual?: ManualHandler;
 }
 
 export function sha256(text: string): string {
@@ -177,6 +180,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       dryRun: o.dryRun,
       signal: ctx.signal,
       ...(replay ? { replay } : {}),
+      ...(o.manual ? { manual: o.manual } : {}),
     }).catch(async (e: unknown) => {
       await progress.end?.({ ok: false });
       throw e;
