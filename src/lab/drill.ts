@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AnyRecord } from '../audit/log-format.js';
+import { readJournal } from '../audit/read.js';
+import type { Signer } from '../audit/sign.js';
 import type { CliContext } from '../cli/context.js';
 import { locateRunbook } from '../cli/runbook-source.js';
 import { lintRunbook } from '../compile/lint.js';
@@ -30,6 +32,8 @@ export interface DrillOptions {
   keepLab: boolean;
   dir?: string;
   log?: string;
+  /** signs the drill's log (drill --sign-key) */
+  signer?: Signer;
   /** tests / TTY: how gates are answered when not --approve-all */
   prompter?: Prompter;
 }
@@ -104,6 +108,7 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       logPath: log,
       manual: (stepId) => actOutManual(dir, stepId),
       ...(o.prompter ? { prompter: o.prompter } : {}),
+      ...(o.signer ? { signer: o.signer } : {}),
     });
     const timeToRecoverMs = Date.now() - t0;
     const checks = await labIndependentChecks(dir, lab);
@@ -140,10 +145,10 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
 
 /** Every gate answer of the run, from its log: who, and how (typed at the terminal, or by flag). */
 function gateAnswers(log: string): GateAnswerRow[] {
-  const sink = { append() {}, sync() {}, close() {} };
+  // read, not resume: a signed log is only resumed with its key, but anyone may read it
   let records: readonly AnyRecord[] = [];
   try {
-    records = Journal.resume(log, { sink }).records;
+    records = readJournal(log).records;
   } catch {
     return [];
   }

@@ -22,11 +22,14 @@ export const register: Register = (program, ctx, setResult) => {
       },
       3,
     )
+    .option('--sign-key <file>', "ed25519 private key (from `talos-dr log keygen`): sign the drill's log")
     .option('--keep-lab', 'leave the lab running after the drill')
     .option('--dir <path>', 'the lab dir (default: a fresh temp dir)')
     .action(async (scenario: string, f: DrillFlags) => {
       const { runDrill } = await import('../../lab/drill.js');
       const { drillReportText } = await import('../../lab/drill-report.js');
+      const { openSigner } = await import('../../audit/sign.js');
+      const { resolve } = await import('node:path');
       const report = await runDrill(
         {
           scenario,
@@ -35,6 +38,7 @@ export const register: Register = (program, ctx, setResult) => {
           keepLab: f.keepLab === true,
           ...(f.dir ? { dir: f.dir } : {}),
           ...(f.log ? { log: f.log } : {}),
+          ...(f.signKey ? { signer: openSigner(resolve(ctx.cwd, f.signKey)) } : {}),
         },
         f.json ? { ...ctx, stdout: ctx.stderr } : ctx,
       );
@@ -50,4 +54,5 @@ interface DrillFlags {
   members: number;
   keepLab?: boolean;
   dir?: string;
+  signKey?: string;
 }

@@ -25,6 +25,16 @@ export async function checkOnce(
     verdict: v.verdict,
     summary: v.summary,
     ...(v.evidence === undefined ? {} : { evidence: v.evidence }),
+    // what `log replay` needs besides the raw reads: the poll history and the snapshot file facts
+    ...(prev === undefined ? {} : { prevState: prev }),
+    ...(snapshotFacts(run.observed) === undefined ? {} : { snapshot: snapshotFacts(run.observed) as Json }),
   });
   return v;
+}
+
+/** The snapshot facts a snapshot-verified observation holds (no command-result records them). */
+function snapshotFacts(observed: unknown): Json | undefined {
+  if (typeof observed !== 'object' || observed === null || !('snapshot' in observed)) return undefined;
+  const facts = (observed as { snapshot?: unknown }).snapshot;
+  return facts === undefined ? undefined : (JSON.parse(JSON.stringify(facts)) as Json);
 }
