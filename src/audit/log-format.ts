@@ -13,7 +13,14 @@ export const LOG_VERSION = 1;
 export const GENESIS = '0'.repeat(64);
 
 export type Effect = 'read' | 'mutating' | 'irreversible';
-export type DeviationKind = 'retry' | 'skip' | 'override' | 'flag-approval' | 'outcome-unknown' | 'resume';
+export type DeviationKind =
+  | 'retry'
+  | 'skip'
+  | 'override'
+  | 'flag-approval'
+  | 'outcome-unknown'
+  | 'resume'
+  | 'drill-operator';
 
 /** Payload of each record type: the discriminated union of the log. */
 export interface PayloadByType {

@@ -91,6 +91,19 @@ export const CHECKS = {
       max: { type: 'percent', required: false, description: 'highest allowed in-use percentage' },
     },
   },
+  'db-size-dropped': {
+    description:
+      "after defragmenting `node`: its DB SIZE is at most maxPercent % of the largest other member's (defrag freed space)",
+    args: {
+      node: { type: 'node', required: true, description: 'the member that was just defragmented' },
+      nodes,
+      maxPercent: {
+        type: 'percent',
+        required: false,
+        description: 'highest size left, in % of the others (default 90)',
+      },
+    },
+  },
   'quorum-safe-to-remove': {
     description: 'after removing the member, started voters ≥ quorum of the new cluster size',
     args: { nodes, member },
@@ -145,6 +158,8 @@ export const OBSERVATIONS = {
       order: { type: 'nodes', description: 'followers first, then the leader' },
       followers: { type: 'nodes', description: 'the nodes whose member is not the leader' },
       leader: { type: 'node', description: 'the leader node' },
+      probe: { type: 'node', description: 'the first follower (the leader when it is alone): the node to try first' },
+      rest: { type: 'nodes', description: 'the followers after the probe (may be empty)' },
     },
   },
   'member-of-node': {

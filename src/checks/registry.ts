@@ -2,6 +2,7 @@ import { alarmActive } from './alarm-active.js';
 import { allMembersStarted } from './all-members-started.js';
 import type { CheckName } from './catalog.js';
 import { dbInUseRatio } from './db-in-use-ratio.js';
+import { dbSizeDropped } from './db-size-dropped.js';
 import { flagSet } from './flag-set.js';
 import { leaderElected } from './leader-elected.js';
 import { memberAbsent } from './member-absent.js';
@@ -31,6 +32,7 @@ export const CHECK_IMPLS: Readonly<Record<CheckName, CheckImpl>> = {
   'leader-elected': leaderElected,
   'raft-converged': raftConverged,
   'db-in-use-ratio': dbInUseRatio,
+  'db-size-dropped': dbSizeDropped,
   'quorum-safe-to-remove': quorumSafeToRemove,
   'service-state': serviceState,
   'quorum-lost': quorumLost,

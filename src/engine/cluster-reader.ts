@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClusterReader, Read } from '../checks/reader.js';
 import type { Json } from '../checks/verdict.js';
 import { toNodeOutcome } from '../talos/outcome.js';
-import { parseAlarms, parseMembers, parseService, parseStatus } from '../talos/parse/index.js';
+import { parseAlarms, parseMembers, parseService, parseSnapshot, parseStatus } from '../talos/parse/index.js';
 import type { ParseResult } from '../talos/parse/result.js';
 import type { CommandResult, Talosctl } from '../talos/talosctl.js';
 import type { Journal } from './journal.js';
@@ -74,7 +77,26 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
     }
     return { ok: true, value: p.value, raw };
   }
+  /**
+   * A live member's revision: talosctl prints none, so a throwaway `etcd snapshot` is taken from
+   * that member into a temp dir, its `snapshot info: … revision N` line read, and the file
+   * deleted. Costs one snapshot of the member's db (documented in docs/executor.md).
+   */
+  async function revision(node: string): Promise<Read<number>> {
+    const dir = mkdtempSync(join(tmpdir(), 'talos-dr-rev-'));
+    try {
+      const args = ['etcd', 'snapshot', join(dir, 'revision.snapshot')];
+      const r = await read(node, args, (stdout) => parseSnapshot(stdout, 0));
+      if (!r.ok) return r;
+      if (!r.value.infoPrinted)
+        return { ok: false, reason: 'the snapshot printed no revision', unreachable: false, raw: r.raw };
+      return { ok: true, value: r.value.revision, raw: r.raw };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
   return {
+    revision,
     members: (node) => read(node, READ_ARGV.members, parseMembers),
     status: (node) => read(node, READ_ARGV.status, parseStatus),
     alarms: (node) => read(node, READ_ARGV.alarms, parseAlarms),

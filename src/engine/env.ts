@@ -32,6 +32,8 @@ export interface EngineEnv {
   /** steps whose mutating command was only "would run" (dry run): their checks pass as assumed */
   assumed: Set<string>;
   halt: Halt;
+  /** drills: who does a manual step instead of a person (e.g. the lab powers machines back on) */
+  manual: ManualHandler | undefined;
   /** stop the run as if Ctrl-C was pressed (a prompt closed by Ctrl-C in raw mode) */
   interrupt(reason: string): void;
   /** digests approved at each gate in this process, by fingerprint (to say what drifted) */
@@ -39,6 +41,15 @@ export interface EngineEnv {
   track<A, R>(fn: (a: A) => Promise<R>): (a: A) => Promise<R>;
   digests: Map<string, import('./fingerprint.js').ClusterDigest>;
 }
+
+/**
+ * Acts out a manual step (drills only: the drill acts as the operator on the lab). The engine
+ * journals its answer as a `drill-operator` deviation, so the log never shows it as a person.
+ */
+export type ManualHandler = (
+  stepId: string,
+  signal: AbortSignal,
+) => Promise<{ done: boolean; by: string; detail: string }>;
 
 /** Why a run stopped short of an outcome the machine knows: a gate nobody could answer, or Ctrl-C. */
 export interface Halt {

@@ -9,7 +9,7 @@ import type { Value } from '../runbook/params.js';
 import type { Talosctl } from '../talos/talosctl.js';
 import { makeActors } from './actors.js';
 import { createGatekeeper, type GatePolicy } from './approvals.js';
-import type { EngineEnv } from './env.js';
+import type { EngineEnv, ManualHandler } from './env.js';
 import type { Journal } from './journal.js';
 import type { Progress } from './progress.js';
 import type { Prompter } from './prompter.js';
@@ -36,6 +36,8 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   replay?: Replay;
   readTimeoutMs?: number;
+  /** drills: acts out manual steps (journaled as drill-operator deviations) */
+  manual?: ManualHandler;
 }
 
 export interface RunResult {
@@ -71,6 +73,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     readTimeoutMs: o.readTimeoutMs ?? 30_000,
     assumed: new Set(),
     halt: { gate: undefined, interrupted: false },
+    manual: o.manual,
     interrupt: (reason) => {
       env.halt.interrupted = true;
       stop.abort(new Error(reason));

@@ -15,6 +15,7 @@ import { allSteps, type Runbook } from '../runbook/model.js';
 import type { Value } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { defaultOperator, type GatePolicy } from './approvals.js';
+import type { ManualHandler } from './env.js';
 import { Journal } from './journal.js';
 import { acquireLock, type RunLock } from './lock.js';
 import { colorWanted, plainProgress } from './progress.js';
@@ -58,6 +59,8 @@ export interface SessionOptions {
   signer?: Signer;
   /** tests: answer prompts */
   prompter?: Prompter;
+  /** drills: acts out manual steps on the lab */
+  manual?: ManualHandler;
 }
 
 export function sha256(text: string): string {
@@ -176,6 +179,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       dryRun: o.dryRun,
       signal: ctx.signal,
       ...(replay ? { replay } : {}),
+      ...(o.manual ? { manual: o.manual } : {}),
     });
     journal.close();
     progress.line(endLine(result, logPath));

@@ -270,6 +270,22 @@ describe('db-in-use-ratio', () => {
   });
 });
 
+describe('db-size-dropped', () => {
+  it('passes only when the defragmented member shrank to at most maxPercent of the largest other', async () => {
+    const c = healthyCluster();
+    node(c, B).dbSizeBytes = 16_000_000; // 80% of the others' 20 MB: mostly live data
+    const v = await check('db-size-dropped', c, { node: B, maxPercent: 70 });
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toContain('80.0%');
+    node(c, B).dbSizeBytes = 2_000_000;
+    expect((await check('db-size-dropped', c, { node: B, maxPercent: 70 })).verdict).toBe('pass');
+  });
+  it('is unknown without another member to compare with', async () => {
+    const v = await check('db-size-dropped', healthyCluster(), { node: A, nodes: [A] });
+    expect(v.verdict).toBe('unknown');
+  });
+});
+
 describe('quorum-safe-to-remove', () => {
   it('is safe to remove a dead member of a 3-node cluster but not a live one of a 2-alive cluster', async () => {
     const c = healthyCluster();

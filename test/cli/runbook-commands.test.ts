@@ -51,7 +51,7 @@ describe('talos-dr describe', () => {
       steps: Array<Record<string, unknown>>;
     };
     expect(d.name).toBe('nospace-recovery');
-    expect(d.params.map((p) => p.name)).toEqual(['nodes', 'maxInUse']);
+    expect(d.params.map((p) => p.name)).toEqual(['nodes', 'maxSizeAfter']);
     expect(d.steps.find((s) => s.id === 'disarm')).toMatchObject({
       kind: 'talosctl',
       effect: 'mutating',

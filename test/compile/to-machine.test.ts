@@ -4,12 +4,18 @@ import { failRun, okRun, runRunbook } from './run-machine.js';
 const NOSPACE = 'runbooks/nospace-recovery.yaml';
 const LOST = 'fixtures/runbooks/valid/remove-lost-member.yaml';
 const nodes = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
-const order = { order: ['10.0.0.2', '10.0.0.3', '10.0.0.1'], followers: ['10.0.0.2', '10.0.0.3'], leader: '10.0.0.1' };
+const order = {
+  order: ['10.0.0.2', '10.0.0.3', '10.0.0.1'],
+  followers: ['10.0.0.2', '10.0.0.3'],
+  leader: '10.0.0.1',
+  probe: '10.0.0.2',
+  rest: ['10.0.0.3'],
+};
 const lost = { node: '10.0.0.3', member: '0a1b2c3d4e5f6a7b', reachable: false, isLeader: false };
 
 describe('compiled nospace-recovery', () => {
   it('defrags in the observed rolling order, one node at a time, then disarms on the leader', async () => {
-    const { output, log } = await runRunbook(NOSPACE, { nodes, maxInUse: 80 }, { observe: () => order });
+    const { output, log } = await runRunbook(NOSPACE, { nodes, maxSizeAfter: 70 }, { observe: () => order });
     expect(output).toEqual({
       outcome: 'success',
       stepId: 'done',
@@ -35,21 +41,25 @@ describe('compiled nospace-recovery', () => {
     ]);
   });
 
-  it('stops with guidance and changes nothing when defrag cannot help (choice)', async () => {
+  it('stops with guidance after defragmenting only the probe when defrag cannot help (choice)', async () => {
     const { output, log } = await runRunbook(
       NOSPACE,
-      { nodes, maxInUse: 80 },
-      { check: (i) => (i.check === 'db-in-use-ratio' ? 'fail' : 'pass') },
+      { nodes, maxSizeAfter: 70 },
+      { observe: () => order, check: (i) => (i.check === 'db-size-dropped' ? 'fail' : 'pass') },
     );
     expect(output.outcome).toBe('precondition-failed');
     expect(output.stepId).toBe('defrag-cannot-help');
-    expect(log.some((l) => l.includes('defrag @'))).toBe(false);
+    // exactly one defrag (the probe follower), never the others, never a disarm
+    expect(log.filter((l) => l.includes('defrag @')).map((l) => l.replace(/^t=\S+ /, ''))).toEqual([
+      'talosctl etcd defrag @10.0.0.2 [mutating]',
+    ]);
+    expect(log.some((l) => l.includes('disarm'))).toBe(false);
   });
 
   it('continues past a failed non-critical step (onFailure: continue)', async () => {
     const { output } = await runRunbook(
       NOSPACE,
-      { nodes, maxInUse: 80 },
+      { nodes, maxSizeAfter: 70 },
       {
         observe: () => order,
         talosctl: (i) => (i.argv[1] === 'status' ? failRun() : okRun()),
@@ -61,7 +71,7 @@ describe('compiled nospace-recovery', () => {
   it('ends declined at a refused confirm, before the guarded step', async () => {
     const { output, log } = await runRunbook(
       NOSPACE,
-      { nodes, maxInUse: 80 },
+      { nodes, maxSizeAfter: 70 },
       { observe: () => order, approve: () => false },
     );
     expect(output).toEqual({ outcome: 'declined', stepId: 'confirm-disarm', message: 'declined by the operator' });
@@ -69,7 +79,7 @@ describe('compiled nospace-recovery', () => {
   });
 
   it('aborts when the precondition does not hold', async () => {
-    const { output } = await runRunbook(NOSPACE, { nodes, maxInUse: 80 }, { check: () => 'fail' });
+    const { output } = await runRunbook(NOSPACE, { nodes, maxSizeAfter: 70 }, { check: () => 'fail' });
     expect(output).toMatchObject({ outcome: 'precondition-failed', stepId: 'require-nospace' });
   });
 });

@@ -16,7 +16,7 @@ export const rollingOrder = defineObservation({
     const order = [...followers, leaderNode];
     return {
       ok: true,
-      outputs: { order, followers, leader: leaderNode },
+      outputs: { order, followers, leader: leaderNode, probe: followers[0] ?? leaderNode, rest: followers.slice(1) },
       summary: `order ${listText(order)} (leader ${leaderNode} last)`,
     };
   },

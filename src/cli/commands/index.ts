@@ -19,4 +19,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./resume.js'),
   () => import('./log.js'),
   () => import('./lab.js'),
+  () => import('./drill.js'),
 ];

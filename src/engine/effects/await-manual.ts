@@ -14,6 +14,13 @@ export function awaitManualActor(env: EngineEnv, prompter: import('../prompter.j
       const rec = env.replay?.manual(input.stepId);
       if (rec !== undefined) return { done: rec.payload.outcome === 'done' };
       env.progress.gate(`MANUAL ${input.stepId}: ${input.prompt}\n${input.instructions}`);
+      if (env.manual !== undefined) {
+        const r = await env.manual(input.stepId, AbortSignal.any([signal, env.signal]));
+        env.journal.append('deviation', { step: input.stepId, kind: 'drill-operator', detail: `${r.by}: ${r.detail}` });
+        env.progress.line(`${r.done ? '✔' : '✘'} ${r.by}: ${r.detail}`);
+        env.journal.append('step-end', { step: input.stepId, outcome: r.done ? 'done' : 'not done' });
+        return { done: r.done };
+      }
       if (!prompter.interactive) {
         env.halt.gate = input.stepId;
         env.progress.line(`■ stopped at manual step ${input.stepId}: no terminal to confirm it; resume when done`);

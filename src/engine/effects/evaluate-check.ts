@@ -9,7 +9,7 @@ import { both } from './shared.js';
  * evaluateCheck: one evaluation, journaled with its verdict; 'unknown' counts as not passing.
  * Replayed from the recorded `check` record on resume. In a dry run, a wait or postcondition
  * after a would-run change passes as 'assumed' (the change did not happen, so live reads cannot
- * show its effect). A wait prints its first verdict, each change of verdict, and the pass.
+ * show its effect); so does a cluster choice after one. A wait prints its first verdict, each change of verdict, and the pass.
  */
 export function evaluateCheckActor(env: EngineEnv) {
   const prevState = new Map<string, Json | undefined>();
@@ -21,7 +21,13 @@ export function evaluateCheckActor(env: EngineEnv) {
         const p = rec.payload;
         return { verdict: p.verdict === 'pass' ? 'pass' : 'fail', observed: p.observed, description: p.summary };
       }
-      if (env.dryRun && env.assumed.size > 0 && (input.mode === 'wait' || input.mode === 'postcondition')) {
+      // a choice on the cluster after a would-run change (e.g. did the defrag free space?) cannot
+      // be read either: the rehearsal follows its pass branch, marked assumed
+      const afterChange =
+        input.mode === 'wait' ||
+        input.mode === 'postcondition' ||
+        (input.mode === 'choice' && input.check !== 'flag-set');
+      if (env.dryRun && env.assumed.size > 0 && afterChange) {
         const summary = `assumed: ${input.check} (dry run: ${[...env.assumed].join(', ')} only "would run")`;
         env.journal.append('check', {
           step: input.stepId,

@@ -1,0 +1,53 @@
+import { InvalidArgumentError } from 'commander';
+import type { Register } from './index.js';
+
+/**
+ * `talos-dr drill <runbook>`: rehearse a runbook on a fresh lab with the fault it exists for, and
+ * grade the result (recovered, data intact, time to recover, each gate's answer).
+ */
+export const register: Register = (program, ctx, setResult) => {
+  program
+    .command('drill')
+    .description('rehearse a runbook on a fresh lab: inject its fault, run it for real, grade recovery, data and time')
+    .argument('<runbook>', 'a built-in runbook (or a variant: nospace-full, replace-lost-leader)')
+    .option('--approve-all', 'approve every gate by flag (recorded as such): unattended drills, lab only')
+    .option('--log <file>', "keep the run's log here (default: a temp file, printed)")
+    .option('--json', 'print the drill report as JSON')
+    .option(
+      '--members <n>',
+      'lab members',
+      (v) => {
+        if (!/^[1-9]$/.test(v)) throw new InvalidArgumentError('--members must be 1 to 9');
+        return Number(v);
+      },
+      3,
+    )
+    .option('--keep-lab', 'leave the lab running after the drill')
+    .option('--dir <path>', 'the lab dir (default: a fresh temp dir)')
+    .action(async (scenario: string, f: DrillFlags) => {
+      const { runDrill } = await import('../../lab/drill.js');
+      const { drillReportText } = await import('../../lab/drill-report.js');
+      const report = await runDrill(
+        {
+          scenario,
+          approveAll: f.approveAll === true,
+          members: f.members,
+          keepLab: f.keepLab === true,
+          ...(f.dir ? { dir: f.dir } : {}),
+          ...(f.log ? { log: f.log } : {}),
+        },
+        f.json ? { ...ctx, stdout: ctx.stderr } : ctx,
+      );
+      ctx.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : drillReportText(report));
+      setResult(report.exitCode);
+    });
+};
+
+interface DrillFlags {
+  approveAll?: boolean;
+  log?: string;
+  json?: boolean;
+  members: number;
+  keepLab?: boolean;
+  dir?: string;
+}
