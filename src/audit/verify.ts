@@ -1,4 +1,12 @@
-import { type AnyRecord, formatRecordLine, GENESIS, hashRecord, isRecordType, LOG_VERSION } from './log-format.js';
+import {
+  type AnyRecord,
+  canonicalJson,
+  formatRecordLineWith,
+  GENESIS,
+  hashRecordWith,
+  isRecordType,
+  LOG_VERSION,
+} from './log-format.js';
 
 /**
  * Checks a whole log: every line a canonical record, seq 1..n without gaps, each prev equal to
@@ -63,8 +71,9 @@ export function verifyJournal(text: string): VerifyResult {
           ? 'prev of the first record is not 64 zeros'
           : `prev ${short(r.prev)} is not the hash of record ${n - 1} (${short(prev)}): records deleted, reordered or inserted`,
       );
-    if (formatRecordLine(r) !== line) return bad(n, 'not in canonical form: the line was edited');
-    const computed = hashRecord(r);
+    const payloadJson = canonicalJson(r.payload); // once: for the form check and for the hash
+    if (formatRecordLineWith(r, payloadJson) !== line) return bad(n, 'not in canonical form: the line was edited');
+    const computed = hashRecordWith(r, payloadJson);
     if (computed !== r.hash)
       return bad(n, `hash mismatch: stored ${short(r.hash)}, computed ${short(computed)} (the record was edited)`);
     records.push(r);

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import type { CommanderError as CommanderErrorType } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { isTalosDrError, makeError } from '../io/errors.js';
 import { EXIT_CODE_HELP, ExitCode } from '../io/exit-codes.js';
@@ -11,6 +11,16 @@ import { formatError } from './format-error.js';
  * User errors print their code and message; internal errors print "please report" and the stack.
  */
 export async function main(argv: readonly string[], ctx: CliContext): Promise<number> {
+  // `--version` alone needs neither commander nor any command: answered before loading them
+  // (start-up is most of what a short command costs; see docs/performance.md).
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    ctx.stdout.write(`${pkg.version}\n`);
+    return ExitCode.ok;
+  }
+  const [{ Command, CommanderError }, ...commands] = await Promise.all([
+    import('commander'),
+    ...COMMANDS.map((load) => load()),
+  ]);
   let result: number = ExitCode.ok;
   const program = new Command('talos-dr')
     .description('Disaster-recovery runbooks for etcd on Talos Linux: guided, checked, audited.')
@@ -25,21 +35,18 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   const setResult = (code: number): void => {
     result = code;
   };
-  for (const load of COMMANDS) {
-    const { register } = await load();
-    register(program, ctx, setResult);
-  }
+  for (const { register } of commands) register(program, ctx, setResult);
   for (const sub of program.commands) sub.exitOverride().addHelpText('after', `\n${EXIT_CODE_HELP}`);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
     return result;
   } catch (e) {
-    return handleError(e, ctx);
+    return handleError(e, ctx, CommanderError);
   }
 }
 
-function handleError(e: unknown, ctx: CliContext): number {
+function handleError(e: unknown, ctx: CliContext, CommanderError: typeof CommanderErrorType): number {
   if (e instanceof CommanderError) {
     // --help and --version "fail" with exitCode 0 by commander's design.
     if (e.exitCode === 0) return ExitCode.ok;

@@ -68,6 +68,15 @@ describe('journal', () => {
     expect(sink.syncs).toEqual([1, 3, 4, 7, 8, 10]);
   });
 
+  it('does not fsync the result of a read: only a change must be on disk before the run goes on', () => {
+    const sink = memorySink();
+    const j = Journal.create('unused', { sink, clock: steppingClock() });
+    const result = { node: '10.5.0.2', exitCode: 0, durationMs: 1, stdout: '', stderr: '', timedOut: false };
+    j.append('command-result', { step: 'read', argv: ['etcd', 'status'], ...result });
+    j.append('command-result', { step: 'defrag', argv: ['etcd', 'defrag'], ...result });
+    expect(sink.syncs).toEqual([2]);
+  });
+
   it('fsyncs the real file sink without error and refuses to overwrite a log', () => {
     const path = join(tmp(), 'run.jsonl');
     const sink = openFileSink(path);
