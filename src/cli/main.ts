@@ -69,6 +69,13 @@ export async function runAsProgram(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `talos-dr --help | head`: a reader that goes away is not an error of ours. Stop writing to
+  // it and carry on (a run must still finish its log), rather than crash with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') process.exitCode = ExitCode.failed;
+    });
+  }
   const code = await main(process.argv.slice(2), processContext(controller.signal));
   process.exitCode = interrupted && code === ExitCode.ok ? ExitCode.interrupted : code;
   process.off('SIGINT', onSignal);

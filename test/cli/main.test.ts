@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 describe('talos-dr main', () => {
   it('prints the version and exits 0', async () => {
@@ -19,5 +19,21 @@ describe('talos-dr main', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown option '--bogus'");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('talos-dr output to a reader that goes away', () => {
+  it('does not crash when stdout is closed early (talos-dr --help | head -1)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(BIN, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    // the reader is gone before talos-dr writes anything, as with `| head -1` on a slow start
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toContain('EPIPE');
+    expect(code).toBe(0);
   });
 });
