@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseAlarms } from '../../src/talos/parse/alarms.js';
+import { parseLogs } from '../../src/talos/parse/logs.js';
+import { parseMembers } from '../../src/talos/parse/members.js';
+import { parseRecovery } from '../../src/talos/parse/recovery.js';
+import { toLines } from '../../src/talos/parse/result.js';
 import { parseService } from '../../src/talos/parse/service.js';
+import { parseSnapshot } from '../../src/talos/parse/snapshot.js';
 import { parseStatus } from '../../src/talos/parse/status.js';
+import { parseClientVersion } from '../../src/talos/parse/version.js';
 
 // Found by the reliability campaign: a run of whitespace inside a line made `replace(/\s+$/, '')`
 // quadratic (20,000 spaces: 0.5 s per parse; a 1 MB hostile output: hours). These inputs finish in
@@ -18,6 +25,21 @@ describe('parsers are linear in the length of a whitespace run', () => {
     const service = parseService(`NODE${ws.repeat(RUN)}x\n${SERVICE}`);
     expect(service.ok).toBe(false);
     if (!service.ok) expect(service.error.message).not.toMatch(/^parser failure/);
+  }, 8_000);
+
+  it('every line-based parser with 300,000 newlines or CRs inside the output', () => {
+    // found second: toLines' /\n+$/ was quadratic in a run of newlines before more text
+    for (const nl of ['\n', '\r']) {
+      const text = `${STATUS.slice(0, 200)}${nl.repeat(RUN)}x${STATUS.slice(200)}`;
+      for (const parse of [parseStatus, parseService, parseMembers, parseAlarms, parseRecovery, parseClientVersion]) {
+        const r = parse(text);
+        if (!r.ok) expect(r.error.message).not.toMatch(/^parser failure/);
+      }
+      expect(parseSnapshot(text, 0).ok).toBe(false);
+      expect(parseLogs(text, 'n1').ok).toBeDefined();
+    }
+    expect(toLines('a\n\n\nb\r\n\r\n')).toEqual(['a', '', '', 'b']);
+    expect(toLines('\n\n')).toEqual(['']);
   }, 8_000);
 
   it('trailing whitespace is still ignored', () => {
