@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,6 @@ async function round(entry: string, takers: number, scenario: LockScenario): Pro
   const children: ResultPromise[] = [];
   try {
     if (scenario !== 'free') {
-      const { mkdirSync } = await import('node:fs');
       mkdirSync(lockDir, { recursive: true });
       await plantStale(lockDir, scenario === 'stale-with-dead-claims' ? 2 : 0);
     }
@@ -153,4 +152,51 @@ export async function lockContention(opts: {
     }
   }
   return f;
+}
+
+export interface LockLifecycleFigures {
+  /** the second acquirer got LockHeldError and exit code 5, naming the holder's pid */
+  secondAcquirerExit5: boolean;
+  /** after the holder was SIGKILLed, a new acquirer took the lock */
+  recoveredAfterSigkill: boolean;
+}
+
+/** Holder, second acquirer (exit 5), SIGKILL of the holder, recovery: with real processes. */
+export async function lockLifecycle(): Promise<LockLifecycleFigures> {
+  const entry = await bundleEntry(fileURLToPath(new URL('./lock-taker.ts', import.meta.url)));
+  const dir = mkdtempSync(join(tmpdir(), 'tdr-lockcycle-'));
+  const go = join(dir, 'go');
+  writeFileSync(go, '');
+  const start = (op: string) => {
+    const child = execa(process.execPath, [entry, join(dir, 'locks'), KEY, op, go], { reject: false, buffer: false });
+    const outcome = new Promise<string>((resolve) => {
+      let out = '';
+      child.stdout?.on('data', (b: Buffer) => {
+        out += b.toString();
+        const l = out.split('\n').filter(Boolean);
+        if (l.length >= 2) resolve(l[1] ?? '');
+      });
+      child.on('exit', () => resolve(out.split('\n').filter(Boolean)[1] ?? ''));
+    });
+    return { child, outcome };
+  };
+  try {
+    const holder = start('alice');
+    const won = await holder.outcome;
+    const second = start('bob');
+    const lost = await second.outcome;
+    const secondResult = await second.child;
+    holder.child.kill('SIGKILL');
+    await holder.child;
+    const third = start('carol');
+    const recovered = await third.outcome;
+    third.child.kill('SIGKILL');
+    await third.child;
+    return {
+      secondAcquirerExit5: won.startsWith('won ') && lost === `lost ${holder.child.pid}` && secondResult.exitCode === 5,
+      recoveredAfterSigkill: recovered === `won ${third.child.pid}`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
