@@ -49,7 +49,7 @@ export function survivors(pgid: number | undefined, pids: readonly number[]): nu
   return out;
 }
 
-interface Case {
+export interface Case {
   name: string;
   binary?: string;
   env?: Record<string, string>;
@@ -93,8 +93,9 @@ function fixtureCases(): Case[] {
   return out;
 }
 
+/** `fixtures: false` keeps only the hangs and broken binaries (the CI subset). */
 export async function brokenTalosctl(
-  opts: { timeoutMs?: number; killGraceMs?: number; extraCases?: Case[] } = {},
+  opts: { timeoutMs?: number; killGraceMs?: number; fixtures?: boolean; extraCases?: Case[] } = {},
 ): Promise<BrokenFigures> {
   const timeoutMs = opts.timeoutMs ?? 400;
   const killGraceMs = opts.killGraceMs ?? 400;
@@ -148,7 +149,7 @@ export async function brokenTalosctl(
       binary: notExec,
       clear: (r) => outcome(r).reason === 'spawn-error' && /EACCES/.test(r.spawnError?.message ?? ''),
     },
-    ...fixtureCases(),
+    ...(opts.fixtures === false ? [] : fixtureCases()),
     ...(opts.extraCases ?? []),
   ];
   try {
