@@ -42,6 +42,7 @@ row(
 row('runbooks', 'valid / located errors', `${runbooks.valid} / ${runbooks.locatedErrors}`);
 zero('runbooks', 'uncaught exceptions', runbooks.uncaught);
 zero('runbooks', 'errors without file:line:col or known code', runbooks.unlocated);
+zero('runbooks', 'process warnings printed on stderr', runbooks.processWarnings);
 row('runbooks', 'throughput (cases/s), slowest case (ms)', `${runbooks.casesPerSecond}, ${runbooks.slowestMs}`);
 
 log(`talosctl outputs: ${counts.outputs} inputs…`);

@@ -21,6 +21,8 @@ export interface RunbookFuzzFigures {
   locatedErrors: number;
   /** invalid results with an error lacking line/col, with an unknown code, or a broken message */
   unlocated: number;
+  /** process warnings emitted while linting (they reach the operator's stderr): must be 0 */
+  processWarnings: number;
   uncaught: number;
   slowestMs: number;
   casesPerSecond: number;
@@ -130,7 +132,7 @@ function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
 
 /** Edits of the parsed tree: set, delete, copy a subtree elsewhere, or nest it deeper. */
 function mutateTree(text: string, r: Rng): string {
-  const doc = parseDocument(text);
+  const doc = parseDocument(text, { logLevel: 'error' });
   const js: unknown = doc.toJS();
   for (let k = 1 + r.int(3); k > 0; k--) {
     const paths: Array<Array<string | number>> = [];
@@ -279,6 +281,7 @@ export function fuzzRunbooks(count: number, seed = 1): RunbookFuzzFigures {
     valid: 0,
     locatedErrors: 0,
     unlocated: 0,
+    processWarnings: 0,
     uncaught: 0,
     slowestMs: 0,
     casesPerSecond: 0,
@@ -287,6 +290,11 @@ export function fuzzRunbooks(count: number, seed = 1): RunbookFuzzFigures {
   const nGenerated = Math.floor(count * 0.2);
   const nTree = Math.floor(count * 0.35);
   const nText = count - nGenerated - nTree;
+  const onWarning = (w: Error): void => {
+    f.processWarnings++;
+    if (f.samples.length < 10) f.samples.push(`process warning: ${w.message}`);
+  };
+  process.on('warning', onWarning);
   const started = performance.now();
   const r = rng(seed);
   for (let i = 0; i < nText; i++) {
@@ -301,6 +309,7 @@ export function fuzzRunbooks(count: number, seed = 1): RunbookFuzzFigures {
   for (const [i, text] of fc.sample(runbookArb, { numRuns: nGenerated, seed }).entries()) {
     check(text, `seed ${seed} generated #${i}`, f);
   }
+  process.off('warning', onWarning);
   f.cases = count;
   f.bySource = { textMutation: nText, treeMutation: nTree, generated: nGenerated };
   f.casesPerSecond = Math.round(count / ((performance.now() - started) / 1000));
