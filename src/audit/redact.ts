@@ -41,7 +41,8 @@ export function makeRedactor(opts: { secretParams?: readonly string[]; secretVal
 /** The secret material of a talosconfig (CA, client certificate and key), to pass as secretValues. */
 export function talosconfigSecrets(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/^\s*(?:ca|crt|key)\s*:\s*["']?([A-Za-z0-9+/=_-]{16,})["']?\s*$/gm))
+  // [ \t], not \s: with /m, \s also matches newlines and made this quadratic in blank lines
+  for (const m of text.matchAll(/^[ \t]*(?:ca|crt|key)[ \t]*:[ \t]*["']?([A-Za-z0-9+/=_-]{16,})["']?[ \t]*\r?$/gm))
     if (m[1]) out.push(m[1]);
   return out;
 }

@@ -7,8 +7,6 @@ import {
   openSync,
   readFileSync,
   renameSync,
-  rmdirSync,
-  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -19,9 +17,12 @@ import { makeError, TalosDrError } from '../io/errors.js';
 /**
  * One run per cluster: a lock file per cluster key, created atomically with its full content
  * (write a private temp file, then link(2) it to the lock path: fails with EEXIST if held).
- * A lock whose holder process is dead on this host is taken over by an atomic rename(2) onto the
- * lock path, after re-reading it under a short-lived takeover guard (mkdir), so two acquirers
- * that both see the same stale lock cannot both win.
+ * A lock whose holder process is dead on this host is taken over without any time-based guard:
+ * the taker first claims that lock *generation* by link(2)-ing its own content to
+ * `<lock>.claim-<nonce of the stale content>` (exclusive: one claimant per generation), re-reads
+ * the lock under the claim and renames the claim onto the lock path. A claimant that died
+ * mid-takeover leaves a stale claim, which is itself taken over the same way (recursively), so
+ * a crash never blocks the lock and two live takers can never both win.
  */
 
 export interface LockHolder {
@@ -83,9 +84,10 @@ export interface AcquireOptions {
   now?: () => Date;
 }
 
-/** A takeover guard older than this was left by a crash in the middle of a takeover. */
-const GUARD_STALE_MS = 30_000;
-const ATTEMPTS = 5;
+/** Rounds of "link, else look at the holder"; between rounds a live taker may be mid-takeover. */
+const ATTEMPTS = 40;
+/** How deep a chain of claims left by crashed takers is followed. */
+const MAX_CLAIM_DEPTH = 8;
 
 /** Takes the cluster lock or throws LockHeldError naming the holder. */
 export function acquireLock(opts: AcquireOptions): RunLock {
@@ -108,17 +110,13 @@ export function acquireLock(opts: AcquireOptions): RunLock {
   const lock: RunLock = { path, holder, release: () => releaseIfOurs(path, content) };
   try {
     for (let i = 0; i < ATTEMPTS; i++) {
-      try {
-        linkSync(tmp, path);
-        return lock;
-      } catch (e) {
-        if (errno(e) !== 'EEXIST') throw e;
-      }
+      if (tryLink(tmp, path)) return lock;
       const current = readRaw(path);
       if (current === undefined) continue; // released meanwhile: try again
       const other = parseHolder(current);
       if (!other || !isStale(other)) throw new LockHeldError(other, path);
-      if (takeOver(path, current, tmp)) return lock;
+      if (replaceStale(path, current, tmp, 0)) return lock;
+      pause(1 + i); // another live taker holds the claim: it needs microseconds, then we see it as holder
     }
     throw new LockHeldError(parseHolder(readRaw(path) ?? ''), path);
   } finally {
@@ -132,26 +130,51 @@ export function isStale(h: LockHolder): boolean {
   return !pidAlive(h.pid, h.pidStart);
 }
 
-function takeOver(path: string, staleRaw: string, tmp: string): boolean {
-  const guard = `${path}.takeover`;
-  try {
-    mkdirSync(guard);
-  } catch (e) {
-    if (errno(e) !== 'EEXIST') throw e;
-    try {
-      if (Date.now() - statSync(guard).mtimeMs > GUARD_STALE_MS) rmdirSync(guard);
-    } catch {
-      // someone else removed it: fine
+/**
+ * Replaces the file `name`, whose content `stale` names a dead holder, with our content (`tmp`).
+ * Exclusive through the claim `<name>.claim-<nonce>`: only its creator may rename onto `name`,
+ * and only after re-reading `name` unchanged while holding it. True when we replaced it.
+ */
+function replaceStale(name: string, stale: string, tmp: string, depth: number): boolean {
+  const claim = `${name}.claim-${parseHolder(stale)?.nonce || 'unknown'}`;
+  let held = tryLink(tmp, claim);
+  for (let i = 0; !held && i < 3; i++) {
+    const other = readRaw(claim);
+    if (other === undefined) {
+      held = tryLink(tmp, claim); // the claimant finished or gave up meanwhile
+      continue;
     }
-    return false;
+    const claimant = parseHolder(other);
+    // a live claimant is at work: let it finish; a dead one left its claim behind: take that over
+    if (!claimant || !isStale(claimant) || depth >= MAX_CLAIM_DEPTH) return false;
+    held = replaceStale(claim, other, tmp, depth + 1);
+    if (!held) return false;
   }
-  try {
-    if (readRaw(path) !== staleRaw) return false; // someone else took it over first
-    renameSync(tmp, path);
+  if (!held) return false;
+  // While we hold the claim nobody else may replace `name`; it is still stale if unchanged.
+  if (readRaw(name) === stale) {
+    renameSync(claim, name);
     return true;
-  } finally {
-    rmdirSync(guard);
   }
+  tryUnlink(claim); // someone replaced it before we claimed: give the claim back
+  return false;
+}
+
+/** link(2): creates `to` atomically with `from`'s content; false if `to` exists. */
+function tryLink(from: string, to: string): boolean {
+  try {
+    linkSync(from, to);
+    return true;
+  } catch (e) {
+    if (errno(e) === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** A short synchronous wait (acquireLock is synchronous by design: it runs before anything else). */
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 function pidAlive(pid: number, start: string | null): boolean {

@@ -103,6 +103,8 @@ export function parseRunbook(text: string, file: string): ParseResult {
     keepSourceTokens: true,
     uniqueKeys: true,
     prettyErrors: false,
+    // no process warnings on stderr (a collection used as a key): problems are diagnostics only
+    logLevel: 'error',
   });
   if (!Array.isArray(docs))
     return { ok: false, ...finish([makeDiagnostic('RB1005', { got: 'nothing' }, [])], undefined) };

@@ -43,6 +43,22 @@ export function isNodeAddress(text: string): boolean {
   return text.includes(':') && IPV6.test(text);
 }
 
+/**
+ * Whether a path may be a value: no leading '-' (a flag), no control characters, no `..` segment
+ * (a snapshot path must not climb out of where the operator pointed), and none of the shell's
+ * characters `;$\`|&<>` — argv never meets a shell, but a path holding them is never a real
+ * snapshot or config path and would be dangerous if an operator pasted the logged command.
+ */
+export function isSafePath(text: string): boolean {
+  return (
+    text !== '' &&
+    !text.startsWith('-') &&
+    !CONTROL.test(text) &&
+    !/[;$`|&<>]/.test(text) &&
+    !text.split(/[\\/]/).includes('..')
+  );
+}
+
 /** Whether a string is an etcd member id as talosctl prints it (16 lowercase hex digits). */
 export function isMemberId(text: string): boolean {
   return MEMBER_ID.test(text);
@@ -73,9 +89,9 @@ function validateScalar(type: ValueType, value: Value, values?: readonly string[
     case 'memberId':
       return typeof value === 'string' && isMemberId(value) ? { ok: true, value } : fail('a member id (16 hex digits)');
     case 'path':
-      return typeof value === 'string' && value !== '' && !value.startsWith('-') && !CONTROL.test(value)
+      return typeof value === 'string' && isSafePath(value)
         ? { ok: true, value }
-        : fail('a file path (no leading "-", no control characters)');
+        : fail('a file path (no leading "-", no ".." segment, no control characters or shell characters ;$`|&<>)');
     case 'duration':
       return typeof value === 'string' && parseDuration(value) !== undefined ? { ok: true, value } : fail('a duration');
     case 'percent':

@@ -38,12 +38,20 @@ export function parseRef(ref: string): RefTarget {
   return head === 'params' ? { kind: 'param', name: tail } : { kind: 'capture', name: head, field: tail };
 }
 
+/**
+ * A record's own entry, never an inherited one: a ref such as `constructor.prototype` or
+ * `params.__proto__` must name nothing rather than reach Object.prototype.
+ */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** The static type of a ref, or undefined when it names nothing in scope. */
 export function typeOfRef(ref: string, scope: StaticScope): ValueType | undefined {
   const t = parseRef(ref);
-  if (t.kind === 'param') return scope.params[t.name]?.type;
-  if (t.kind === 'var') return scope.vars[t.name];
-  return scope.captures[t.name]?.[t.field];
+  if (t.kind === 'param') return own(scope.params, t.name)?.type;
+  if (t.kind === 'var') return own(scope.vars, t.name);
+  return own(own(scope.captures, t.name), t.field);
 }
 
 /** Everything a ref could name in this scope, for "known here:" hints. */
@@ -60,10 +68,10 @@ export function resolveRef(ref: RefDoc, scope: Scope): Checked<Value> {
   const t = parseRef(ref.ref);
   const v =
     t.kind === 'param'
-      ? scope.params[t.name]
+      ? own(scope.params, t.name)
       : t.kind === 'var'
-        ? scope.vars[t.name]
-        : scope.captures[t.name]?.[t.field];
+        ? own(scope.vars, t.name)
+        : own(own(scope.captures, t.name), t.field);
   return v === undefined ? { ok: false, reason: `{ ref: ${ref.ref} } is not set` } : { ok: true, value: v };
 }
 

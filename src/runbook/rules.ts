@@ -34,17 +34,13 @@ const KIND_KEY: Record<string, string> = {
 /** The static types of captures each step defines: observation outputs or COMMAND_OUTPUTS. */
 export function captureTypes(step: Step): Record<string, ValueType> | undefined {
   if (step.kind === 'read') {
-    const spec = OBSERVATIONS[step.observe as keyof typeof OBSERVATIONS] as
-      | { outputs: Record<string, { type: ValueType }> }
-      | undefined;
+    const spec = ownEntry(OBSERVATIONS, step.observe) as { outputs: Record<string, { type: ValueType }> } | undefined;
     return spec === undefined
       ? undefined
       : Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, o.type]));
   }
   if (step.kind === 'talosctl' && step.capture !== undefined) {
-    const outs = COMMAND_OUTPUTS[step.subcommand as keyof typeof COMMAND_OUTPUTS] as
-      | Record<string, { type: ValueType }>
-      | undefined;
+    const outs = ownEntry(COMMAND_OUTPUTS, step.subcommand) as Record<string, { type: ValueType }> | undefined;
     return outs === undefined ? undefined : Object.fromEntries(Object.entries(outs).map(([k, o]) => [k, o.type]));
   }
   return undefined;
@@ -239,7 +235,7 @@ function usesOf(step: Step): { uses: Use[]; problems: PendingDiagnostic[] } {
     at: Path,
   ): void => {
     for (const [arg, value] of Object.entries(args)) {
-      const a = spec.args[arg];
+      const a = ownEntry(spec.args, arg);
       if (a === undefined) {
         const p = [...at, 'with', arg];
         problems.push(makeDiagnostic('RB1208', { path: show(p), arg, of, known: Object.keys(spec.args) }, p, true));
@@ -251,7 +247,7 @@ function usesOf(step: Step): { uses: Use[]; problems: PendingDiagnostic[] } {
   };
   const path = step.path;
   if (step.kind === 'read') {
-    const spec = OBSERVATIONS[step.observe as keyof typeof OBSERVATIONS];
+    const spec = ownEntry(OBSERVATIONS, step.observe);
     const at = [...path, 'read'];
     if (spec === undefined) {
       const p = [...at, 'observe'];
@@ -265,7 +261,7 @@ function usesOf(step: Step): { uses: Use[]; problems: PendingDiagnostic[] } {
     step.kind === 'postcondition' ||
     step.kind === 'choice'
   ) {
-    const spec = CHECKS[step.check as keyof typeof CHECKS];
+    const spec = ownEntry(CHECKS, step.check);
     const at = [...path, KIND_KEY[step.kind] ?? step.kind];
     if (spec === undefined) {
       const p = [...at, 'check'];
@@ -375,6 +371,14 @@ const unknownSubcommands: Rule = ({ index }) => {
 };
 
 import { EFFECT_REGISTRY } from '../talos/effects.js';
+
+/**
+ * A catalog entry by a name taken from the runbook: own entries only, so `check: constructor` or
+ * `with: { toString: x }` name nothing instead of reaching Object.prototype.
+ */
+function ownEntry<T extends object>(record: T, key: string): T[keyof T] | undefined {
+  return Object.hasOwn(record, key) ? record[key as keyof T] : undefined;
+}
 
 const isKnownSubcommand = (sub: string): boolean => sub in EFFECT_REGISTRY;
 

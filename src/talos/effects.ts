@@ -46,7 +46,8 @@ export function effectOf(argv: readonly string[]): { effect: Effect; subcommand:
   }
   for (let n = words.length; n > 0; n--) {
     const sub = words.slice(0, n).join(' ');
-    const effect = EFFECT_REGISTRY[sub];
+    // own entries only: `constructor` or `toString` is an unknown (irreversible) subcommand
+    const effect = Object.hasOwn(EFFECT_REGISTRY, sub) ? EFFECT_REGISTRY[sub] : undefined;
     if (effect !== undefined) return { effect, subcommand: sub, known: true };
   }
   return { effect: 'irreversible', subcommand: words.join(' ') || (argv[0] ?? ''), known: false };

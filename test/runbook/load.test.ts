@@ -61,6 +61,11 @@ describe('values that reach argv', () => {
       reason: 'contains a control character',
     });
     expect(validateArgvValue('path', '-rf')).toMatchObject({ ok: false });
+    // found by the reliability campaign: a path climbing out with .. or holding shell characters
+    for (const p of ['../../etc/passwd', '/var/lib/../../x', 'a\\..\\b', '/tmp/s;rm -rf /', '/tmp/$(id)', '/tmp/`id`'])
+      expect(validateParamValue('path', p), p).toMatchObject({ ok: false });
+    for (const p of ['./etcd.snapshot', '/var/backups/etcd-2026-11-24.db', 'snap..db', '/tmp/a b/..hidden'])
+      expect(validateParamValue('path', p), p).toMatchObject({ ok: true });
     expect(validateArgvValue('nodes', ['10.0.0.1'])).toMatchObject({ ok: false });
   });
 

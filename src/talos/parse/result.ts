@@ -45,7 +45,11 @@ export function parseFailure<T>(
 
 /** Splits output into lines, dropping a trailing newline and CRs; a guard against non-strings. */
 export function toLines(text: string): string[] {
-  return text.replace(/\r\n?/g, '\n').replace(/\n+$/, '').split('\n');
+  const unix = text.replace(/\r\n?/g, '\n');
+  // not /\n+$/: that regex is quadratic in a run of newlines that is not at the end
+  let end = unix.length;
+  while (end > 0 && unix.charCodeAt(end - 1) === 10) end--;
+  return unix.slice(0, end).split('\n');
 }
 
 /** Wraps a parser so that even a bug in it cannot throw at the caller: it becomes a typed error. */

@@ -40,7 +40,7 @@ export const parseService: (stdout: string) => ParseResult<ServiceState[]> = nev
   const drafts: Draft[] = [];
   let inEvents = false;
   for (const [i, raw] of toLines(stdout).entries()) {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd();
     if (line.trim() === '') continue;
     const fail = (why: string): ParseResult<ServiceState[]> =>
       parseFailure('bad-line', `service: ${why}: ${JSON.stringify(line)}`, stdout, i + 1);

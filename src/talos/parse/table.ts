@@ -118,7 +118,7 @@ export function parseTable(spec: TableSpec, stdout: string): ParseResult<Table> 
   const layouts: number[][] = [header.starts];
   const rows: TableRow[] = [];
   for (i = i + 1; i < lines.length; i++) {
-    const line = (lines[i] ?? '').replace(/\s+$/, '');
+    const line = (lines[i] ?? '').trimEnd();
     if (line === '') continue;
     const row = readRow(spec, specs, header.names, layouts, line);
     if (row === undefined) {

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { brokenTalosctl } from '../../scripts/reliability/broken-talosctl.js';
+import { hostileParams } from '../../scripts/reliability/hostile-params.js';
+import { fuzzTalosctlOutputs } from '../../scripts/reliability/output-fuzz.js';
+import { fuzzRunbooks } from '../../scripts/reliability/runbook-fuzz.js';
+
+// The CI subset of `npm run test:reliability`, with small counts and a seed per run of CI (so
+// each run explores new cases; a failure prints its seed and the case to replay).
+const seed = Number(process.env.RELIABILITY_SEED ?? Date.now() % 1_000_000);
+
+describe(`reliability campaign, CI subset (seed ${seed})`, () => {
+  it('hostile runbooks: never an uncaught exception, every error located', () => {
+    const f = fuzzRunbooks(150, seed);
+    expect(f.samples).toEqual([]);
+    expect(f).toMatchObject({ uncaught: 0, unlocated: 0, processWarnings: 0 });
+    expect(f.valid + f.locatedErrors).toBe(150);
+  });
+
+  it('hostile talosctl output: every parser returns a well-formed ParseResult, nothing thrown', () => {
+    const f = fuzzTalosctlOutputs(400, seed);
+    expect(f.samples).toEqual([]);
+    expect(f).toMatchObject({ uncaught: 0, safetyNetHits: 0, malformed: 0 });
+    expect(f.parseErrors).toBeGreaterThan(0);
+  });
+
+  it('hostile params never reach argv; the lab shim refuses non-loopback nodes touching nothing', async () => {
+    const f = await hostileParams({ labForms: 1 });
+    expect(f.samples).toEqual([]);
+    expect(f.paramsRejected).toBe(f.paramCases);
+    expect(Object.values(f.leakedByGate).every((n) => n === 0)).toBe(true);
+    expect(f).toMatchObject({ argvRecorded: 0, labTouched: 0 });
+    expect(f.labRefused).toBe(f.labCases);
+  });
+
+  it('hung and broken talosctl: a clear failure each, no orphan process', async () => {
+    const f = await brokenTalosctl({ fixtures: false, timeoutMs: 300, killGraceMs: 300 });
+    expect(f.samples).toEqual([]);
+    expect(f.clearFailures).toBe(f.cases);
+    expect(f.orphans).toBe(0);
+  });
+});
