@@ -103,6 +103,11 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
   },
   'replace-lost-member': lose('follower'),
   'replace-lost-leader': lose('leader'),
+  'member-not-syncing': async (c) => {
+    const { followers, leader } = await leaderOf(c.lab);
+    const msg = await injectFault(c.dir, 'stuck-learner', { node: followers.at(-1) ?? leader });
+    return { fault: msg, params: [`members=${c.lab.nodes.length}`] };
+  },
   'backup-snapshot': async (c) => ({ fault: 'none', params: [`path=${join(c.work, 'backup.snapshot')}`] }),
   'rolling-defrag': async () => ({ fault: 'none', params: [] }),
   'health-check': async (c) => ({ fault: 'none', params: [`members=${c.lab.nodes.length}`] }),

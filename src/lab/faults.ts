@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { makeError } from '../io/errors.js';
 import { isMemberAlive, killMember, putViaGateway, wipeData } from './cluster.js';
-import { clientUrl, endpointStatus, etcdctl, parseAlarms } from './etcdctl.js';
+import { clientUrl, endpointStatus, etcdctl, parseAlarms, parseMemberList } from './etcdctl.js';
 import { formatMemberId } from './format.js';
 import { liveEndpoints, requireLab } from './lab.js';
 import { addEvent, type LabState, labPaths, withNode } from './state.js';
@@ -11,13 +11,22 @@ import { addEvent, type LabState, labPaths, withNode } from './state.js';
  * real members (signals, wiped data dirs, a filled quota, a damaged snapshot file).
  */
 
-export type FaultName = 'nospace' | 'nospace-full' | 'kill' | 'lose' | 'lag' | 'quorum-loss' | 'corrupt-snapshot';
+export type FaultName =
+  | 'nospace'
+  | 'nospace-full'
+  | 'kill'
+  | 'lose'
+  | 'lag'
+  | 'stuck-learner'
+  | 'quorum-loss'
+  | 'corrupt-snapshot';
 export const FAULTS: readonly FaultName[] = [
   'nospace',
   'nospace-full',
   'kill',
   'lose',
   'lag',
+  'stuck-learner',
   'quorum-loss',
   'corrupt-snapshot',
 ];
@@ -46,6 +55,8 @@ export async function injectFault(
       return killNode(dir, needNode(), true);
     case 'lag':
       return freezeNode(dir, needNode());
+    case 'stuck-learner':
+      return stuckLearner(dir, lab, needNode());
     case 'quorum-loss': {
       const victims = lab.nodes.slice(-(Math.floor(lab.nodes.length / 2) + 1));
       for (const v of victims) await killNode(dir, v.name, false);
@@ -101,6 +112,40 @@ async function freezeNode(dir: string, name: string): Promise<string> {
   });
 }
 
+/**
+ * A learner never promoted: the machine's etcd is wiped and rejoins (the supervisor removes its old
+ * member and adds it back with `member add --learner`), but the promotion is withheld, as when
+ * Talos's promotion loop keeps failing. The learner answers status and replicates; `etcd members`
+ * shows LEARNER true. `lab heal`, or a reset of that machine (a fresh join), lets it be promoted.
+ */
+async function stuckLearner(dir: string, lab: LabState, name: string): Promise<string> {
+  const ip = await withNode(dir, name, async (rec) => {
+    await killMember(dir, rec, 'SIGKILL');
+    wipeData(dir, name);
+    rec.pid = null;
+    rec.frozen = false;
+    rec.promote = null;
+    rec.holdPromotion = true;
+    rec.waitRemovalOf = null;
+    rec.mode = 'join';
+    rec.health = '?';
+    addEvent(rec, 'Preparing', 'Running pre state');
+    return rec.ip;
+  });
+  const others = lab.nodes.filter((n) => n.name !== name).map((n) => clientUrl(n.ip));
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    const ml = await etcdctl(others, ['member', 'list', '-w', 'json'], { commandTimeoutS: 2 });
+    const me = ml.code === 0 ? parseMemberList(ml.stdout).find((m) => m.name === name) : undefined;
+    const st = me?.isLearner ? await endpointStatus(ip, 1) : null;
+    if (me?.isLearner && st?.isLearner) {
+      return `stuck-learner: ${ip} (${name}) wiped and rejoined as learner ${formatMemberId(me.id)}; its promotion is withheld (lab heal or a reset of the machine ends it)`;
+    }
+  }
+  throw makeError('TDR_LAB_FAILED', { detail: `${ip} did not rejoin as a learner within 60 s` });
+}
+
 /** Ends lag (SIGCONT) and brings killed machines back on their data; lost (wiped) ones keep waiting. */
 export async function heal(dir: string): Promise<string[]> {
   const lab = requireLab(dir);
@@ -108,6 +153,10 @@ export async function heal(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const n of lab.nodes) {
     const msg = await withNode(dir, n.name, (rec) => {
+      if (rec.holdPromotion) {
+        rec.holdPromotion = false;
+        if (rec.promote) return `${rec.ip}: learner ${rec.promote} may be promoted now`;
+      }
       if (rec.frozen && rec.pid !== null) {
         try {
           process.kill(rec.pid, 'SIGCONT');

@@ -183,6 +183,7 @@ export async function reset(ctx: ShimCtx): Promise<number> {
       rec.pid = null;
       rec.frozen = false;
       rec.promote = null;
+      rec.holdPromotion = false; // a fresh join runs a fresh promotion loop
       rec.health = '?';
       rec.healthMessage = '';
       if (wipe) wipeData(ctx.dir, rec.name);

@@ -55,6 +55,8 @@ export interface NodeRecord {
   initialCluster: string;
   /** hex member id of a learner still to be promoted */
   promote: string | null;
+  /** `lab inject stuck-learner`: the supervisor withholds promotion until `lab heal` or a reset */
+  holdPromotion?: boolean;
   /** a lost machine: joins only once its old member (hex id) was removed by the runbook */
   waitRemovalOf: string | null;
   state: ServiceState;

@@ -153,7 +153,7 @@ async function tryJoin(dir: string, lab: LabState, rec: NodeRecord, mem: Supervi
 }
 
 async function tryPromote(dir: string, lab: LabState, rec: NodeRecord, log: Log): Promise<void> {
-  if (!rec.promote) return;
+  if (!rec.promote || rec.holdPromotion) return;
   const eps = peerEndpoints(dir, lab, rec.name);
   if (eps.length === 0) return;
   const r = await etcdctl(eps, ['member', 'promote', rec.promote], { commandTimeoutS: 2 });

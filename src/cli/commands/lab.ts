@@ -106,7 +106,9 @@ export const register: Register = (program, ctx, setResult) => {
 
   lab
     .command('inject')
-    .description('inject a fault: nospace | nospace-full | kill | lose | lag | quorum-loss | corrupt-snapshot <file>')
+    .description(
+      'inject a fault: nospace | nospace-full | kill | lose | lag | stuck-learner | quorum-loss | corrupt-snapshot <file>',
+    )
     .argument('<fault>', 'the fault')
     .argument('[file]', 'the snapshot file (corrupt-snapshot)')
     .option('--node <node>', 'the node: an address (127.0.0.12), a name or an index (2)')

@@ -99,6 +99,22 @@ describe('recovery runbooks on the lab (talos-dr drill)', () => {
     expect(code).toBe(0);
   });
 
+  it('lagging-member-repaired: a learner never promoted leaves, rejoins empty, is promoted; data intact', async () => {
+    const { code, report, argvs } = await drill('member-not-syncing');
+    expect(report.run).toMatchObject({ outcome: 'success', stepId: 'rejoined' });
+    expect(report.checks.every((c) => c.ok)).toBe(true); // includes "no learners" and "member list whole"
+    expect(report.data.after).toEqual(report.data.before);
+    expect(report.data.intact).toBe(true);
+    expect(report.data.before.keys).toBe(100);
+    expect(report.gates.map((g) => [g.step, g.how])).toEqual([
+      ['confirm-leave', 'flag'],
+      ['confirm-rejoin', 'flag'],
+    ]);
+    expect(ran(argvs, 'etcd leave')).toBe(true);
+    expect(ran(argvs, 'reset')).toBe(true);
+    expect(code).toBe(0);
+  });
+
   it('quorum loss: restored from the snapshot, the data set equals the snapshot (later keys gone)', async () => {
     const { code, report, argvs } = await drill('restore-from-snapshot');
     expect(report.run.outcome).toBe('success');
