@@ -7,7 +7,6 @@ import type { Signer } from '../audit/sign.js';
 import type { CliContext } from '../cli/context.js';
 import { locateRunbook } from '../cli/runbook-source.js';
 import { lintRunbook } from '../compile/lint.js';
-import { Journal } from '../engine/journal.js';
 import { parseParams } from '../engine/params.js';
 import type { Prompter } from '../engine/prompter.js';
 import { gateIds, runSession } from '../engine/session.js';
