@@ -11,8 +11,7 @@ import { resolveUnknown } from './outcome-unknown.js';
 import { resultFromRecord, secs } from './shared.js';
 
 /**
- * runTalosctl: one call per node, journaled in order (a read's calls are started together, see
- * readsInParallel). A mutating or irreversible command is journaled as an
+ * runTalosctl: one call per node, in order. A mutating or irreversible command is journaled as an
  * intent (fsynced) before it is spawned and as a result after; on replay the recorded result is
  * the output, and an intent without a result is "outcome unknown" (see outcome-unknown.ts). In a
  * dry run a non-read command is journaled as "would run" and never reaches the adapter (which is
@@ -26,7 +25,6 @@ export function runTalosctlActor(env: EngineEnv) {
       const effect = isWeaker(input.effect, declared) ? declared : input.effect;
       const results: NodeResult[] = [];
       let first: CommandResult | undefined;
-      const early = readsInParallel(env, input, effect, sig);
       for (const node of input.nodes) {
         const group = env.replay?.command(input.stepId, node);
         let r: CommandResult | undefined;
@@ -57,8 +55,7 @@ export function runTalosctlActor(env: EngineEnv) {
           if (effect !== 'read') {
             env.journal.append('command-intent', { step: input.stepId, argv: input.argv, node, effect });
           }
-          r = await (early.get(node) ??
-            env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal: sig }));
+          r = await env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal: sig });
           const parsed = input.capture !== undefined && r.exitCode === 0 ? parseSnapshot(r.stdout, 0) : undefined;
           journalResult(
             env.journal,
@@ -97,28 +94,4 @@ export function runTalosctlActor(env: EngineEnv) {
       return { ok, results, captured };
     }),
   );
-}
-
-/**
- * A read on several nodes (`etcd status` of every member) starts every node's call at once: the
- * step then takes the slowest call, not their sum (~0.3 s per node on the lab). Results are still
- * journaled and shown in node order. Mutating and irreversible commands stay one after another,
- * and a replayed or dry-run step is left to the loop.
- */
-function readsInParallel(
-  env: EngineEnv,
-  input: RunTalosctlInput,
-  effect: ReturnType<typeof effectOf>['effect'],
-  signal: AbortSignal,
-): Map<string, Promise<CommandResult>> {
-  const early = new Map<string, Promise<CommandResult>>();
-  if (effect !== 'read' || input.nodes.length < 2) return early;
-  if (input.nodes.some((node) => env.replay?.command(input.stepId, node) !== undefined)) return early;
-  for (const node of input.nodes) {
-    const p = env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal });
-    // awaited in the loop; after a failed node the others are not awaited (nor journaled: reads)
-    p.catch(() => undefined);
-    early.set(node, p);
-  }
-  return early;
 }
