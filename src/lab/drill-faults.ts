@@ -4,7 +4,7 @@ import { makeError } from '../io/errors.js';
 import { type Checksum, putViaGateway } from './cluster.js';
 import { endpointStatus } from './etcdctl.js';
 import { heal, injectFault } from './faults.js';
-import { labChecksum, shimPath } from './lab.js';
+import { distFile, labChecksum, shimPath } from './lab.js';
 import type { LabState } from './state.js';
 
 /**
@@ -65,8 +65,8 @@ const lose =
   };
 
 export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
-  'nospace-recovery': async (c) => ({ fault: await injectFault(c.dir, 'nospace', {}), params: [] }),
-  'nospace-full': async (c) => ({ fault: await injectFault(c.dir, 'nospace-full', {}), params: [] }),
+  'nospace-recovery': async (c) => ({ fault: await fillInChild(c.dir, 'nospace'), params: [] }),
+  'nospace-full': async (c) => ({ fault: await fillInChild(c.dir, 'nospace-full'), params: [] }),
   'restore-from-snapshot': async (c) => {
     const snap = join(c.work, 'good.snapshot');
     const first = c.lab.nodes[0]?.ip ?? '127.0.0.11';
@@ -132,4 +132,19 @@ export async function actOutManual(
     by: 'the drill (acting as operator on the lab)',
     detail: `${stepId}: ran \`talos-dr lab heal\`${out.length ? `: ${out.join('; ')}` : ' (nothing was down)'}`,
   };
+}
+
+/**
+ * The NOSPACE faults through a child `talos-dr lab inject`: filling the quota sends ~260 puts of
+ * 512 KB, whose request buffers would otherwise set the drill's (the engine's) peak memory.
+ */
+async function fillInChild(dir: string, fault: 'nospace' | 'nospace-full'): Promise<string> {
+  const r = await execa(process.execPath, [distFile('talos-dr.mjs'), 'lab', 'inject', fault, '--dir', dir], {
+    reject: false,
+  });
+  if (r.exitCode !== 0)
+    throw makeError('TDR_LAB_FAILED', {
+      detail: `lab inject ${fault}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
+    });
+  return r.stdout.trim();
 }
