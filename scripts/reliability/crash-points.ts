@@ -184,6 +184,71 @@ export function killPoints(calls: TrialResult['calls'], max: number): KillPoint[
   if (all.length <= max) return all;
   const rest = all.filter((p) => !must.includes(p));
   const room = Math.max(0, max - must.length);
-  const picked = rest.filter((_, j) => Math.floor((j * room) / rest.length) !== Math.floor(((j - 1) * room) / rest.length));
+  const picked = rest.filter(
+    (_, j) => Math.floor((j * room) / rest.length) !== Math.floor(((j - 1) * room) / rest.length),
+  );
   return [...must, ...picked].sort((a, b) => a.k - b.k || (a.when === 'before' ? -1 : 1));
+}
+
+export interface CrashRunbookFigures {
+  runbook: string;
+  status: 'measured' | 'not-measured';
+  note: string;
+  referenceCalls: number;
+  points: number;
+  runsCompleted: number;
+  irreversibleExecutedTwice: number;
+  irreversibleWithoutApproval: number;
+  logsVerified: number;
+  failures: { point: KillPoint; killedAt: string | null; finalExit: number; detail: string }[];
+}
+
+/** Runbooks without a lab fault to start from (so nothing to crash yet). */
+export const NO_LAB_FAULT: Readonly<Record<string, string>> = {
+  'member-not-syncing': 'the lab has no fault for a lagging member yet (no drill setup)',
+};
+
+/**
+ * The campaign for one runbook: a clean reference run (its calls give the kill points), then one
+ * trial per point (at most `maxPoints`). A reference run that does not end in success is
+ * reported as not measured, with its output, rather than crashed blindly.
+ */
+export async function crashCampaign(
+  runbook: string,
+  maxPoints: number,
+  say: (s: string) => void,
+): Promise<CrashRunbookFigures> {
+  const fig: CrashRunbookFigures = {
+    runbook,
+    status: 'not-measured',
+    note: '',
+    referenceCalls: 0,
+    points: 0,
+    runsCompleted: 0,
+    irreversibleExecutedTwice: 0,
+    irreversibleWithoutApproval: 0,
+    logsVerified: 0,
+    failures: [],
+  };
+  const none = NO_LAB_FAULT[runbook];
+  if (none !== undefined) return { ...fig, note: none };
+  const ref = await crashTrial(runbook, null);
+  fig.referenceCalls = ref.calls.length;
+  if (!ref.completed)
+    return { ...fig, note: `the clean reference run ended ${ref.finalExit}: ${ref.detail.slice(-400)}` };
+  const points = killPoints(ref.calls, maxPoints);
+  fig.status = 'measured';
+  fig.points = points.length;
+  for (const p of points) {
+    const r = await crashTrial(runbook, p);
+    say(
+      `  ${runbook} ${p.when} #${p.k}: ${r.completed ? 'completed' : `exit ${r.finalExit}`} (${r.killedAt ?? 'no kill'})`,
+    );
+    if (r.completed) fig.runsCompleted++;
+    else fig.failures.push({ point: p, killedAt: r.killedAt, finalExit: r.finalExit, detail: r.detail.slice(-600) });
+    fig.irreversibleExecutedTwice += r.irreversibleTwice;
+    fig.irreversibleWithoutApproval += r.irreversibleWithoutApproval;
+    if (r.logVerifies) fig.logsVerified++;
+  }
+  return fig;
 }

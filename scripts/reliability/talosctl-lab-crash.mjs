@@ -5,7 +5,7 @@
 // (CRASH_KILL_WHEN=before: the intent is journaled, nothing ran) or after it ran but before
 // talos-dr can read and record the result (CRASH_KILL_WHEN=after: the "mid-step" crash).
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.env.CRASH_DIR ?? '';
@@ -15,7 +15,7 @@ const when = process.env.CRASH_KILL_WHEN === 'after' ? 'after' : 'before';
 const argv = process.argv.slice(2);
 mkdirSync(join(dir, 'calls'), { recursive: true });
 let i = 1;
-for (;; i++) {
+for (; ; i++) {
   try {
     closeSync(openSync(join(dir, 'calls', String(i)), 'wx'));
     break;
