@@ -108,7 +108,8 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
       CRASH_KILL_WHEN: point?.when ?? 'before',
     });
     const params = [`nodes=${nodes}`, ...s.params].flatMap((p) => ['--param', p]);
-    const first = await execa(BIN, ['run', runbook, ...params, '--talosctl', WRAPPER, '--log', log, ...approve], {
+    const runArgv = ['run', runbook, ...params, '--talosctl', WRAPPER, '--log', log, ...approve];
+    const first = await execa(BIN, runArgv, {
       reject: false,
       cwd: work,
       env: env(point?.k ?? 0),
@@ -119,7 +120,9 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
     let last = first.exitCode ?? (first.signal === 'SIGKILL' ? 137 : -1);
     let out = `${String(first.stdout)}\n${String(first.stderr)}`;
     while (last === 137 && sessions < maxSessions) {
-      const r = await execa(BIN, ['resume', log, '--talosctl', WRAPPER, ...approve], {
+      // killed before the log existed: nothing ran, so the operator runs it again
+      const again = existsSync(log) ? ['resume', log, '--talosctl', WRAPPER, ...approve] : runArgv;
+      const r = await execa(BIN, again, {
         reject: false,
         cwd: work,
         env: env(0),
