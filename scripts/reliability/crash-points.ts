@@ -7,7 +7,7 @@ import type { AnyRecord } from '../../src/audit/log-format.js';
 import { readJournal } from '../../src/audit/read.js';
 import { lintRunbook } from '../../src/compile/lint.js';
 import { gateIds } from '../../src/engine/session.js';
-import { DRILL_SETUPS } from '../../src/lab/drill-faults.js';
+import { actOutManual, DRILL_SETUPS } from '../../src/lab/drill-faults.js';
 import { labDown, labUp } from '../../src/lab/lab.js';
 import { effectOf } from '../../src/talos/effects.js';
 
@@ -84,7 +84,7 @@ function unapproved(records: readonly AnyRecord[], executed: readonly Executed[]
 }
 
 /** One trial: fresh lab + fault, run with a kill point (or none), resume until it ends. */
-export async function crashTrial(runbook: string, point: KillPoint | null, maxSessions = 6): Promise<TrialResult> {
+export async function crashTrial(runbook: string, point: KillPoint | null, maxSessions = 10): Promise<TrialResult> {
   const work = mkdtempSync(join(tmpdir(), `talos-dr-crash-${runbook}-`));
   const dir = join(work, 'lab');
   const crashDir = join(work, 'crash');
@@ -119,7 +119,12 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
     let sessions = 1;
     let last = first.exitCode ?? (first.signal === 'SIGKILL' ? 137 : -1);
     let out = `${String(first.stdout)}\n${String(first.stderr)}`;
-    while (last === 137 && sessions < maxSessions) {
+    const manualStop = (): string | undefined =>
+      last === 3 ? /stopped at manual step (\S+):/.exec(out)?.[1] : undefined;
+    while ((last === 137 || manualStop() !== undefined) && sessions < maxSessions) {
+      // a manual step stops a run without a terminal: act it out on the lab as the drill does
+      const manual = manualStop();
+      if (manual !== undefined) await actOutManual(dir, manual);
       // killed before the log existed: nothing ran, so the operator runs it again
       const again = existsSync(log) ? ['resume', log, '--talosctl', WRAPPER, ...approve] : runArgv;
       const r = await execa(BIN, again, {
