@@ -9,6 +9,7 @@ import { lintRunbook } from '../../src/compile/lint.js';
 import { gateIds } from '../../src/engine/session.js';
 import { actOutManual, DRILL_SETUPS } from '../../src/lab/drill-faults.js';
 import { labDown, labUp } from '../../src/lab/lab.js';
+import { allSteps } from '../../src/runbook/model.js';
 import { effectOf } from '../../src/talos/effects.js';
 
 /**
@@ -94,7 +95,15 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
   if (!setup) throw new Error(`no drill setup for ${runbook}`);
   const lint = lintRunbook(readFileSync(join(root, 'runbooks', `${runbook}.yaml`), 'utf8'), `${runbook}.yaml`);
   if (!lint.ok) throw new Error(`${runbook} does not lint`);
-  const approve = gateIds(lint.runbook).flatMap((g) => ['--approve', g]);
+  // manual steps are approved only once acted out on the lab (--approve of a manual step says "done")
+  const manualIds = new Set(
+    allSteps(lint.runbook.steps)
+      .filter((st) => st.kind === 'manual')
+      .map((st) => st.id),
+  );
+  const approve = gateIds(lint.runbook)
+    .filter((g) => !manualIds.has(g))
+    .flatMap((g) => ['--approve', g]);
   const up = await labUp({ dir, members: 3, quotaBytes: 33554432, seedKeys: 100 });
   try {
     const s = await setup({ dir, lab: up.lab, work });
@@ -124,7 +133,10 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
     while ((last === 137 || manualStop() !== undefined) && sessions < maxSessions) {
       // a manual step stops a run without a terminal: act it out on the lab as the drill does
       const manual = manualStop();
-      if (manual !== undefined) await actOutManual(dir, manual);
+      if (manual !== undefined) {
+        await actOutManual(dir, manual);
+        approve.push('--approve', manual);
+      }
       // killed before the log existed: nothing ran, so the operator runs it again
       const again = existsSync(log) ? ['resume', log, '--talosctl', WRAPPER, ...approve] : runArgv;
       const r = await execa(BIN, again, {
