@@ -39,6 +39,8 @@ export interface KillPoint {
 }
 
 export interface TrialResult {
+  /** kept when the trial broke a guarantee (its log and executed.jsonl), else null */
+  workDir: string | null;
   runbook: string;
   point: KillPoint | null;
   killedAt: string | null;
@@ -105,6 +107,8 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
     .filter((g) => !manualIds.has(g))
     .flatMap((g) => ['--approve', g]);
   const up = await labUp({ dir, members: 3, quotaBytes: 33554432, seedKeys: 100 });
+  // a trial that breaks a guarantee keeps its log and the shim's record (work dir) for diagnosis
+  let keep = false;
   try {
     const s = await setup({ dir, lab: up.lab, work });
     const nodes = up.lab.nodes.map((n) => n.ip).join(',');
@@ -164,7 +168,9 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
     }
     const records = existsSync(log) ? readJournal(log).records : [];
     const verify = await execa(BIN, ['log', 'verify', log], { reject: false, stdin: 'ignore' });
+    keep = last !== 0 || twice > 0;
     return {
+      workDir: keep ? work : null,
       runbook,
       point,
       killedAt: kills[0] ? `${kills[0].when} #${kills[0].i}: ${commandWords(kills[0].argv).join(' ')}` : null,
@@ -179,7 +185,7 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
     };
   } finally {
     await labDown(dir);
-    rmSync(work, { recursive: true, force: true });
+    if (!keep) rmSync(work, { recursive: true, force: true });
   }
 }
 
