@@ -226,7 +226,7 @@ export interface CrashRunbookFigures {
   irreversibleExecutedTwice: number;
   irreversibleWithoutApproval: number;
   logsVerified: number;
-  failures: { point: KillPoint; killedAt: string | null; finalExit: number; detail: string }[];
+  failures: { point: KillPoint; killedAt: string | null; finalExit: number; workDir: string | null; detail: string }[];
 }
 
 /** Runbooks without a lab fault to start from (so nothing to crash yet). */
@@ -271,7 +271,10 @@ export async function crashCampaign(
       `  ${runbook} ${p.when} #${p.k}: ${r.completed ? 'completed' : `exit ${r.finalExit}`} (${r.killedAt ?? 'no kill'})`,
     );
     if (r.completed) fig.runsCompleted++;
-    else fig.failures.push({ point: p, killedAt: r.killedAt, finalExit: r.finalExit, detail: r.detail.slice(-600) });
+    if (!r.completed || r.irreversibleTwice > 0 || r.irreversibleWithoutApproval > 0 || !r.logVerifies) {
+      const detail = r.detail.slice(-600);
+      fig.failures.push({ point: p, killedAt: r.killedAt, finalExit: r.finalExit, workDir: r.workDir, detail });
+    }
     fig.irreversibleExecutedTwice += r.irreversibleTwice;
     fig.irreversibleWithoutApproval += r.irreversibleWithoutApproval;
     if (r.logVerifies) fig.logsVerified++;
