@@ -146,7 +146,8 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
       const r = await execa(BIN, again, {
         reject: false,
         cwd: work,
-        env: env(0),
+        // the kill point may lie after a manual stop: armed until the kill has happened
+        env: env(existsSync(join(crashDir, 'kills.jsonl')) ? 0 : (point?.k ?? 0)),
         stdin: 'ignore',
         timeout: 240_000,
       });
