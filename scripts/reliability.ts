@@ -2,11 +2,13 @@
 // and broken talosctl, lock contention. Prints a table and writes reliability/results.json.
 // Counts come from the environment; the defaults are the full campaign:
 //   RELIABILITY_RUNBOOKS=100000 RELIABILITY_OUTPUTS=100000 RELIABILITY_LOCK_ROUNDS=20
-//   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_SEED=1        Run: npm run test:reliability
+//   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
+// The crash section runs on the real lab: run the campaign under the lab lock
+//   (flock /work/wt/lab.lock npm run test:reliability), or skip it with RELIABILITY_CRASH=0.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { brokenTalosctl } from './reliability/broken-talosctl.js';
-import { CRASH_AT_EVERY_POINT } from './reliability/crash-hook.js';
+import { type CrashRunbookFigures, crashCampaign } from './reliability/crash-points.js';
 import { hostileParams } from './reliability/hostile-params.js';
 import { lockContention, lockLifecycle } from './reliability/lock-contention.js';
 import { fuzzTalosctlOutputs } from './reliability/output-fuzz.js';
@@ -22,6 +24,8 @@ const counts = {
   outputs: num('RELIABILITY_OUTPUTS', 100_000),
   lockRounds: num('RELIABILITY_LOCK_ROUNDS', 20),
   lockTakers: num('RELIABILITY_LOCK_TAKERS', 8),
+  crash: num('RELIABILITY_CRASH', 1),
+  crashPoints: num('RELIABILITY_CRASH_POINTS', 12),
 };
 
 const rows: Array<[area: string, figure: string, value: string, must: string, ok: boolean]> = [];
@@ -125,7 +129,30 @@ for (const scenario of ['free', 'stale', 'stale-with-dead-claims'] as const) {
     c.wrongHolderNamed + c.errors + c.leftovers,
   );
 }
-row('crash', 'crash at every point (needs the executor)', 'not measured', '', true);
+const crash: CrashRunbookFigures[] = [];
+const CRASH_RUNBOOKS = ['nospace-recovery', 'replace-lost-member', 'restore-from-snapshot', 'member-not-syncing'];
+if (counts.crash === 0) row('crash', 'crash at every point', 'skipped (RELIABILITY_CRASH=0)');
+else {
+  for (const rb of CRASH_RUNBOOKS) {
+    log(`crash at every point: ${rb}…`);
+    const c = await crashCampaign(rb, counts.crashPoints, log);
+    crash.push(c);
+    if (c.status !== 'measured') {
+      row('crash', `${rb}: not measured`, c.note.split('\n')[0]?.slice(0, 100) ?? '');
+      continue;
+    }
+    row(
+      'crash',
+      `${rb}: kill points (of ${c.referenceCalls} calls) / runs completed`,
+      `${c.points} / ${c.runsCompleted}`,
+      '= all',
+      c.points === c.runsCompleted,
+    );
+    zero('crash', `${rb}: irreversible commands executed twice`, c.irreversibleExecutedTwice);
+    zero('crash', `${rb}: irreversible commands without a recorded approval`, c.irreversibleWithoutApproval);
+    row('crash', `${rb}: logs that verify`, c.logsVerified, '= all', c.logsVerified === c.points);
+  }
+}
 
 const ok = rows.every((r) => r[4]);
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => String(r[i]).length), 6));
@@ -150,7 +177,7 @@ writeFileSync(
       params,
       broken,
       lock: { lifecycle: cycle, contention },
-      crashAtEveryPoint: CRASH_AT_EVERY_POINT,
+      crashAtEveryPoint: crash,
       table: rows.map(([area, figure, value, must, pass]) => ({ area, figure, value, must, pass })),
     },
     null,

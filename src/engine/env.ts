@@ -34,6 +34,9 @@ export interface EngineEnv {
   halt: Halt;
   /** drills: who does a manual step instead of a person (e.g. the lab powers machines back on) */
   manual: ManualHandler | undefined;
+  /** `--approve <step>` ids: without a terminal they confirm a manual step as done (the hint says so) */
+  preApproved?: ReadonlySet<string>;
+  operator?: string;
   /** stop the run as if Ctrl-C was pressed (a prompt closed by Ctrl-C in raw mode) */
   interrupt(reason: string): void;
   /** digests approved at each gate in this process, by fingerprint (to say what drifted) */

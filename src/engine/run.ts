@@ -75,6 +75,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     assumed: new Set(),
     halt: { gate: undefined, interrupted: false },
     manual: o.manual,
+    preApproved: o.policy.preApproved,
+    operator: o.policy.operator,
     interrupt: (reason) => {
       env.halt.interrupted = true;
       stop.abort(new Error(reason));

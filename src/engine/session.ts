@@ -106,6 +106,10 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     lock = acquireLock({ key: lockKey(o.target, ctx.env, ctx.cwd), operator, runbook: o.runbook.metadata.name });
   }
   try {
+    // asked before the log file exists: a run killed here leaves no log (nothing ran, run it
+    // again) instead of an empty one that cannot be resumed (found by the crash campaign)
+    const version =
+      o.resume || o.replayRecords ? undefined : await talosctl.clientVersion({ timeoutMs: 10_000, signal: ctx.signal });
     let journal: Journal;
     let logPath: string;
     if (o.resume) {
@@ -142,9 +146,6 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
         detail: `resumed by ${operator}${o.approve.length ? ` with --approve ${o.approve.join(',')}` : ''}: replaying ${o.resume.records.length} records, then live`,
       });
     } else {
-      const version = o.replayRecords
-        ? undefined
-        : await talosctl.clientVersion({ timeoutMs: 10_000, signal: ctx.signal });
       journal.append('run-start', {
         runbook: o.runbookPath,
         runbookSha256: sha256(o.runbookText),

@@ -50,4 +50,26 @@ describe('resume from every record prefix', () => {
     expect(second.result.exitCode).toBe(0);
     expect(removeCalls(fake)).toHaveLength(1);
   });
+
+  it('an unknown outcome re-observed with slow reads is not timed out by the replay clock (crash campaign)', async () => {
+    // found by the lab crash campaign: the re-observation ran while the replay was still on
+    // virtual time, so the step's timeout fired before the first read answered ("timed out")
+    const full = await go({ fake: fakeTalosctl(), approve: ['confirm-remove'] });
+    const lines = readFileSync(full.log, 'utf8').trimEnd().split('\n');
+    const intentAt = full.records.findIndex((r) => r.type === 'command-intent');
+    const log = tmpLog();
+    writeFileSync(log, `${lines.slice(0, intentAt + 1).join('\n')}\n`);
+    const state = fakeState();
+    state.members = state.members.filter((m) => m.id !== F_IDS[2]);
+    const fake = fakeTalosctl(state);
+    const fast = fake.run.bind(fake);
+    fake.run = async (node, args, opts) => {
+      await new Promise((r) => setTimeout(r, 30));
+      return fast(node, args, opts);
+    };
+    const { result, records } = await go({ fake, log, resume: true, approve: [] });
+    expect(result.exitCode, JSON.stringify(result)).toBe(0);
+    expect(removeCalls(fake)).toHaveLength(0);
+    expect(records.some((r) => r.type === 'deviation' && r.payload.kind === 'skip')).toBe(true);
+  });
 });

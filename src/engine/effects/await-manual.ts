@@ -21,6 +21,19 @@ export function awaitManualActor(env: EngineEnv, prompter: import('../prompter.j
         env.journal.append('step-end', { step: input.stepId, outcome: r.done ? 'done' : 'not done' });
         return { done: r.done };
       }
+      if (!prompter.interactive && env.preApproved?.has(input.stepId) === true) {
+        // without a terminal, `--approve <manual step>` is the operator saying "done" (the stop
+        // line's hint): before, it was ignored and such a run could never finish (crash campaign)
+        const who = env.operator ?? 'the operator';
+        env.journal.append('deviation', {
+          step: input.stepId,
+          kind: 'flag-approval',
+          detail: `manual step confirmed done without a prompt by --approve ${input.stepId} (operator ${who})`,
+        });
+        env.progress.line(`✔ confirmed done by --approve ${input.stepId} (operator ${who})`);
+        env.journal.append('step-end', { step: input.stepId, outcome: 'done' });
+        return { done: true };
+      }
       if (!prompter.interactive) {
         env.halt.gate = input.stepId;
         env.progress.line(`■ stopped at manual step ${input.stepId}: no terminal to confirm it; resume when done`);

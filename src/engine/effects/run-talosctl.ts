@@ -33,6 +33,9 @@ export function runTalosctlActor(env: EngineEnv) {
           r = resultFromRecord(group.result);
           replayed = true;
         } else if (group?.intent !== undefined) {
+          // the unknown outcome is the frontier: its re-observation runs live, so the step's
+          // timeout must be a real timer (on virtual time it fired before the reads answered)
+          env.replay?.goLive();
           const decided = await resolveUnknown(env, input, node, effect, sig);
           if (decided.kind === 'done') {
             results.push({ node, ok: true, exitCode: undefined, summary: decided.summary });
