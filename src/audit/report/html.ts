@@ -1,14 +1,11 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
 import {
   answerText,
-  chainText,
   commandLine,
   commandStatus,
   fold,
+  headerRows,
   jsonInline,
-  modeText,
-  outcomeText,
-  signatureText,
   titleOf,
   VERDICT_WORD,
 } from './words.js';
@@ -105,22 +102,7 @@ function entryHtml(e: Entry): string {
 }
 
 export function renderHtml(r: Report): string {
-  const h = r.header;
-  const rows: [string, string, string?][] = [];
-  if (h) {
-    rows.push(['Runbook', `${h.runbook} (sha256 ${h.runbookSha256})`]);
-    rows.push(['Operator', `${h.operator} on host ${h.host}`]);
-    rows.push(['Started', h.startedAt]);
-    rows.push(['Cluster', h.nodes.length > 0 ? `control plane nodes ${h.nodes.join(', ')}` : 'no nodes parameter']);
-    rows.push(['Parameters', h.params.map((p) => `${p.name}=${p.value}`).join('  ')]);
-    rows.push(['Tools', `talos-dr ${h.toolVersion}, talosctl ${h.talosctlVersion ?? 'version unknown'}`]);
-    rows.push(['Mode', modeText(h.dryRun), h.dryRun ? 'warn' : undefined]);
-  }
-  rows.push(['Outcome', outcomeText(r.outcome), r.outcome.exitCode === 0 ? 'ok' : 'bad']);
-  rows.push(['Chain', chainText(r.integrity), r.integrity.chain.ok ? 'ok' : 'bad']);
-  const s = r.integrity.signatures;
-  rows.push(['Signatures', signatureText(r.integrity), !s.ok ? 'bad' : s.signed && s.pinned ? 'ok' : 'warn']);
-  for (const u of r.integrity.unreadableLines) rows.push(['Unreadable', `line ${u.line}: ${u.reason}`, 'bad']);
+  const rows = headerRows(r);
   const head = rows
     .map(([k, v, c]) => `<tr><th>${k}</th><td${c ? ` class="${c}"` : ''}>${esc(v)}</td></tr>`)
     .join('\n');

@@ -2,14 +2,11 @@ import type { ApprovalEntry, Entry, Report } from './model.js';
 import { inert } from './text.js';
 import {
   answerText,
-  chainText,
   commandLine,
   commandStatus,
   fold,
+  headerRows,
   jsonInline,
-  modeText,
-  outcomeText,
-  signatureText,
   titleOf,
   VERDICT_WORD,
 } from './words.js';
@@ -103,22 +100,8 @@ function entryMd(e: Entry): string[] {
 
 export function renderMarkdown(r: Report): string {
   const out: string[] = [`# ${md(titleOf(r))}`, ''];
-  const h = r.header;
   out.push('| | |', '|---|---|');
-  const row = (k: string, v: string) => out.push(`| ${k} | ${md(v)} |`);
-  if (h) {
-    row('Runbook', `${h.runbook} (sha256 ${h.runbookSha256})`);
-    row('Operator', `${h.operator} on host ${h.host}`);
-    row('Started', h.startedAt);
-    row('Cluster', h.nodes.length > 0 ? `control plane nodes ${h.nodes.join(', ')}` : 'no nodes parameter');
-    row('Parameters', h.params.map((p) => `${p.name}=${p.value}`).join('  '));
-    row('Tools', `talos-dr ${h.toolVersion}, talosctl ${h.talosctlVersion ?? 'version unknown'}`);
-    row('Mode', modeText(h.dryRun));
-  }
-  row('Outcome', outcomeText(r.outcome));
-  row('Chain', chainText(r.integrity));
-  row('Signatures', signatureText(r.integrity));
-  for (const u of r.integrity.unreadableLines) row('Unreadable', `line ${u.line}: ${u.reason}`);
+  for (const [k, v] of headerRows(r)) out.push(`| ${k} | ${md(v)} |`);
   out.push('', `## Deviations (${r.deviations.length})`, '');
   if (r.deviations.length === 0)
     out.push('None: the run followed the runbook without retries, skips, overrides or flag approvals.');

@@ -1,14 +1,11 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
 import {
   answerText,
-  chainText,
   commandLine,
   commandStatus,
   fold,
+  headerRows,
   jsonInline,
-  modeText,
-  outcomeText,
-  signatureText,
   titleOf,
   VERDICT_WORD,
 } from './words.js';
@@ -99,21 +96,7 @@ export function renderText(r: Report): string {
   const out: string[] = [];
   const title = inert(titleOf(r));
   out.push(`${title}\n${'='.repeat(title.length)}\n`);
-  const h = r.header;
-  const row = (k: string, v: string) => out.push(`${k.padEnd(12)}${inert(v)}`);
-  if (h) {
-    row('Runbook', `${h.runbook} (sha256 ${h.runbookSha256})`);
-    row('Operator', `${h.operator} on host ${h.host}`);
-    row('Started', h.startedAt);
-    row('Cluster', h.nodes.length > 0 ? `control plane nodes ${h.nodes.join(', ')}` : 'no nodes parameter');
-    row('Parameters', h.params.map((p) => `${p.name}=${p.value}`).join('  '));
-    row('Tools', `talos-dr ${h.toolVersion}, talosctl ${h.talosctlVersion ?? 'version unknown'}`);
-    row('Mode', modeText(h.dryRun));
-  }
-  row('Outcome', outcomeText(r.outcome));
-  row('Chain', chainText(r.integrity));
-  row('Signatures', signatureText(r.integrity));
-  for (const u of r.integrity.unreadableLines) row('Unreadable', `line ${u.line}: ${u.reason}`);
+  for (const [k, v] of headerRows(r)) out.push(`${k.padEnd(12)}${inert(v)}`);
   out.push('', rule(`Deviations (${r.deviations.length})`).trimEnd());
   if (r.deviations.length === 0)
     out.push('none: the run followed the runbook without retries, skips, overrides or flag approvals');

@@ -92,3 +92,31 @@ export function titleOf(r: Report): string {
 }
 
 export const VERDICT_WORD = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
+
+/** How a header row should be read at a glance (HTML colours it; text and Markdown do not). */
+export type RowTone = 'ok' | 'warn' | 'bad' | undefined;
+
+/** The report's header: who ran what, when, against which cluster, how it ended, whether it is intact. */
+export function headerRows(r: Report): [label: string, value: string, tone: RowTone][] {
+  const h = r.header;
+  const rows: [string, string, RowTone][] = [];
+  if (h) {
+    rows.push(['Runbook', `${h.runbook} (sha256 ${h.runbookSha256})`, undefined]);
+    rows.push(['Operator', `${h.operator} on host ${h.host}`, undefined]);
+    rows.push(['Started', h.startedAt, undefined]);
+    rows.push([
+      'Cluster',
+      h.nodes.length > 0 ? `control plane nodes ${h.nodes.join(', ')}` : 'no nodes parameter',
+      undefined,
+    ]);
+    rows.push(['Parameters', h.params.map((p) => `${p.name}=${p.value}`).join('  '), undefined]);
+    rows.push(['Tools', `talos-dr ${h.toolVersion}, talosctl ${h.talosctlVersion ?? 'version unknown'}`, undefined]);
+    rows.push(['Mode', modeText(h.dryRun), h.dryRun ? 'warn' : undefined]);
+  }
+  rows.push(['Outcome', outcomeText(r.outcome), r.outcome.exitCode === 0 ? 'ok' : 'bad']);
+  rows.push(['Chain', chainText(r.integrity), r.integrity.chain.ok ? 'ok' : 'bad']);
+  const s = r.integrity.signatures;
+  rows.push(['Signatures', signatureText(r.integrity), !s.ok ? 'bad' : s.signed && s.pinned ? 'ok' : 'warn']);
+  for (const u of r.integrity.unreadableLines) rows.push(['Unreadable', `line ${u.line}: ${u.reason}`, 'bad']);
+  return rows;
+}
