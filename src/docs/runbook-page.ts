@@ -4,7 +4,7 @@ import { toMermaid } from '../compile/graph.js';
 import { lintRunbook } from '../compile/lint.js';
 import { guardedSteps } from '../compile/to-machine.js';
 import { indexSteps } from '../runbook/flow.js';
-import { allSteps, isRef, type Step, type ValueOrRef } from '../runbook/model.js';
+import { allSteps, type DoneCheck, isRef, type Step, type ValueOrRef } from '../runbook/model.js';
 
 /**
  * The docs page of a built-in runbook, generated from its YAML (through the compiler's describe
@@ -64,6 +64,7 @@ function gateLines(steps: readonly Step[], index: ReturnType<typeof indexSteps>)
 function checkRows(steps: readonly Step[]): string[] {
   const out: string[] = [];
   for (const s of steps) {
+    if (s.kind === 'talosctl' && s.done !== undefined) out.push(doneRow(s.id, s.done));
     if (s.kind !== 'precondition' && s.kind !== 'wait' && s.kind !== 'postcondition' && s.kind !== 'choice') continue;
     const spec = CHECKS[s.check as keyof typeof CHECKS] as { description: string } | undefined;
     const bound =
@@ -81,6 +82,15 @@ function checkRows(steps: readonly Step[]): string[] {
     );
   }
   return out;
+}
+
+/** A talosctl step's `done:` check: asked only on resume, when a crash left the outcome unknown. */
+function doneRow(id: string, d: DoneCheck): string {
+  const spec = CHECKS[d.check as keyof typeof CHECKS] as { description: string } | undefined;
+  const bound =
+    d.poll === undefined ? 'once' : `polls every ${seconds(d.poll.intervalMs)} for up to ${seconds(d.poll.timeoutMs)}`;
+  const otherwise = d.otherwise === 'fail' ? 'not done → counted as failed' : 'not done → fresh approval to run again';
+  return `| \`${id}\` | done (resume after a crash) | \`${d.check}\` ${args(d.with)} | ${cell(spec?.description ?? '')} | ${bound}; ${otherwise} |`;
 }
 
 function paramRows(d: RunbookDescription): string[] {

@@ -218,6 +218,14 @@ export const DIAGNOSTICS = {
       `${p.path}: "talosctl ${p.subcommand}" is not in the effect registry; it is treated as irreversible`,
     hint: () => 'check the spelling; known subcommands are listed in docs/runbook-format.md',
   }),
+  RB1221: def<Path & { step: string }>({
+    severity: 'warning',
+    title: 'irreversible step without a done check',
+    message: (p) =>
+      `${p.path}: irreversible step "${p.step}" has no done: check: after a crash that leaves its outcome unknown, resume cannot tell for sure whether it ran`,
+    hint: () =>
+      'add done: { check: …, with: …, timeout: … } naming what the cluster shows once the command took effect (e.g. member-absent after remove-member)',
+  }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
   RB1301: def<{ step: string; state: string }>({
     severity: 'error',

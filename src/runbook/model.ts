@@ -20,6 +20,16 @@ export interface RetryPolicy {
   maxBackoffMs: number;
 }
 
+/** A check with an optional polling bound: a talosctl step's `done`. */
+export interface DoneCheck {
+  check: string;
+  with: Record<string, ValueOrRef>;
+  /** undefined: asked once */
+  poll: PollPolicy | undefined;
+  /** when it does not hold: a fresh approval to run again, or the attempt counts as failed */
+  otherwise: 'ask' | 'fail';
+}
+
 export interface PollPolicy {
   timeoutMs: number;
   intervalMs: number;
@@ -53,6 +63,8 @@ export type Step =
         effect: Effect;
         subcommand: string;
         capture: string | undefined;
+        /** the check that shows the command took effect (decides an unknown outcome on resume) */
+        done: DoneCheck | undefined;
       })
   | (StepBase & Invoking & { kind: 'precondition'; check: string; with: Record<string, ValueOrRef> })
   | (StepBase & {

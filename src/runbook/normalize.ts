@@ -1,5 +1,5 @@
 import { effectOf, isWeaker } from '../talos/effects.js';
-import type { FailurePolicy, Literal, ParamSpec, RetryPolicy, Runbook, Step } from './model.js';
+import type { FailurePolicy, Literal, ParamSpec, PollPolicy, RetryPolicy, Runbook, Step } from './model.js';
 import { isRef } from './model.js';
 import { parseDuration } from './params.js';
 import type { OnFailureDoc, RunbookDoc, StepDoc } from './schema.js';
@@ -36,6 +36,23 @@ function normalizeRetry(
   };
 }
 
+/** A polling bound, or undefined when the check is asked once (no timeout given). */
+function normalizePoll(spec: {
+  timeout?: string;
+  interval?: string;
+  backoff?: number;
+  maxInterval?: string;
+}): PollPolicy | undefined {
+  return spec.timeout === undefined
+    ? undefined
+    : {
+        timeoutMs: ms(spec.timeout, 0),
+        intervalMs: ms(spec.interval, DEFAULTS.poll.intervalMs),
+        factor: spec.backoff ?? DEFAULTS.poll.factor,
+        maxIntervalMs: ms(spec.maxInterval, DEFAULTS.poll.maxIntervalMs),
+      };
+}
+
 /** One step with its defaults; `path` is where it sits in the YAML document. */
 export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>): Step {
   const base = { id: doc.id, title: doc.title ?? doc.id, description: doc.description, path };
@@ -57,15 +74,7 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
   if ('wait' in doc || 'postcondition' in doc) {
     const [kind, spec] =
       'wait' in doc ? (['wait', doc.wait] as const) : (['postcondition', doc.postcondition] as const);
-    const poll =
-      spec.timeout === undefined
-        ? undefined
-        : {
-            timeoutMs: ms(spec.timeout, 0),
-            intervalMs: ms(spec.interval, DEFAULTS.poll.intervalMs),
-            factor: spec.backoff ?? DEFAULTS.poll.factor,
-            maxIntervalMs: ms(spec.maxInterval, DEFAULTS.poll.maxIntervalMs),
-          };
+    const poll = normalizePoll(spec);
     return {
       ...base,
       kind,
@@ -133,6 +142,15 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
     effect,
     subcommand: registry.subcommand,
     capture: doc.capture,
+    done:
+      doc.done === undefined
+        ? undefined
+        : {
+            check: doc.done.check,
+            with: doc.done.with ?? {},
+            poll: normalizePoll(doc.done),
+            otherwise: doc.done.otherwise ?? 'ask',
+          },
   };
 }
 

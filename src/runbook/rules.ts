@@ -127,6 +127,8 @@ const talosctlShape: Rule = ({ doc, index }) => {
             : undefined;
       if (reason !== undefined)
         out.push(makeDiagnostic('RB1219', { path: show(step.path), step: step.id, reason }, step.path));
+      if (step.done === undefined)
+        out.push(makeDiagnostic('RB1221', { path: show(step.path), step: step.id }, step.path));
     }
   }
   return out;
@@ -268,6 +270,16 @@ function usesOf(step: Step): { uses: Use[]; problems: PendingDiagnostic[] } {
       problems.push(makeDiagnostic('RB1206', { path: show(p), name: step.check, known: Object.keys(CHECKS) }, p));
     } else checkArgs(`check "${step.check}"`, spec, step.with, at);
   } else if (step.kind === 'talosctl') {
+    if (step.done !== undefined) {
+      const spec = ownEntry(CHECKS, step.done.check);
+      const at = [...path, 'done'];
+      if (spec === undefined) {
+        const p = [...at, 'check'];
+        problems.push(
+          makeDiagnostic('RB1206', { path: show(p), name: step.done.check, known: Object.keys(CHECKS) }, p),
+        );
+      } else checkArgs(`check "${step.done.check}"`, spec, step.done.with, at);
+    }
     step.argv.forEach((a, i) => {
       if (isRef(a)) uses.push({ value: a, at: [...path, 'talosctl', i], expected: 'argv' });
     });

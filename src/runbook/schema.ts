@@ -102,6 +102,21 @@ export const TalosctlStep = z.strictObject({
   nodes: ValueOrRef.optional(),
   effect: z.enum(EFFECTS).optional().describe('may only strengthen the registry effect'),
   capture: Name.optional(),
+  done: z
+    .strictObject({
+      ...Poll,
+      timeout: Duration.optional(),
+      otherwise: z
+        .enum(['ask', 'fail'])
+        .optional()
+        .describe(
+          'when the check does not hold: ask (default) a fresh approval to run it again, or fail the attempt and follow onFailure',
+        ),
+    })
+    .optional()
+    .describe(
+      'the check that shows the command took effect: after a crash left its outcome unknown, resume asks it (polling up to timeout) instead of running the command again',
+    ),
 });
 export const PreconditionStep = z.strictObject({ ...base, ...policy, precondition: z.strictObject(CheckCall) });
 export const WaitStep = z.strictObject({ ...base, onFailure: OnFailure.optional(), wait: z.strictObject(Poll) });
