@@ -27,6 +27,8 @@ export interface EngineEnv {
   context(): RunContext;
   /** recorded outputs to replay before going live (resume); undefined in a fresh run */
   replay: Replay | undefined;
+  /** a real-time pause (re-observation polls on resume); injected so tests need not wait */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** timeout of each read a check or gate makes, ms */
   readTimeoutMs: number;
   /** steps whose mutating command was only "would run" (dry run): their checks pass as assumed */

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createActor, type SnapshotFrom } from 'xstate';
 import { OUTCOME_EXIT, type RunContext, type RunOutcome, type StateMeta } from '../compile/contract.js';
 import type { CompiledRunbook, RunbookMachine } from '../compile/to-machine.js';
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   signal: AbortSignal;
   replay?: Replay;
   readTimeoutMs?: number;
+  /** real-time pause; default timers/promises setTimeout */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** drills: acts out manual steps (journaled as drill-operator deviations) */
   manual?: ManualHandler;
 }
@@ -72,6 +75,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     context: () => getContext(),
     replay: o.replay,
     readTimeoutMs: o.readTimeoutMs ?? 30_000,
+    sleep: o.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
     assumed: new Set(),
     halt: { gate: undefined, interrupted: false },
     manual: o.manual,

@@ -37,10 +37,12 @@ export function runTalosctlActor(env: EngineEnv) {
           // timeout must be a real timer (on virtual time it fired before the reads answered)
           env.replay?.goLive();
           const decided = await resolveUnknown(env, input, node, effect, sig);
-          if (decided.kind === 'done') {
-            results.push({ node, ok: true, exitCode: undefined, summary: decided.summary });
-            env.progress.result(true, `${node}: ${decided.summary}`);
-            continue;
+          if (decided.kind !== 'run') {
+            const ok = decided.kind === 'done';
+            results.push({ node, ok, exitCode: undefined, summary: decided.summary });
+            env.progress.result(ok, `${node}: ${decided.summary}`);
+            if (ok) continue;
+            break; // never go on to the next node after a failure
           }
         }
         if (r === undefined) {
