@@ -11,7 +11,8 @@ import { resolveUnknown } from './outcome-unknown.js';
 import { resultFromRecord, secs } from './shared.js';
 
 /**
- * runTalosctl: one call per node, in order. A mutating or irreversible command is journaled as an
+ * runTalosctl: one call per node. A read's calls start together and every node is read; a
+ * change runs node after node and stops at the first failure. A mutating or irreversible command is journaled as an
  * intent (fsynced) before it is spawned and as a result after; on replay the recorded result is
  * the output, and an intent without a result is "outcome unknown" (see outcome-unknown.ts). In a
  * dry run a non-read command is journaled as "would run" and never reaches the adapter (which is
@@ -25,8 +26,19 @@ export function runTalosctlActor(env: EngineEnv) {
       const effect = isWeaker(input.effect, declared) ? declared : input.effect;
       const results: NodeResult[] = [];
       let first: CommandResult | undefined;
-      for (const node of input.nodes) {
-        const group = env.replay?.command(input.stepId, node);
+      // a read reads every node: their calls start together (the step takes the slowest call, not
+      // the sum); the replay is consulted once per node, in node order, as the loop used to
+      const read = effect === 'read';
+      const groups = read ? input.nodes.map((node) => env.replay?.command(input.stepId, node)) : undefined;
+      const early = new Map<string, Promise<CommandResult>>();
+      input.nodes.forEach((node, i) => {
+        if (groups === undefined || groups[i] !== undefined || input.nodes.length < 2) return;
+        const p = env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal: sig });
+        p.catch(() => undefined); // awaited in node order below; a rejection is not unhandled meanwhile
+        early.set(node, p);
+      });
+      for (const [i, node] of input.nodes.entries()) {
+        const group = groups !== undefined ? groups[i] : env.replay?.command(input.stepId, node);
         let r: CommandResult | undefined;
         let replayed = false;
         if (group?.result !== undefined) {
@@ -60,7 +72,8 @@ export function runTalosctlActor(env: EngineEnv) {
           if (effect !== 'read') {
             env.journal.append('command-intent', { step: input.stepId, argv: input.argv, node, effect });
           }
-          r = await env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal: sig });
+          r = await (early.get(node) ??
+            env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal: sig }));
           const parsed = input.capture !== undefined && r.exitCode === 0 ? parseSnapshot(r.stdout, 0) : undefined;
           journalResult(
             env.journal,
@@ -81,7 +94,7 @@ export function runTalosctlActor(env: EngineEnv) {
           : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
         if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
-        if (!o.ok) break; // never go on to the next node after a failure
+        if (!o.ok && !read) break; // a change never goes on to the next node after a failure
       }
       const ok = results.length === input.nodes.length && results.every((x) => x.ok);
       let captured: Record<string, Value> | undefined;
