@@ -3,6 +3,7 @@
 // Counts come from the environment; the defaults are the full campaign:
 //   RELIABILITY_RUNBOOKS=100000 RELIABILITY_OUTPUTS=100000 RELIABILITY_LOCK_ROUNDS=20
 //   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
+//   RELIABILITY_CRASH_RUNBOOKS=nospace-recovery,replace-lost-member,restore-from-snapshot,member-not-syncing
 // The crash section runs on the real lab: run the campaign under the lab lock
 //   (flock /work/wt/lab.lock npm run test:reliability), or skip it with RELIABILITY_CRASH=0.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -130,7 +131,10 @@ for (const scenario of ['free', 'stale', 'stale-with-dead-claims'] as const) {
   );
 }
 const crash: CrashRunbookFigures[] = [];
-const CRASH_RUNBOOKS = ['nospace-recovery', 'replace-lost-member', 'restore-from-snapshot', 'member-not-syncing'];
+const CRASH_RUNBOOKS = (
+  process.env.RELIABILITY_CRASH_RUNBOOKS ??
+  'nospace-recovery,replace-lost-member,restore-from-snapshot,member-not-syncing'
+).split(',');
 if (counts.crash === 0) row('crash', 'crash at every point', 'skipped (RELIABILITY_CRASH=0)');
 else {
   for (const rb of CRASH_RUNBOOKS) {

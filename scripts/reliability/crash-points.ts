@@ -230,11 +230,6 @@ export interface CrashRunbookFigures {
   failures: { point: KillPoint; killedAt: string | null; finalExit: number; workDir: string | null; detail: string }[];
 }
 
-/** Runbooks without a lab fault to start from (so nothing to crash yet). */
-export const NO_LAB_FAULT: Readonly<Record<string, string>> = {
-  'member-not-syncing': 'the lab has no fault for a lagging member yet (no drill setup)',
-};
-
 /**
  * The campaign for one runbook: a clean reference run (its calls give the kill points), then one
  * trial per point (at most `maxPoints`). A reference run that does not end in success is
@@ -257,8 +252,6 @@ export async function crashCampaign(
     logsVerified: 0,
     failures: [],
   };
-  const none = NO_LAB_FAULT[runbook];
-  if (none !== undefined) return { ...fig, note: none };
   const ref = await crashTrial(runbook, null);
   fig.referenceCalls = ref.calls.length;
   if (!ref.completed)
