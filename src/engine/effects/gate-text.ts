@@ -68,7 +68,10 @@ export function gateText(
   lines.push(
     `  Alarms: ${d.alarms.length === 0 ? 'none' : d.alarms.map((a) => `${a.kind} on ${short(a.member)}`).join(', ')}`,
   );
-  if (d.unreachable.length > 0) lines.push(`  Not answering: ${d.unreachable.join(', ')}`);
+  const silent = d.unreachable.filter((n) => refusal(view, n) === undefined);
+  if (silent.length > 0) lines.push(`  Not answering: ${silent.join(', ')}`);
+  for (const n of d.unreachable.filter((x) => !silent.includes(x)))
+    lines.push(`  Answering with an error: ${n} (${refusal(view, n)})`);
   const removes = steps.some((s) => ['etcd remove-member', 'etcd leave', 'reset'].includes(s.subcommand));
   if (removes) {
     const after = view.voters - 1;
@@ -90,4 +93,14 @@ export function gateText(
   }
   lines.push(`  State fingerprint: sha256:${view.fingerprint.slice(0, 16)}`);
   return lines.join('\n');
+}
+
+/**
+ * Why a node that answered still gave no member list or status (e.g. a learner refuses
+ * `member list`), or undefined when it did not answer at all (timeout, connection refused).
+ */
+function refusal(view: GateView, node: string): string | undefined {
+  const failed = [view.reads.members[node], view.reads.status[node]].filter((r) => r !== undefined && !r.ok);
+  if (failed.length === 0 || failed.some((r) => r.unreachable)) return undefined;
+  return failed.map((r) => r.reason).join('; ');
 }

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { emptyReads } from '../../src/checks/reader.js';
+import type { RunContext } from '../../src/compile/contract.js';
+import { gateText } from '../../src/engine/effects/gate-text.js';
+import type { EngineEnv } from '../../src/engine/env.js';
+import type { GateView } from '../../src/engine/fingerprint.js';
+
+/**
+ * The gate's "cluster now" lines tell a node that does not answer from one that answers with an
+ * error: a learner refuses `member list`, and was listed as "Not answering" (a responder would
+ * then think a third node is down).
+ */
+describe('gate text', () => {
+  it('lists a refusing learner apart from a node that does not answer', () => {
+    const reads = emptyReads();
+    reads.members['127.0.0.11'] = { ok: true, value: [] };
+    reads.members['127.0.0.12'] = { ok: false, reason: 'rpc not supported for learner', unreachable: false };
+    reads.members['127.0.0.13'] = { ok: false, reason: 'connection refused', unreachable: true };
+    reads.status['127.0.0.13'] = { ok: false, reason: 'connection refused', unreachable: true };
+    const view: GateView = {
+      digest: { members: [], leader: ['aa'], alarms: [], services: {}, unreachable: ['127.0.0.12', '127.0.0.13'] },
+      fingerprint: '0'.repeat(64),
+      reads,
+      memberOfNode: {},
+      voters: 2,
+    };
+    const context = { params: {}, captures: {}, vars: {}, loops: {}, attempts: {} } as unknown as RunContext;
+    const text = gateText({} as EngineEnv, context, { stepId: 'c', prompt: 'Go?', token: undefined }, [], view);
+    expect(text).toContain('  Not answering: 127.0.0.13\n');
+    expect(text).toContain('  Answering with an error: 127.0.0.12 (rpc not supported for learner)');
+    expect(text).not.toMatch(/Not answering: .*127\.0\.0\.12/);
+  });
+});
