@@ -33,9 +33,11 @@ export interface Executed {
 }
 
 export interface KillPoint {
-  /** the wrapper's call number to kill at */
+  /** the wrapper's call number to kill at (0: use `match`) */
   k: number;
   when: 'before' | 'after';
+  /** kill at the first call whose argv contains these words (stable when call numbers are not) */
+  match?: string;
 }
 
 export interface TrialResult {
@@ -119,13 +121,16 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
       CRASH_SHIM: SHIM,
       CRASH_KILL_AT: String(killAt),
       CRASH_KILL_WHEN: point?.when ?? 'before',
+      CRASH_KILL_MATCH: killAt === 0 ? '' : (point?.match ?? ''),
     });
     const params = [`nodes=${nodes}`, ...s.params].flatMap((p) => ['--param', p]);
     const runArgv = ['run', runbook, ...params, '--talosctl', WRAPPER, '--log', log, ...approve];
+    // -1 arms a `match` point (no call number); 0 disarms
+    const armed = point === null ? 0 : point.match !== undefined ? -1 : point.k;
     const first = await execa(BIN, runArgv, {
       reject: false,
       cwd: work,
-      env: env(point?.k ?? 0),
+      env: env(armed),
       stdin: 'ignore',
       timeout: 240_000,
     });
@@ -147,7 +152,7 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
         reject: false,
         cwd: work,
         // the kill point may lie after a manual stop: armed until the kill has happened
-        env: env(existsSync(join(crashDir, 'kills.jsonl')) ? 0 : (point?.k ?? 0)),
+        env: env(existsSync(join(crashDir, 'kills.jsonl')) ? 0 : armed),
         stdin: 'ignore',
         timeout: 240_000,
       });

@@ -11,8 +11,11 @@ import { join } from 'node:path';
 const dir = process.env.CRASH_DIR ?? '';
 const shim = process.env.CRASH_SHIM ?? '';
 const killAt = Number(process.env.CRASH_KILL_AT ?? '0');
+const match = process.env.CRASH_KILL_MATCH ?? '';
 const when = process.env.CRASH_KILL_WHEN === 'after' ? 'after' : 'before';
 const argv = process.argv.slice(2);
+// CRASH_KILL_AT=-1 with CRASH_KILL_MATCH: the first call whose argv contains the words
+const target = (n) => (killAt === -1 ? match !== '' && argv.join(' ').includes(match) : n === killAt);
 mkdirSync(join(dir, 'calls'), { recursive: true });
 let i = 1;
 for (; ; i++) {
@@ -27,13 +30,13 @@ const kill = () => {
   appendFileSync(join(dir, 'kills.jsonl'), `${JSON.stringify({ i, when, argv })}\n`);
   process.kill(process.ppid, 'SIGKILL');
 };
-if (i === killAt && when === 'before') {
+if (target(i) && when === 'before') {
   kill();
   process.exit(137);
 }
 const r = spawnSync(process.execPath, [shim, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 28 });
 appendFileSync(join(dir, 'executed.jsonl'), `${JSON.stringify({ i, argv, exit: r.status })}\n`);
-if (i === killAt && when === 'after') {
+if (target(i) && when === 'after') {
   kill();
   process.exit(137);
 }

@@ -39,7 +39,7 @@ describe('runbook names never reach inherited properties', () => {
   });
 
   it('an unknown subcommand step without a confirm is refused by the verifier', () => {
-    const r = lint('talosctl: [etcd, status]', 'talosctl: [constructor]');
+    const r = lint('talosctl: [etcd, forfeit-leadership]', 'talosctl: [constructor]');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors.map((e) => e.code)).toContain('RB1219');
   });
