@@ -1,5 +1,4 @@
 import { colorWanted, type Progress, plainProgress } from './progress.js';
-import { listrProgress } from './progress-listr.js';
 import { askingPrompter, noPrompter, type Prompter, ttyPrompter } from './prompter.js';
 
 /**
@@ -7,6 +6,8 @@ import { askingPrompter, noPrompter, type Prompter, ttyPrompter } from './prompt
  * TERM not dumb), plain lines otherwise (pipes, CI logs, tests). The prompter goes with the
  * view: under listr a question is asked inside the live step's task, so the two never fight
  * over the screen. `progress.end` (when present) must be awaited before the summary is written.
+ * listr2 (and its inquirer adapter) is loaded only when it will draw: a piped or CI run does not
+ * pay for compiling it at start-up.
  */
 export interface TerminalView {
   progress: Progress;
@@ -22,10 +23,11 @@ export interface ViewOptions {
   prompter?: Prompter;
 }
 
-export function terminalView(o: ViewOptions): TerminalView {
+export async function terminalView(o: ViewOptions): Promise<TerminalView> {
   const color = colorWanted(o.stdout.isTTY, o.env);
   const drawn = o.stdout === process.stdout && process.stdout.isTTY === true && o.env.TERM !== 'dumb';
   if (drawn) {
+    const { listrProgress } = await import('./progress-listr.js');
     const progress = listrProgress({ stdout: process.stdout, stderr: process.stderr, color });
     const prompter = o.prompter ?? (o.interactive ? askingPrompter(true, progress.ask) : noPrompter);
     return { progress, prompter };

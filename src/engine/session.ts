@@ -126,7 +126,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     }
     ctx.stderr.write(`log: ${logPath}\n`);
     const interactive = canPrompt(process.stdin.isTTY === true, ctx.env);
-    const { progress, prompter } = terminalView({
+    const { progress, prompter } = await terminalView({
       stdout: ctx.stdout,
       env: ctx.env,
       interactive,

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import type { SnapshotReader } from '../checks/reader.js';
 import type { Value } from '../runbook/params.js';
 
@@ -81,6 +80,8 @@ function fromCaptures(o: SnapshotReaderOptions, path: string): Status | undefine
 
 async function fromTools(o: SnapshotReaderOptions, path: string): Promise<Status | { error: string }> {
   const tried: string[] = [];
+  // loaded here, not at the top: every `run` loads this module, few ever read a snapshot's status
+  const { execa } = await import('execa');
   for (const tool of ['etcdutl', 'etcdctl']) {
     const r = await execa(tool, ['snapshot', 'status', path, '-w', 'json'], {
       reject: false,

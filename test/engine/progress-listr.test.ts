@@ -146,9 +146,9 @@ describe('listr progress view', () => {
 });
 
 describe('terminal view choice', () => {
-  it('keeps plain lines when stdout is not this process terminal', () => {
+  it('keeps plain lines when stdout is not this process terminal', async () => {
     let out = '';
-    const view = terminalView({
+    const view = await terminalView({
       stdout: {
         write: (s: string) => {
           out += s;
