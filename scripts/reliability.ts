@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { brokenTalosctl } from './reliability/broken-talosctl.js';
+import { brokenThroughRun } from './reliability/broken-through-run.js';
 import { type CrashRunbookFigures, crashCampaign } from './reliability/crash-points.js';
 import { hostileParams } from './reliability/hostile-params.js';
 import { lockContention, lockLifecycle } from './reliability/lock-contention.js';
@@ -97,6 +98,31 @@ row(
   broken.maxKillLatencyMs < broken.killGraceMs + 1000,
 );
 
+log('hung and broken talosctl through talos-dr run…');
+const throughRun = await brokenThroughRun();
+row(
+  'talosctl',
+  'through `talos-dr run`: cases / documented exit code (1, or 4 for a check)',
+  `${throughRun.cases} / ${throughRun.expectedExit}`,
+  '= all',
+  throughRun.cases === throughRun.expectedExit,
+);
+row(
+  'talosctl',
+  'through `talos-dr run`: clear failure line naming the step, no stack trace',
+  throughRun.clearLine,
+  '= all',
+  throughRun.clearLine === throughRun.cases,
+);
+row(
+  'talosctl',
+  'through `talos-dr run`: logs that verify',
+  throughRun.logsVerified,
+  '= all',
+  throughRun.logsVerified === throughRun.cases,
+);
+zero('talosctl', 'through `talos-dr run`: processes left behind', throughRun.orphans);
+
 log('lock…');
 const cycle = await lockLifecycle();
 row(
@@ -180,6 +206,7 @@ writeFileSync(
       outputs,
       params,
       broken,
+      brokenThroughRun: throughRun,
       lock: { lifecycle: cycle, contention },
       crashAtEveryPoint: crash,
       table: rows.map(([area, figure, value, must, pass]) => ({ area, figure, value, must, pass })),

@@ -60,7 +60,7 @@ export interface Case {
 
 const outcome = (r: CommandResult) => toNodeOutcome(r);
 
-function fixtureCases(): Case[] {
+export function fixtureCases(): Case[] {
   const out: Case[] = [];
   for (const ver of readdirSync(FIXTURES)) {
     for (const cmd of readdirSync(join(FIXTURES, ver))) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brokenTalosctl } from '../../scripts/reliability/broken-talosctl.js';
+import { brokenThroughRun } from '../../scripts/reliability/broken-through-run.js';
 import { hostileParams } from '../../scripts/reliability/hostile-params.js';
 import { fuzzTalosctlOutputs } from '../../scripts/reliability/output-fuzz.js';
 import { fuzzRunbooks } from '../../scripts/reliability/runbook-fuzz.js';
@@ -38,4 +39,11 @@ describe(`reliability campaign, CI subset (seed ${seed})`, () => {
     expect(f.clearFailures).toBe(f.cases);
     expect(f.orphans).toBe(0);
   });
+
+  it('hung and broken talosctl through talos-dr run: exit 1 or 4, a clear line, a verified log, nothing left', async () => {
+    const only = ['hang: grandchild holds the pipe', 'garbage output, exit 0 (read by a check)', 'missing binary'];
+    const f = await brokenThroughRun({ fixtures: false, only });
+    expect(f.samples).toEqual([]);
+    expect(f).toMatchObject({ cases: 3, expectedExit: 3, clearLine: 3, logsVerified: 3, orphans: 0 });
+  }, 60_000);
 });
