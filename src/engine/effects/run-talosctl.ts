@@ -89,9 +89,13 @@ export function runTalosctlActor(env: EngineEnv) {
         }
         first ??= r;
         const o = toNodeOutcome(r);
+        // a call cut short by the step's own timeout (the machine stops the effect) is not "canceled"
+        const stepTimeout = r.canceled && !env.halt.interrupted && !env.signal.aborted;
         const summary = o.ok
           ? 'ok'
-          : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
+          : stepTimeout
+            ? `timed out: the step's ${secs(input.timeoutMs)} timeout was reached, talosctl was stopped`
+            : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
         if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
         if (!o.ok && !read) break; // a change never goes on to the next node after a failure
