@@ -156,10 +156,7 @@ describe('verifyJournalBytes', () => {
   });
 
   it('recognises canonical payloads of the usual shapes without the exact path', () => {
-    for (const obj of [
-      {},
-      { a: [1, -2, 0, 1.5, -0.25, 1e21, 2 ** 70, 9007199254740993n.toString().length], b: 'x\n"\\\t', c: null, d: true },
-    ]) {
+    for (const obj of [{}, { a: [1, -2, 0, 1.5, -0.25, 1e21, 2 ** 70], b: 'x\n"\\\t', c: null, d: true }]) {
       const b = Buffer.from(canonicalJson(obj));
       expect(canonicalObjectEnd(b, 0, b.length)).toBe(b.length);
     }
