@@ -1,0 +1,203 @@
+import { hash } from 'node:crypto';
+import { canonicalObjectEnd } from './canonical-scan.js';
+import { type AnyRecord, RECORD_TYPES, type RecordType } from './log-format.js';
+
+/**
+ * The fast check of one log line in its bytes (verify-bytes.ts runs it, on the main thread and in
+ * verify-worker.ts): the line must be exactly the journal's canonical line (envelope matched field
+ * by field, payload recognised by canonical-scan.ts), numbered n, chained to prev, and its stored
+ * hash the SHA-256 of the format's body, {"payload":P,"prev":…,"seq":…,"time":…,"type":…,"v":1},
+ * made from the line's own bytes. It answers "certainly good" or "not sure", never "bad".
+ */
+
+/** Int32 slots per line in a spans array: seq, type index, time, payload and sig byte ranges. */
+export const SPAN = 8;
+
+const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
+const HEAD = ascii('{"v":1,"seq":');
+const TIME = ascii(',"time":"');
+const TYPE = ascii('","type":"');
+const PAYLOAD = ascii('","payload":');
+const PREV = ascii(',"prev":"');
+const HASH = ascii('","hash":"');
+const SIG = ascii('","sig":"');
+// the hashed body: {"payload":P,"prev":"…","seq":N,"time":"…","type":"…","v":1}
+const B_PAYLOAD = ascii('{"payload":');
+const B_SEQ = ascii('","seq":');
+const B_END = ascii('","v":1}');
+
+let scratch = Buffer.alloc(1 << 16);
+
+/**
+ * The computed hash of line n (bytes [s, e)) if the line is certainly good, else undefined; its
+ * spans are written to out[at…at+SPAN). n < 0 takes the line's own seq, prev undefined its own
+ * prev (a worker starting mid-file: the caller confirms both later).
+ */
+export function scanLine(
+  b: Buffer,
+  s: number,
+  e: number,
+  n: number,
+  prev: string | undefined,
+  out: Int32Array,
+  at: number,
+): string | undefined {
+  let i = match(b, s, e, HEAD);
+  if (i < 0) return undefined;
+  const seqAt = i;
+  let seq = 0;
+  while (i < e && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x39 && i - seqAt < 15)
+    seq = seq * 10 + (b[i++] as number) - 0x30;
+  if (i === seqAt || b[seqAt] === 0x30 || (n >= 0 && seq !== n) || seq > 0x7fffffff) return undefined;
+  const seqEnd = i;
+  i = match(b, i, e, TIME);
+  if (i < 0) return undefined;
+  const timeAt = i;
+  const timeEnd = plainString(b, i, e);
+  if (timeEnd < 0) return undefined;
+  i = match(b, timeEnd, e, TYPE);
+  if (i < 0) return undefined;
+  const typeAt = i;
+  const typeEnd = plainString(b, i, e);
+  if (typeEnd < 0) return undefined;
+  const type = recordTypeIndex(b, typeAt, typeEnd);
+  if (type < 0 || (seq === 1 && type !== RUN_START)) return undefined;
+  i = match(b, typeEnd, e, PAYLOAD);
+  if (i < 0) return undefined;
+  const payloadAt = i;
+  const payloadEnd = canonicalObjectEnd(b, i, e);
+  if (payloadEnd < 0) return undefined;
+  i = match(b, payloadEnd, e, PREV);
+  if (i < 0 || i + 64 > e) return undefined;
+  const prevAt = i;
+  if (prev !== undefined) {
+    for (let k = 0; k < 64; k++) if (b[i + k] !== prev.charCodeAt(k)) return undefined;
+  } else if (!isHex64(b, i)) return undefined;
+  i = match(b, i + 64, e, HASH);
+  if (i < 0 || i + 64 > e) return undefined;
+  const hashAt = i;
+  i += 64;
+  let sigAt = -1;
+  let sigEnd = -1;
+  if (!(i + 2 === e && b[i] === 0x22 && b[i + 1] === 0x7d)) {
+    i = match(b, i, e, SIG);
+    if (i < 0) return undefined;
+    sigAt = i;
+    sigEnd = plainString(b, i, e);
+    if (sigEnd < 0 || sigEnd + 2 !== e || b[sigEnd + 1] !== 0x7d) return undefined;
+  }
+  // the hashed body, in the order of its sorted keys, from the line's own bytes
+  const len = 11 + (payloadEnd - payloadAt) + 81 + (seqEnd - seqAt) + 19 + (timeEnd - timeAt) + (typeEnd - typeAt) + 8;
+  if (scratch.length < len) scratch = Buffer.alloc(2 * len);
+  let o = put(scratch, 0, B_PAYLOAD, 0, B_PAYLOAD.length);
+  o += b.copy(scratch, o, payloadAt, payloadEnd);
+  o = put(scratch, o, PREV, 0, PREV.length);
+  o = put(scratch, o, b, prevAt, prevAt + 64);
+  o = put(scratch, o, B_SEQ, 0, B_SEQ.length);
+  o = put(scratch, o, b, seqAt, seqEnd);
+  o = put(scratch, o, TIME, 0, TIME.length);
+  o = put(scratch, o, b, timeAt, timeEnd);
+  o = put(scratch, o, TYPE, 0, TYPE.length);
+  o = put(scratch, o, b, typeAt, typeEnd);
+  o = put(scratch, o, B_END, 0, B_END.length);
+  const computed = hash('sha256', scratch.subarray(0, o), 'hex');
+  for (let k = 0; k < 64; k++) if (b[hashAt + k] !== computed.charCodeAt(k)) return undefined;
+  out[at] = seq;
+  out[at + 1] = type;
+  out[at + 2] = timeAt;
+  out[at + 3] = timeEnd;
+  out[at + 4] = payloadAt;
+  out[at + 5] = payloadEnd;
+  out[at + 6] = sigAt;
+  out[at + 7] = sigEnd;
+  return computed;
+}
+
+const TYPES = (Object.keys(RECORD_TYPES) as RecordType[]).map((t) => ({ type: t, bytes: ascii(t) }));
+const RUN_START = TYPES.findIndex((t) => t.type === 'run-start');
+
+/** The index in TYPES of the record type named by bytes [s, e), or -1; no string made. */
+function recordTypeIndex(b: Buffer, s: number, e: number): number {
+  for (let x = 0; x < TYPES.length; x++) {
+    const t = TYPES[x] as { bytes: Buffer };
+    if (t.bytes.length === e - s && match(b, s, e, t.bytes) === e) return x;
+  }
+  return -1;
+}
+
+function isHex64(b: Buffer, i: number): boolean {
+  for (let k = i; k < i + 64; k++) {
+    const c = b[k] as number;
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/** The index after `lit` if the bytes at i are `lit`, else -1. */
+function match(b: Buffer, i: number, e: number, lit: Buffer): number {
+  if (i + lit.length > e) return -1;
+  for (let k = 0; k < lit.length; k++) if (b[i + k] !== lit[k]) return -1;
+  return i + lit.length;
+}
+
+/** The closing quote of a string JSON.stringify writes without any escape (bytes >= 0x20, no `"` or `\`), or -1. */
+function plainString(b: Buffer, i: number, e: number): number {
+  for (let j = i; j < e; j++) {
+    const c = b[j] as number;
+    if (c === 0x22) return j;
+    if (c < 0x20 || c === 0x5c) return -1;
+  }
+  return -1;
+}
+
+function put(dst: Buffer, o: number, src: Uint8Array, from: number, to: number): number {
+  for (let k = from; k < to; k++) dst[o++] = src[k] as number;
+  return o;
+}
+
+/** The record of a line scanLine accepted, from its spans (at: the line's first slot). */
+export function lineRecord(b: Buffer, spans: Int32Array, at: number): AnyRecord {
+  return new LineRecord(b, spans, at) as unknown as AnyRecord;
+}
+
+/**
+ * A record read from a verified line: seq and type made, the rest decoded from the line when read
+ * (time, payload, prev, hash are getters: read them, do not spread or serialise the record).
+ */
+class LineRecord {
+  readonly v = 1;
+  readonly seq: number;
+  readonly type: RecordType;
+  readonly sig?: string;
+  readonly #buf: Buffer;
+  readonly #timeAt: number;
+  readonly #timeEnd: number;
+  readonly #payloadAt: number;
+  readonly #payloadEnd: number;
+  #payload: unknown;
+  constructor(buf: Buffer, spans: Int32Array, at: number) {
+    this.seq = spans[at] as number;
+    this.type = (TYPES[spans[at + 1] as number] as { type: RecordType }).type;
+    this.#buf = buf;
+    this.#timeAt = spans[at + 2] as number;
+    this.#timeEnd = spans[at + 3] as number;
+    this.#payloadAt = spans[at + 4] as number;
+    this.#payloadEnd = spans[at + 5] as number;
+    const sigAt = spans[at + 6] as number;
+    if (sigAt >= 0) this.sig = buf.toString('utf8', sigAt, spans[at + 7]);
+  }
+  get time(): string {
+    return this.#buf.toString('utf8', this.#timeAt, this.#timeEnd);
+  }
+  get prev(): string {
+    return this.#buf.toString('latin1', this.#payloadEnd + 9, this.#payloadEnd + 73);
+  }
+  get hash(): string {
+    return this.#buf.toString('latin1', this.#payloadEnd + 83, this.#payloadEnd + 147);
+  }
+  get payload(): unknown {
+    if (this.#payload === undefined)
+      this.#payload = JSON.parse(this.#buf.toString('utf8', this.#payloadAt, this.#payloadEnd));
+    return this.#payload;
+  }
+}
