@@ -29,9 +29,10 @@ const B_END = ascii('","v":1}');
 let scratch = Buffer.alloc(1 << 16);
 
 /**
- * The computed hash of line n (bytes [s, e)) if the line is certainly good, else undefined; its
- * spans are written to out[at…at+SPAN). n < 0 takes the line's own seq, prev undefined its own
- * prev (a worker starting mid-file: the caller confirms both later).
+ * The computed hash of line n (from byte s, its newline before e) if the line is certainly good,
+ * else undefined; its spans are written to out[at…at+SPAN) (lineEnd gives its newline). n < 0
+ * takes the line's own seq, prev undefined its own prev (a worker starting mid-file: the caller
+ * confirms both later). No scanner accepts a byte below 0x20, so none reads past the newline.
  */
 export function scanLine(
   b: Buffer,
@@ -79,18 +80,19 @@ export function scanLine(
   i += 64;
   let sigAt = -1;
   let sigEnd = -1;
-  if (!(i + 2 === e && b[i] === 0x22 && b[i + 1] === 0x7d)) {
+  if (!(i + 2 < e && b[i] === 0x22 && b[i + 1] === 0x7d && b[i + 2] === 0x0a)) {
     i = match(b, i, e, SIG);
     if (i < 0) return undefined;
     sigAt = i;
     sigEnd = plainString(b, i, e);
-    if (sigEnd < 0 || sigEnd + 2 !== e || b[sigEnd + 1] !== 0x7d) return undefined;
+    if (sigEnd < 0 || sigEnd + 2 >= e || b[sigEnd + 1] !== 0x7d || b[sigEnd + 2] !== 0x0a) return undefined;
   }
   // the hashed body, in the order of its sorted keys, from the line's own bytes
   const len = 11 + (payloadEnd - payloadAt) + 81 + (seqEnd - seqAt) + 19 + (timeEnd - timeAt) + (typeEnd - typeAt) + 8;
   if (scratch.length < len) scratch = Buffer.alloc(2 * len);
   let o = put(scratch, 0, B_PAYLOAD, 0, B_PAYLOAD.length);
-  o += b.copy(scratch, o, payloadAt, payloadEnd);
+  scratch.set(b.subarray(payloadAt, payloadEnd), o);
+  o += payloadEnd - payloadAt;
   o = put(scratch, o, PREV, 0, PREV.length);
   o = put(scratch, o, b, prevAt, prevAt + 64);
   o = put(scratch, o, B_SEQ, 0, B_SEQ.length);
@@ -111,6 +113,12 @@ export function scanLine(
   out[at + 6] = sigAt;
   out[at + 7] = sigEnd;
   return computed;
+}
+
+/** The newline ending a line scanLine accepted. */
+export function lineEnd(spans: Int32Array, at: number): number {
+  const sigEnd = spans[at + 7] as number;
+  return sigEnd >= 0 ? sigEnd + 2 : (spans[at + 5] as number) + 149;
 }
 
 const TYPES = (Object.keys(RECORD_TYPES) as RecordType[]).map((t) => ({ type: t, bytes: ascii(t) }));

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { lineRecord, SPAN, scanLine } from './line-scan.js';
+import { lineEnd, lineRecord, SPAN, scanLine } from './line-scan.js';
 import { type AnyRecord, GENESIS } from './log-format.js';
 import { checkRecordLine, verifyJournal } from './verify.js';
 import type { RecordList } from './verify-signatures.js';
@@ -90,20 +90,23 @@ function verifyLines(buf: Buffer, helper: Helper | undefined): VerifyBytesResult
         }
       }
     }
-    const nl = buf.indexOf(0x0a, start);
-    if (nl < 0) break;
-    n++;
-    if (pending && start >= pending.from) sinceFrom++;
-    const computed = scanLine(buf, start, nl, n, prev, records.slot(), records.length * SPAN);
+    if (start >= buf.length) break;
+    const computed = scanLine(buf, start, buf.length, n + 1, prev, records.slot(), records.length * SPAN);
+    let nl: number;
     if (computed !== undefined) {
+      nl = lineEnd(records.slot(), records.length * SPAN);
       records.pushScanned();
       prev = computed;
     } else {
-      const c = checkRecordLine(buf.toString('utf8', start, nl), n, prev);
-      if (!c.ok) return { ok: false, firstBadSeq: n, line: n, reason: c.reason, records };
+      nl = buf.indexOf(0x0a, start);
+      if (nl < 0) break;
+      const c = checkRecordLine(buf.toString('utf8', start, nl), n + 1, prev);
+      if (!c.ok) return { ok: false, firstBadSeq: n + 1, line: n + 1, reason: c.reason, records };
       records.pushRecord(c.record);
       prev = c.record.hash;
     }
+    n++;
+    if (pending && start >= pending.from) sinceFrom++;
     start = nl + 1;
   }
   if (start < buf.length)
@@ -204,20 +207,18 @@ export function scanFrom(buf: Buffer, from: number): WorkerScan {
   let prev: string | undefined;
   let lastHash = '';
   for (;;) {
-    const nl = buf.indexOf(0x0a, start);
-    if (nl < 0) break;
     if ((count + 1) * SPAN > spans.length) {
       const more = new Int32Array(spans.length * 2);
       more.set(spans);
       spans = more;
     }
-    const computed = scanLine(buf, start, nl, n, prev, spans, count * SPAN);
+    const computed = scanLine(buf, start, buf.length, n, prev, spans, count * SPAN);
     if (computed === undefined) break;
     n = (spans[count * SPAN] as number) + 1;
     prev = computed;
     lastHash = computed;
+    start = lineEnd(spans, count * SPAN) + 1;
     count++;
-    start = nl + 1;
   }
   return { count, spans, lastHash, stop: start };
 }
