@@ -58,7 +58,7 @@ export function verifySignatures(
   let signatures = 0;
   let lastSigned = 0;
   for (const r of records) {
-    const required = policy.requires(r.type, r.payload);
+    const required = policy.requires(r.type, () => r.payload);
     if (r.sig !== undefined) {
       const c = checkSignature(key, r.hash, r.sig);
       if (!c.ok) return fail(r.seq, c.reason);
