@@ -23,10 +23,10 @@ const HASH = ascii('","hash":"');
 const SIG = ascii('","sig":"');
 // the hashed body: {"payload":P,"prev":"…","seq":N,"time":"…","type":"…","v":1}
 const B_PAYLOAD = ascii('{"payload":');
-const B_SEQ = ascii('","seq":');
-const B_END = ascii('","v":1}');
+const B_END = ascii(',"v":1}');
 
 let scratch = Buffer.alloc(1 << 16);
+B_PAYLOAD.copy(scratch);
 
 /**
  * The computed hash of line n (from byte s, its newline before e) if the line is certainly good,
@@ -50,7 +50,6 @@ export function scanLine(
   while (i < e && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x39 && i - seqAt < 15)
     seq = seq * 10 + (b[i++] as number) - 0x30;
   if (i === seqAt || b[seqAt] === 0x30 || (n >= 0 && seq !== n) || seq > 0x7fffffff) return undefined;
-  const seqEnd = i;
   i = match(b, i, e, TIME);
   if (i < 0) return undefined;
   const timeAt = i;
@@ -70,7 +69,6 @@ export function scanLine(
   if (payloadEnd < 0) return undefined;
   i = match(b, payloadEnd, e, PREV);
   if (i < 0 || i + 64 > e) return undefined;
-  const prevAt = i;
   if (prev !== undefined) {
     for (let k = 0; k < 64; k++) if (b[i + k] !== prev.charCodeAt(k)) return undefined;
   } else if (!isHex64(b, i)) return undefined;
@@ -87,20 +85,20 @@ export function scanLine(
     sigEnd = plainString(b, i, e);
     if (sigEnd < 0 || sigEnd + 2 >= e || b[sigEnd + 1] !== 0x7d || b[sigEnd + 2] !== 0x0a) return undefined;
   }
-  // the hashed body, in the order of its sorted keys, from the line's own bytes
-  const len = 11 + (payloadEnd - payloadAt) + 81 + (seqEnd - seqAt) + 19 + (timeEnd - timeAt) + (typeEnd - typeAt) + 8;
-  if (scratch.length < len) scratch = Buffer.alloc(2 * len);
-  let o = put(scratch, 0, B_PAYLOAD, 0, B_PAYLOAD.length);
-  scratch.set(b.subarray(payloadAt, payloadEnd), o);
-  o += payloadEnd - payloadAt;
-  o = put(scratch, o, PREV, 0, PREV.length);
-  o = put(scratch, o, b, prevAt, prevAt + 64);
-  o = put(scratch, o, B_SEQ, 0, B_SEQ.length);
-  o = put(scratch, o, b, seqAt, seqEnd);
-  o = put(scratch, o, TIME, 0, TIME.length);
-  o = put(scratch, o, b, timeAt, timeEnd);
-  o = put(scratch, o, TYPE, 0, TYPE.length);
-  o = put(scratch, o, b, typeAt, typeEnd);
+  // The hashed body, {"payload":P,"prev":"H","seq":N,"time":"T","type":"Y","v":1}, is two runs of
+  // the line itself: `P,"prev":"H"` and `"seq":N,"time":"T","type":"Y"`, joined by constants.
+  const run1 = payloadEnd + 74 - payloadAt;
+  const run2 = typeEnd + 1 - (seqAt - 6);
+  const len = B_PAYLOAD.length + run1 + 1 + run2 + B_END.length;
+  if (scratch.length < len) {
+    scratch = Buffer.alloc(2 * len);
+    B_PAYLOAD.copy(scratch);
+  }
+  let o = B_PAYLOAD.length;
+  scratch.set(b.subarray(payloadAt, payloadAt + run1), o);
+  o += run1;
+  scratch[o++] = 0x2c;
+  o = put(scratch, o, b, seqAt - 6, typeEnd + 1);
   o = put(scratch, o, B_END, 0, B_END.length);
   const computed = hash('sha256', scratch.subarray(0, o), 'hex');
   for (let k = 0; k < 64; k++) if (b[hashAt + k] !== computed.charCodeAt(k)) return undefined;
