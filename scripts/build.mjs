@@ -7,8 +7,6 @@ const entries = {
   'talos-dr': 'src/cli/main.ts',
   'talosctl-lab': 'src/lab/talosctl-shim-main.ts',
   'lab-supervisor': 'src/lab/supervisor-main.ts',
-  // log verify's helper thread for large logs (src/audit/verify-bytes.ts)
-  'verify-worker': 'src/audit/verify-worker.ts',
 };
 
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(src)));

@@ -3,8 +3,7 @@ import { canonicalObjectEnd } from './canonical-scan.js';
 import { type AnyRecord, RECORD_TYPES, type RecordType } from './log-format.js';
 
 /**
- * The fast check of one log line in its bytes (verify-bytes.ts runs it, on the main thread and in
- * verify-worker.ts): the line must be exactly the journal's canonical line (envelope matched field
+ * The fast check of one log line in its bytes (verify-bytes.ts runs it): the line must be exactly the journal's canonical line (envelope matched field
  * by field, payload recognised by canonical-scan.ts), numbered n, chained to prev, and its stored
  * hash the SHA-256 of the format's body, {"payload":P,"prev":…,"seq":…,"time":…,"type":…,"v":1},
  * made from the line's own bytes. It answers "certainly good" or "not sure", never "bad".
@@ -30,16 +29,15 @@ B_PAYLOAD.copy(scratch);
 
 /**
  * The computed hash of line n (from byte s, its newline before e) if the line is certainly good,
- * else undefined; its spans are written to out[at…at+SPAN) (lineEnd gives its newline). n < 0
- * takes the line's own seq, prev undefined its own prev (a worker starting mid-file: the caller
- * confirms both later). No scanner accepts a byte below 0x20, so none reads past the newline.
+ * else undefined; its spans are written to out[at…at+SPAN) (lineEnd gives its newline). No
+ * scanner accepts a byte below 0x20, so none reads past the newline.
  */
 export function scanLine(
   b: Buffer,
   s: number,
   e: number,
   n: number,
-  prev: string | undefined,
+  prev: string,
   out: Int32Array,
   at: number,
 ): string | undefined {
@@ -49,7 +47,7 @@ export function scanLine(
   let seq = 0;
   while (i < e && (b[i] as number) >= 0x30 && (b[i] as number) <= 0x39 && i - seqAt < 15)
     seq = seq * 10 + (b[i++] as number) - 0x30;
-  if (i === seqAt || b[seqAt] === 0x30 || (n >= 0 && seq !== n) || seq > 0x7fffffff) return undefined;
+  if (i === seqAt || b[seqAt] === 0x30 || seq !== n || seq > 0x7fffffff) return undefined;
   i = match(b, i, e, TIME);
   if (i < 0) return undefined;
   const timeAt = i;
@@ -69,9 +67,7 @@ export function scanLine(
   if (payloadEnd < 0) return undefined;
   i = match(b, payloadEnd, e, PREV);
   if (i < 0 || i + 64 > e) return undefined;
-  if (prev !== undefined) {
-    for (let k = 0; k < 64; k++) if (b[i + k] !== prev.charCodeAt(k)) return undefined;
-  } else if (!isHex64(b, i)) return undefined;
+  for (let k = 0; k < 64; k++) if (b[i + k] !== prev.charCodeAt(k)) return undefined;
   i = match(b, i + 64, e, HASH);
   if (i < 0 || i + 64 > e) return undefined;
   const hashAt = i;
@@ -129,14 +125,6 @@ function recordTypeIndex(b: Buffer, s: number, e: number): number {
     if (t.bytes.length === e - s && match(b, s, e, t.bytes) === e) return x;
   }
   return -1;
-}
-
-function isHex64(b: Buffer, i: number): boolean {
-  for (let k = i; k < i + 64; k++) {
-    const c = b[k] as number;
-    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
-  }
-  return true;
 }
 
 /** The index after `lit` if the bytes at i are `lit`, else -1. */

@@ -1,10 +1,8 @@
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { openVerifyKey } from './sign.js';
-import { type VerifyBytesOptions, verifyJournalBytes } from './verify-bytes.js';
+import { verifyJournalBytes } from './verify-bytes.js';
 import { verifySignatures } from './verify-signatures.js';
 
 // `log verify` alone, apart from log-commands.ts: it loads only the verifier (not the report
@@ -21,48 +19,15 @@ export function readLogFile(path: string): string {
   return readLogBytes(path).toString('utf8');
 }
 
-/** readLogFile's bytes, undecoded; `shared` puts them in a SharedArrayBuffer (for a worker thread). */
-export function readLogBytes(path: string, shared = false): Buffer {
+/** readLogFile's bytes, undecoded (what the byte verifier reads). */
+export function readLogBytes(path: string): Buffer {
   try {
-    return shared ? readShared(path) : readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
     if (code === 'ENOENT') throw makeError('TDR_FILE_NOT_FOUND', { path });
     throw makeError('TDR_LOG_UNREADABLE', { path, reason: code || String(e) });
   }
-}
-
-function readShared(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.from(new SharedArrayBuffer(fstatSync(fd).size));
-    let off = 0;
-    while (off < buf.length) {
-      const got = readSync(fd, buf, off, buf.length - off, null);
-      if (got === 0) break;
-      off += got;
-    }
-    if (off < buf.length) return buf.subarray(0, off);
-    // grown since the stat (a live run): the whole file, as readFileSync would give it
-    const more = readFileSync(fd);
-    if (more.length === 0) return buf;
-    const all = Buffer.from(new SharedArrayBuffer(buf.length + more.length));
-    buf.copy(all, 0);
-    more.copy(all, buf.length);
-    return all;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The built worker next to the bundle (dist/verify-worker.mjs), on a machine with a second core. */
-function verifyOptions(): VerifyBytesOptions {
-  if (availableParallelism() < 2) return {};
-  for (const rel of ['./verify-worker.mjs', '../verify-worker.mjs']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(fileURLToPath(url))) return { worker: { url } };
-  }
-  return {};
 }
 
 /**
@@ -72,7 +37,7 @@ function verifyOptions(): VerifyBytesOptions {
  */
 export function logVerify(path: string, opts: { key?: string; allowIncomplete?: boolean }, out: Out): number {
   const key = opts.key === undefined ? undefined : openVerifyKey(opts.key);
-  const v = verifyJournalBytes(readLogBytes(path, true), verifyOptions());
+  const v = verifyJournalBytes(readLogBytes(path));
   if (!v.ok) {
     out.stdout.write(`log tampered: record ${v.firstBadSeq} (line ${v.line}): ${v.reason}\n`);
     if (v.records.length > 0) out.stdout.write(`records 1–${v.records.length} before it are intact\n`);
