@@ -91,12 +91,13 @@ export function scanLine(
     B_PAYLOAD.copy(scratch);
   }
   let o = B_PAYLOAD.length;
-  scratch.set(b.subarray(payloadAt, payloadAt + run1), o);
+  // plain Uint8Array views: Buffer#subarray makes a Buffer through JS (twice per line adds up)
+  scratch.set(new Uint8Array(b.buffer, b.byteOffset + payloadAt, run1), o);
   o += run1;
   scratch[o++] = 0x2c;
   o = put(scratch, o, b, seqAt - 6, typeEnd + 1);
   o = put(scratch, o, B_END, 0, B_END.length);
-  const computed = hash('sha256', scratch.subarray(0, o), 'hex');
+  const computed = hash('sha256', new Uint8Array(scratch.buffer, scratch.byteOffset, o), 'hex');
   for (let k = 0; k < 64; k++) if (b[hashAt + k] !== computed.charCodeAt(k)) return undefined;
   out[at] = seq;
   out[at + 1] = type;
