@@ -67,7 +67,7 @@ export function scanLine(
   if (payloadEnd < 0) return undefined;
   i = match(b, payloadEnd, e, PREV);
   if (i < 0 || i + 64 > e) return undefined;
-  for (let k = 0; k < 64; k++) if (b[i + k] !== prev.charCodeAt(k)) return undefined;
+  if (b.toString('latin1', i, i + 64) !== prev) return undefined;
   i = match(b, i + 64, e, HASH);
   if (i < 0 || i + 64 > e) return undefined;
   const hashAt = i;
@@ -98,7 +98,7 @@ export function scanLine(
   o = put(scratch, o, b, seqAt - 6, typeEnd + 1);
   o = put(scratch, o, B_END, 0, B_END.length);
   const computed = hash('sha256', new Uint8Array(scratch.buffer, scratch.byteOffset, o), 'hex');
-  for (let k = 0; k < 64; k++) if (b[hashAt + k] !== computed.charCodeAt(k)) return undefined;
+  if (b.toString('latin1', hashAt, hashAt + 64) !== computed) return undefined;
   out[at] = seq;
   out[at + 1] = type;
   out[at + 2] = timeAt;
