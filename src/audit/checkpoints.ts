@@ -7,8 +7,16 @@ import type { AnyRecord, PayloadByType, RecordType } from './log-format.js';
  * (Journal) and the verifier, so they cannot disagree.
  */
 export interface CheckpointPolicy {
-  /** feed every record in order; returns whether this one must be signed */
-  requires<T extends RecordType>(type: T, payload: PayloadByType[T]): boolean;
+  /**
+   * feed every record in order; returns whether this one must be signed. The payload may be given
+   * as a function that reads it: only command intents and results are read, and a result only while
+   * an irreversible intent is pending (the verifier does not decode the other payloads).
+   */
+  requires<T extends RecordType>(type: T, payload: PayloadByType[T] | (() => PayloadByType[T])): boolean;
+}
+
+function read<P>(payload: P | (() => P)): P {
+  return typeof payload === 'function' ? (payload as () => P)() : payload;
 }
 
 export function makeCheckpointPolicy(): CheckpointPolicy {
@@ -23,7 +31,7 @@ export function makeCheckpointPolicy(): CheckpointPolicy {
         case 'run-end':
           return true;
         case 'command-intent': {
-          const p = payload as PayloadByType['command-intent'];
+          const p = read(payload) as PayloadByType['command-intent'];
           if (p.effect === 'irreversible') {
             const k = key(p.step, p.argv, p.node);
             pending.set(k, (pending.get(k) ?? 0) + 1);
@@ -31,7 +39,8 @@ export function makeCheckpointPolicy(): CheckpointPolicy {
           return false;
         }
         case 'command-result': {
-          const p = payload as PayloadByType['command-result'];
+          if (pending.size === 0) return false;
+          const p = read(payload) as PayloadByType['command-result'];
           const k = key(p.step, p.argv, p.node);
           const n = pending.get(k) ?? 0;
           if (n === 0) return false;

@@ -24,11 +24,18 @@ export type SignatureCheck =
     }
   | { ok: false; firstBadSeq: number; reason: string; fingerprint?: string };
 
+/** Records in log order: an array, or verify-bytes.ts's list that makes each record when read. */
+export interface RecordList extends Iterable<AnyRecord> {
+  readonly length: number;
+  /** a negative index counts from the end */
+  at(index: number): AnyRecord | undefined;
+}
+
 export function verifySignatures(
-  records: readonly AnyRecord[],
+  records: RecordList,
   opts: { key?: VerifyKey; requireSealed: boolean },
 ): SignatureCheck {
-  const start = records[0];
+  const start = records.at(0);
   const signing = start?.type === 'run-start' ? start.payload.signing : undefined;
   if (signing === undefined) {
     if (opts.key) return { ok: false, firstBadSeq: 1, reason: 'the log is not signed: its run-start names no key' };
@@ -51,7 +58,7 @@ export function verifySignatures(
   let signatures = 0;
   let lastSigned = 0;
   for (const r of records) {
-    const required = policy.requires(r.type, r.payload);
+    const required = policy.requires(r.type, () => r.payload);
     if (r.sig !== undefined) {
       const c = checkSignature(key, r.hash, r.sig);
       if (!c.ok) return fail(r.seq, c.reason);
@@ -61,7 +68,7 @@ export function verifySignatures(
       return fail(r.seq, `${r.type} is a checkpoint of a signed run but carries no signature`);
     }
   }
-  const last = records[records.length - 1];
+  const last = records.at(-1);
   const sealed = last?.type === 'run-end' && last.sig !== undefined;
   if (!sealed && opts.requireSealed) {
     const n = records.length;

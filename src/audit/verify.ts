@@ -58,31 +58,46 @@ export function verifyJournal(text: string): VerifyResult {
   let prev = GENESIS;
   for (const [i, line] of lines.entries()) {
     const n = i + 1;
-    if (line === '') return bad(n, 'empty line');
-    const parsed = parseRecordLine(line);
-    if (!parsed.ok) return bad(n, parsed.reason);
-    const r = parsed.record;
-    if (r.seq !== n) return bad(n, `seq is ${r.seq}, expected ${n} (records deleted, reordered or inserted)`);
-    if (n === 1 && r.type !== 'run-start') return bad(n, `the first record is ${r.type}, expected run-start`);
-    if (r.prev !== prev)
-      return bad(
-        n,
-        n === 1
-          ? 'prev of the first record is not 64 zeros'
-          : `prev ${short(r.prev)} is not the hash of record ${n - 1} (${short(prev)}): records deleted, reordered or inserted`,
-      );
-    const payloadJson = canonicalPayloadOf(r, line);
-    if (payloadJson === undefined) return bad(n, 'not in canonical form: the line was edited');
-    const computed = hashRecordWith(r, payloadJson);
-    if (computed !== r.hash)
-      return bad(n, `hash mismatch: stored ${short(r.hash)}, computed ${short(computed)} (the record was edited)`);
-    records.push(r);
-    prev = r.hash;
+    const c = checkRecordLine(line, n, prev);
+    if (!c.ok) return bad(n, c.reason);
+    records.push(c.record);
+    prev = c.record.hash;
   }
   if (last !== '')
     return bad(lines.length + 1, 'truncated: the last line has no newline (an unfinished write or a cut file)');
   const tail = records[records.length - 1];
   return { ok: true, records, head: prev, complete: tail?.type === 'run-end' };
+}
+
+/**
+ * Checks line `n` of a log (without its newline) against the hash of the record before it: a
+ * canonical record, numbered n, chained to `prev`, its hash recomputed. The one definition of a
+ * good line: verifyJournal and the byte verifier's slow path (verify-bytes.ts) both use it.
+ */
+export function checkRecordLine(
+  line: string,
+  n: number,
+  prev: string,
+): { ok: true; record: AnyRecord } | { ok: false; reason: string } {
+  const bad = (reason: string) => ({ ok: false as const, reason });
+  if (line === '') return bad('empty line');
+  const parsed = parseRecordLine(line);
+  if (!parsed.ok) return parsed;
+  const r = parsed.record;
+  if (r.seq !== n) return bad(`seq is ${r.seq}, expected ${n} (records deleted, reordered or inserted)`);
+  if (n === 1 && r.type !== 'run-start') return bad(`the first record is ${r.type}, expected run-start`);
+  if (r.prev !== prev)
+    return bad(
+      n === 1
+        ? 'prev of the first record is not 64 zeros'
+        : `prev ${short(r.prev)} is not the hash of record ${n - 1} (${short(prev)}): records deleted, reordered or inserted`,
+    );
+  const payloadJson = canonicalPayloadOf(r, line);
+  if (payloadJson === undefined) return bad('not in canonical form: the line was edited');
+  const computed = hashRecordWith(r, payloadJson);
+  if (computed !== r.hash)
+    return bad(`hash mismatch: stored ${short(r.hash)}, computed ${short(computed)} (the record was edited)`);
+  return { ok: true, record: r };
 }
 
 /**

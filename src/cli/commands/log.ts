@@ -15,7 +15,7 @@ export const register: Register = (program, ctx, setResult) => {
       'with --key: accept a log that does not end with a signed run-end (an interrupted run)',
     )
     .action(async (file: string, opts: { key?: string; allowIncomplete?: boolean }) => {
-      const { logVerify } = await import('../../audit/log-commands.js');
+      const { logVerify } = await import('../../audit/log-verify.js');
       setResult(logVerify(file, { ...opts }, ctx));
     });
   log
