@@ -17,17 +17,6 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     ctx.stdout.write(`${pkg.version}\n`);
     return ExitCode.ok;
   }
-  // `log verify <file>` alone, likewise: an auditor's check of a large log, where start-up counts
-  // (the same function the registered command calls; any flag goes through commander).
-  const [a0, a1, file] = argv;
-  if (argv.length === 3 && a0 === 'log' && a1 === 'verify' && file !== undefined && !file.startsWith('-')) {
-    const { logVerify } = await import('../audit/log-verify.js');
-    try {
-      return logVerify(file, {}, ctx);
-    } catch (e) {
-      return handleError(e, ctx, undefined);
-    }
-  }
   const [{ Command, CommanderError }, ...commands] = await Promise.all([
     import('commander'),
     ...COMMANDS.map((load) => load()),
@@ -57,8 +46,8 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
   }
 }
 
-function handleError(e: unknown, ctx: CliContext, CommanderError: typeof CommanderErrorType | undefined): number {
-  if (CommanderError && e instanceof CommanderError) {
+function handleError(e: unknown, ctx: CliContext, CommanderError: typeof CommanderErrorType): number {
+  if (e instanceof CommanderError) {
     // --help and --version "fail" with exitCode 0 by commander's design.
     if (e.exitCode === 0) return ExitCode.ok;
     return ExitCode.usage;
