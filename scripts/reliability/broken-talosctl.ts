@@ -11,9 +11,7 @@ import { type CommandResult, createTalosctl } from '../../src/talos/talosctl.js'
  * binary, and every recorded failure (each known error text, partial multi-node failures of both
  * generations) replayed by a real process. Each must come out as a clear failure, and nothing may
  * outlive the call: /proc is scanned for the process group and recorded grandchildren after each.
- *
- * Hook for the executor (wip/engine): `extraCase` lets the campaign run the same stand-ins through
- * `talos-dr run` once it exists (a step failure with exit 1 and the classification in the log).
+ * The same stand-ins run through `talos-dr run` in broken-through-run.ts.
  */
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -93,19 +91,25 @@ export function fixtureCases(): Case[] {
   return out;
 }
 
+/** Two broken talosctl binaries in `dir`: one not executable, one that dies by SIGSEGV. */
+export function brokenBinaries(dir: string): { notExec: string; segv: string } {
+  const notExec = join(dir, 'talosctl-not-executable');
+  writeFileSync(notExec, '#!/bin/sh\necho hi\n');
+  chmodSync(notExec, 0o644);
+  const segv = join(dir, 'talosctl-segv');
+  writeFileSync(segv, '#!/bin/sh\necho "half a tab" \nkill -SEGV $$\n');
+  chmodSync(segv, 0o755);
+  return { notExec, segv };
+}
+
 /** `fixtures: false` keeps only the hangs and broken binaries (the CI subset). */
 export async function brokenTalosctl(
-  opts: { timeoutMs?: number; killGraceMs?: number; fixtures?: boolean; extraCases?: Case[] } = {},
+  opts: { timeoutMs?: number; killGraceMs?: number; fixtures?: boolean } = {},
 ): Promise<BrokenFigures> {
   const timeoutMs = opts.timeoutMs ?? 400;
   const killGraceMs = opts.killGraceMs ?? 400;
   const tmp = mkdtempSync(join(tmpdir(), 'tdr-broken-'));
-  const notExec = join(tmp, 'talosctl-not-executable');
-  writeFileSync(notExec, '#!/bin/sh\necho hi\n');
-  chmodSync(notExec, 0o644);
-  const segv = join(tmp, 'talosctl-segv');
-  writeFileSync(segv, '#!/bin/sh\necho "half a tab" \nkill -SEGV $$\n');
-  chmodSync(segv, 0o755);
+  const { notExec, segv } = brokenBinaries(tmp);
   const f: BrokenFigures = {
     cases: 0,
     clearFailures: 0,
@@ -150,7 +154,6 @@ export async function brokenTalosctl(
       clear: (r) => outcome(r).reason === 'spawn-error' && /EACCES/.test(r.spawnError?.message ?? ''),
     },
     ...(opts.fixtures === false ? [] : fixtureCases()),
-    ...(opts.extraCases ?? []),
   ];
   try {
     for (const c of cases) {

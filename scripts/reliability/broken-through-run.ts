@@ -1,8 +1,8 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { fixtureCases, survivors } from './broken-talosctl.js';
+import { brokenBinaries, fixtureCases, survivors } from './broken-talosctl.js';
 
 /**
  * The hung and broken talosctl stand-ins through `talos-dr run` (the adapter-level cases are in
@@ -62,12 +62,7 @@ export interface ThroughRunFigures {
 }
 
 function cases(tmp: string, fixtures: boolean): RunCase[] {
-  const notExec = join(tmp, 'talosctl-not-executable');
-  writeFileSync(notExec, '#!/bin/sh\necho hi\n');
-  chmodSync(notExec, 0o644);
-  const segv = join(tmp, 'talosctl-segv');
-  writeFileSync(segv, '#!/bin/sh\necho "half a tab" \nkill -SEGV $$\n');
-  chmodSync(segv, 0o755);
+  const { notExec, segv } = brokenBinaries(tmp);
   const only = { FAKE_ONLY: 'etcd members' };
   const timedOut = /run failed at members: timed out/;
   return [
