@@ -10,7 +10,12 @@ export const register: Register = (program, ctx, setResult) => {
       'continue a stopped run from its log: replays what is recorded, re-observes anything unfinished, then goes on live',
     )
     .argument('<log>', 'the log of the run')
-    .option('--approve <step-id>', 'approve this gate without a prompt (repeatable)', collect, [])
+    .option(
+      '--approve <step-id>',
+      'approve this gate without a prompt (repeatable). To run an irreversible step again after a crash left its outcome unknown, name that step itself',
+      collect,
+      [],
+    )
     .option('--operator <name>', 'who is resuming (default user@host)')
     .option('--runbook <file>', 'the runbook file, if it moved (its SHA-256 must match the log)')
     .option('--sign-key <file>', 'the private key the run was signed with (required for a signed log)')
