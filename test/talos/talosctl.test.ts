@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { survivors } from '../../scripts/reliability/broken-talosctl.js';
 import { isTalosDrError } from '../../src/io/errors.js';
 import { toNodeOutcome } from '../../src/talos/outcome.js';
 import { classifyError } from '../../src/talos/parse/errors.js';
@@ -12,21 +13,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'talosctl-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Every live process whose process group is `pgid`, read from /proc (not from the promise). */
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] = state, fields[2] = pgrp; zombies (Z) are already dead
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return out;
-}
+const groupMembers = (pgid: number): number[] => survivors(pgid, []);
 
 function alive(pid: number): boolean {
   try {
