@@ -10,7 +10,12 @@ import { gateIds } from '../../src/engine/session.js';
 import { actOutManual, DRILL_SETUPS } from '../../src/lab/drill-faults.js';
 import { labDown, labUp } from '../../src/lab/lab.js';
 import { allSteps } from '../../src/runbook/model.js';
-import { effectOf } from '../../src/talos/effects.js';
+import { classify } from '../../src/talos/commands.js';
+
+const effectOf = (argv: readonly string[]) => {
+  const c = classify(argv);
+  return c.ok ? c.value : { effect: 'refused' as const, known: false };
+};
 
 /**
  * Crash at every point (issue #8): the runbook on a fresh lab with the fault it exists for, a

@@ -12,7 +12,8 @@ import type { SigningInfo } from './sign.js';
 export const LOG_VERSION = 1;
 export const GENESIS = '0'.repeat(64);
 
-export type Effect = 'read' | 'mutating' | 'irreversible';
+/** The command registry's classes; 'mutating' is what logs written before it say for 'disruptive'. */
+export type Effect = 'read' | 'local-write' | 'disruptive' | 'irreversible' | 'mutating';
 export type DeviationKind =
   | 'retry'
   | 'skip'
@@ -20,7 +21,9 @@ export type DeviationKind =
   | 'flag-approval'
   | 'outcome-unknown'
   | 'resume'
-  | 'drill-operator';
+  | 'drill-operator'
+  /** the argv resolved at run time needed more than the compiled step: not run */
+  | 'refused';
 
 /** Payload of each record type: the discriminated union of the log. */
 export interface PayloadByType {

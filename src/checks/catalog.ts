@@ -6,7 +6,8 @@
  * - A *check* (precondition / wait / postcondition / choice) yields a verdict plus observed values.
  * - An *observation* (a `read` step) yields typed outputs that later steps reference
  *   (`{ ref: <capture>.<field> }`).
- * - A talosctl command whose output is worth keeping declares its outputs in COMMAND_OUTPUTS.
+ * - A talosctl command whose output is worth keeping declares its outputs in the command
+ *   registry (src/talos/commands.ts).
  *
  * Adding an entry is backwards compatible; renaming or removing one breaks runbooks.
  */
@@ -108,6 +109,20 @@ export const CHECKS = {
     description: 'after removing the member, started voters ≥ quorum of the new cluster size',
     args: { nodes, member },
   },
+  'quorum-safe-to-disrupt': {
+    description:
+      'the cluster keeps quorum while the node is out of service (member, node) or its leadership moves (leadership); the compiler puts it before every disruptive command',
+    args: {
+      node: { type: 'node', required: true, description: 'the node the disruptive command targets' },
+      nodes,
+      mode: {
+        type: 'enum',
+        required: true,
+        description: 'what the command takes out of service',
+        values: ['member', 'leadership', 'node'],
+      },
+    },
+  },
   'service-state': {
     description: 'the etcd service of every node is in the given state (service etcd)',
     args: {
@@ -204,14 +219,3 @@ export const OBSERVATIONS = {
 } as const satisfies Record<string, ObservationSpec>;
 
 export type ObservationName = keyof typeof OBSERVATIONS;
-
-/** Outputs a talosctl step can capture, by subcommand (the words before any flag). */
-export const COMMAND_OUTPUTS = {
-  'etcd snapshot': {
-    path: { type: 'path', description: 'where the snapshot was written' },
-    bytes: { type: 'number', description: 'file size in bytes' },
-    hash: { type: 'string', description: 'etcdutl hash, 8 hex digits' },
-    revision: { type: 'number', description: 'etcd revision of the snapshot' },
-    totalKeys: { type: 'number', description: 'bbolt keys in the snapshot' },
-  },
-} as const satisfies Record<string, ObservationSpec['outputs']>;

@@ -12,6 +12,7 @@ import { membersCount } from './members-count.js';
 import { noAlarms } from './no-alarms.js';
 import { noLearners } from './no-learners.js';
 import { quorumLost } from './quorum-lost.js';
+import { quorumSafeToDisrupt } from './quorum-safe-to-disrupt.js';
 import { quorumSafeToRemove } from './quorum-safe-to-remove.js';
 import { raftConverged } from './raft-converged.js';
 import { evidenceOf } from './reader.js';
@@ -34,6 +35,7 @@ export const CHECK_IMPLS: Readonly<Record<CheckName, CheckImpl>> = {
   'db-in-use-ratio': dbInUseRatio,
   'db-size-dropped': dbSizeDropped,
   'quorum-safe-to-remove': quorumSafeToRemove,
+  'quorum-safe-to-disrupt': quorumSafeToDisrupt,
   'service-state': serviceState,
   'quorum-lost': quorumLost,
   'flag-set': flagSet,

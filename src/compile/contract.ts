@@ -1,6 +1,6 @@
 import type { ValueType } from '../checks/catalog.js';
 import type { Value } from '../runbook/params.js';
-import type { Effect } from '../talos/effects.js';
+import type { Effect } from '../talos/commands.js';
 
 /**
  * THE EXECUTOR CONTRACT: what a compiled runbook machine asks of the engine. The machine names
@@ -28,11 +28,15 @@ export interface RunTalosctlInput {
   argv: string[];
   /** the executor runs one call per node: `talosctl -n <node> ...argv` */
   nodes: string[];
-  /** from src/talos/effects.ts (or stronger, as declared): a dry run must not run mutating/irreversible */
+  /** from src/talos/commands.ts (or stronger, as declared): a dry run runs reads only */
   effect: Effect;
+  /** compiled behind a confirm and a live recheck (the argv resolved at run time must not need more) */
+  gate: boolean;
+  /** compiled behind a fresh quorum check */
+  quorum: boolean;
   /** kill the call after this long (the machine also leaves the state after it) */
   timeoutMs: number;
-  /** outputs to parse from the result (COMMAND_OUTPUTS of the subcommand), or undefined */
+  /** outputs to parse from the result (the command's outputs in the registry), or undefined */
   capture: { name: string; fields: Record<string, ValueType> } | undefined;
 }
 export interface NodeResult {
@@ -185,6 +189,7 @@ export const OUTCOME_EXIT: Readonly<Record<RunOutcome, number>> = {
 export type StateRole =
   | 'command'
   | 'recheck'
+  | 'quorum'
   | 'retry'
   | 'check'
   | 'wait'
@@ -202,4 +207,8 @@ export interface StateMeta {
   stepId: string | undefined;
   role: StateRole;
   effect: Effect | undefined;
+  /** a command state: needs a confirm and its recheck first (irreversible, or a gated disruption) */
+  gate?: boolean;
+  /** a command state: needs its fresh quorum check right before it (disruptive) */
+  quorum?: boolean;
 }

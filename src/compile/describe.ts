@@ -1,5 +1,5 @@
 import type { Runbook, Step } from '../runbook/model.js';
-import type { Effect } from '../talos/effects.js';
+import type { Effect } from '../talos/commands.js';
 
 /** What `talos-dr describe` shows: a plain view of a runbook for people and for --json. */
 export interface StepDescription {
@@ -8,6 +8,10 @@ export interface StepDescription {
   kind: Step['kind'];
   effect: Effect | undefined;
   irreversible: boolean;
+  /** what must happen before it runs, from the command registry */
+  requires: string | undefined;
+  /** why the registry classes it so */
+  why: string | undefined;
   command: string | undefined;
   steps: StepDescription[] | undefined;
 }
@@ -31,9 +35,20 @@ function describeStep(s: Step): StepDescription {
     kind: s.kind,
     effect: s.kind === 'talosctl' ? s.effect : undefined,
     irreversible: s.kind === 'talosctl' && s.effect === 'irreversible',
+    requires: s.kind === 'talosctl' ? requirement(s) : undefined,
+    why: s.kind === 'talosctl' ? s.command.reason : undefined,
     command: s.kind === 'talosctl' ? `talosctl ${argvText(s.argv)}` : undefined,
     steps: s.kind === 'foreach' ? s.steps.map(describeStep) : undefined,
   };
+}
+
+/** What a talosctl step needs before it runs, in words. */
+function requirement(s: Extract<Step, { kind: 'talosctl' }>): string | undefined {
+  const parts: string[] = [];
+  if (s.gate) parts.push('a typed confirm and a live recheck');
+  if (s.quorum !== undefined) parts.push(`a fresh quorum check (${s.quorum} out of service)`);
+  if (s.effect === 'local-write') parts.push('its local file must not exist (never overwritten)');
+  return parts.length === 0 ? undefined : parts.join(', then ');
 }
 
 export function describeRunbook(rb: Runbook): RunbookDescription {
@@ -65,6 +80,7 @@ export function renderDescription(d: RunbookDescription): string {
       const mark = s.irreversible ? '⚠ IRREVERSIBLE ' : '';
       const effect = s.effect === undefined ? s.kind : `${s.kind}, ${s.effect}`;
       lines.push(`${'  '.repeat(depth)}- ${mark}${s.id} [${effect}] ${s.title}${s.command ? `: ${s.command}` : ''}`);
+      if (s.requires) lines.push(`${'  '.repeat(depth + 1)}  needs ${s.requires}: ${s.why}`);
       if (s.steps) walk(s.steps, depth + 1);
     }
   };

@@ -25,6 +25,9 @@ import type {
 } from './contract.js';
 import { ASSIGNERS as A, GUARDS, PLACEHOLDER_ACTORS } from './machine-parts.js';
 
+/** How long the quorum check before a disruptive command may take (a check's default). */
+const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
+
 /**
  * Runbook → xstate v5 machine. Every step becomes named states; retries, polling, timeouts,
  * loops, branches and failure policies are states and transitions (`after` on the actor's
@@ -130,9 +133,12 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     if (i === undefined) throw new Error(`unknown step "${id}"`);
     return i;
   };
+  // an irreversible (or gated) command is entered through its recheck, a disruptive one through
+  // its quorum check: recheck → quorum → command
   const entryOf = (id: string): string => {
     const step = info(id).step;
-    return step.kind === 'talosctl' && step.effect === 'irreversible' ? `${id}:recheck` : id;
+    if (step.kind !== 'talosctl') return id;
+    return step.gate ? `${id}:recheck` : step.quorum !== undefined ? `${id}:quorum` : id;
   };
   const add = (parent: Record<string, StateConfig>, cfg: StateConfig): void => {
     parent[cfg.id] = cfg;
@@ -142,6 +148,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     stepId: step?.id,
     role,
     effect: step?.kind === 'talosctl' ? step.effect : undefined,
+    ...(step?.kind === 'talosctl' && role === 'command' ? { gate: step.gate, quorum: step.quorum !== undefined } : {}),
   });
 
   const failTo = (step: Step & { onFailure: Parameters<typeof failureTarget>[0] }, next: string): string => {
@@ -215,7 +222,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
         const capture = step.capture !== undefined && fields !== undefined ? { name: step.capture, fields } : undefined;
         const extra = [
           ...(capture ? [act('storeCapture', { name: capture.name })] : []),
-          ...(step.effect === 'irreversible' ? [act('consumeApproval')] : []),
+          ...(step.gate ? [act('consumeApproval')] : []),
         ];
         invoking(
           step,
@@ -226,6 +233,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
             argv: must(resolveArgv(step.argv, argvTypes, scopeOf(context)), id),
             nodes: must(resolveNodes(step.target?.value ?? [], scopeOf(context)), id),
             effect: step.effect,
+            gate: step.gate,
+            quorum: step.quorum !== undefined,
             timeoutMs: step.timeoutMs,
             capture,
           }),
@@ -233,7 +242,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
           next,
           step.retry.attempts,
         );
-        if (step.effect === 'irreversible') {
+        if (step.quorum !== undefined) compileQuorum(step, step.quorum);
+        if (step.gate) {
           add(states, {
             id: `${id}:recheck`,
             meta: meta(step, 'recheck'),
@@ -241,7 +251,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
               src: 'recheckApproval',
               input: ({ context }) => ({ stepId: id, approval: context.approval }),
               onDone: [
-                { target: t(id), guard: 'unchanged' },
+                { target: t(step.quorum !== undefined ? `${id}:quorum` : id), guard: 'unchanged' },
                 { target: t(OUTCOME_STATES['approval-stale']), actions: [act('noteFailure', { stepId: id })] },
               ],
               onError: [{ target: t(OUTCOME_STATES.failed), actions: [act('noteFailure', { stepId: id })] }],
@@ -363,6 +373,44 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
         });
         return;
     }
+  };
+
+  /**
+   * The fresh quorum check right before a disruptive command, on live reads of every node the
+   * runbook names (its node and nodes params) and the target: quorum-safe-to-disrupt. Anything
+   * but a pass — a fail or "cannot tell" — stops the run before the command (exit 4).
+   */
+  const compileQuorum = (step: StepOf<'talosctl'>, mode: NonNullable<StepOf<'talosctl'>['quorum']>): void => {
+    const id = step.id;
+    const nodeParams = Object.entries(runbook.params).filter(([, p]) => p.type === 'node' || p.type === 'nodes');
+    delays[`${id}:quorum-timeout`] = DEFAULT_CHECK_TIMEOUT_MS;
+    const refuse = [
+      { target: t(OUTCOME_STATES['precondition-failed']), actions: [act('noteFailure', { stepId: id })] },
+    ];
+    add(states, {
+      id: `${id}:quorum`,
+      meta: meta(step, 'quorum'),
+      invoke: {
+        src: 'evaluateCheck',
+        input: ({ context }) => {
+          const target = must(resolveNodes(step.target?.value ?? [], scopeOf(context)), id)[0] ?? '';
+          const known = nodeParams.flatMap(([name]) => {
+            const v = context.params[name];
+            return Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [];
+          });
+          return {
+            stepId: `${id}:quorum`,
+            check: 'quorum-safe-to-disrupt',
+            args: { node: target, nodes: [...new Set([target, ...known])], mode },
+            mode: 'precondition',
+            poll: 0,
+          };
+        },
+        onDone: [{ target: t(id), guard: 'verdictPass' }, ...refuse],
+        onError: refuse,
+      },
+      after: { [`${id}:quorum-timeout`]: refuse },
+    });
   };
 
   const compileWait = (
@@ -488,7 +536,7 @@ export function guardedSteps(confirmId: string, index: Map<string, StepInfo>): A
     seen.add(id);
     const s = i.step;
     if (s.kind === 'confirm') continue;
-    if (s.kind === 'talosctl' && s.effect === 'irreversible') {
+    if (s.kind === 'talosctl' && s.gate) {
       out.push(s);
       continue;
     }

@@ -5,9 +5,11 @@ import type { StateMeta } from './contract.js';
 
 /**
  * Static proofs over the COMPILED machine (every transition: next, goto, retry, onFailure,
- * timeouts, loops): (a) every irreversible command is reached only through a confirm since the
- * last irreversible command, right after its recheck state; (b) every wait has a finite timeout;
- * (c) every reachable state can still finish; (d) every step can run.
+ * timeouts, loops): (a) every gated command (irreversible, or a disruption that needs a typed
+ * approval) is reached only through a confirm since the last gated command, and its recheck
+ * state; (a') every disruptive command is entered only from its own fresh quorum check;
+ * (b) every wait has a finite timeout; (c) every reachable state can still finish; (d) every
+ * step can run.
  */
 
 export interface VerifyEdge {
@@ -18,7 +20,10 @@ export interface VerifyEdge {
 export interface VerifyState {
   id: string;
   stepId: string | undefined;
-  kind: 'irreversible' | 'recheck' | 'outcome' | 'other';
+  /** irreversible: a gated command (a confirm and its recheck before it) */
+  kind: 'irreversible' | 'recheck' | 'quorum' | 'outcome' | 'other';
+  /** a command that must be entered from its own quorum state */
+  needsQuorum: boolean;
   final: boolean;
   edges: VerifyEdge[];
 }
@@ -29,7 +34,7 @@ export interface VerifyGraph {
   waits: Array<{ id: string; stepId: string | undefined; finite: boolean }>;
 }
 export interface Violation {
-  code: 'RB1301' | 'RB1302' | 'RB1303' | 'RB1304' | 'RB1305';
+  code: 'RB1301' | 'RB1302' | 'RB1303' | 'RB1304' | 'RB1305' | 'RB1306';
   stateId: string;
   stepId: string;
 }
@@ -83,15 +88,26 @@ export function machineToGraph(machine: AnyStateMachine): VerifyGraph {
         }
       }
     }
-    const kind =
-      meta?.role === 'command' && meta.effect === 'irreversible'
-        ? 'irreversible'
-        : meta?.role === 'recheck'
-          ? 'recheck'
+    // a command is gated when its meta says so, and always when it is irreversible
+    const gated = meta?.role === 'command' && (meta.gate === true || meta.effect === 'irreversible');
+    const kind = gated
+      ? 'irreversible'
+      : meta?.role === 'recheck'
+        ? 'recheck'
+        : meta?.role === 'quorum'
+          ? 'quorum'
           : meta?.role === 'outcome'
             ? 'outcome'
             : 'other';
-    states.set(node.id, { id: node.id, stepId: meta?.stepId, kind, final: node.type === 'final', edges });
+    const needsQuorum = meta?.role === 'command' && (meta.quorum === true || meta.effect === 'disruptive');
+    states.set(node.id, {
+      id: node.id,
+      stepId: meta?.stepId,
+      kind,
+      needsQuorum,
+      final: node.type === 'final',
+      edges,
+    });
   };
   visit(machine.root);
   return { initial: leafOf(machine.root).id, states, waits };
@@ -145,15 +161,23 @@ export function verifyGraph(g: VerifyGraph): Violation[] {
   const preds = new Map<string, string[]>();
   for (const id of live)
     for (const e of g.states.get(id)?.edges ?? []) preds.set(e.to, [...(preds.get(e.to) ?? []), id]);
-  for (const s of g.states.values()) {
-    if (!live.has(s.id) || s.kind !== 'irreversible') continue;
-    const stepId = s.stepId ?? s.id;
-    if (unguarded.has(s.id)) out.push({ code: 'RB1301', stateId: s.id, stepId });
-    const bad = (preds.get(s.id) ?? []).some((p) => {
+  const from = (id: string, kind: VerifyState['kind'], stepId: string | undefined): boolean =>
+    (preds.get(id) ?? []).every((p) => {
       const ps = g.states.get(p);
-      return ps?.kind !== 'recheck' || ps.stepId !== s.stepId;
+      return ps?.kind === kind && ps.stepId === stepId;
     });
-    if (bad) out.push({ code: 'RB1302', stateId: s.id, stepId });
+  for (const s of g.states.values()) {
+    if (!live.has(s.id)) continue;
+    const stepId = s.stepId ?? s.id;
+    if (s.needsQuorum && !from(s.id, 'quorum', s.stepId)) out.push({ code: 'RB1306', stateId: s.id, stepId });
+    if (s.kind !== 'irreversible') continue;
+    if (unguarded.has(s.id)) out.push({ code: 'RB1301', stateId: s.id, stepId });
+    // the recheck comes right before the command, or right before its quorum check
+    const viaQuorum = s.needsQuorum && from(s.id, 'quorum', s.stepId);
+    const rechecked = viaQuorum
+      ? (preds.get(s.id) ?? []).every((q) => from(q, 'recheck', s.stepId))
+      : from(s.id, 'recheck', s.stepId);
+    if (!rechecked) out.push({ code: 'RB1302', stateId: s.id, stepId });
   }
   for (const w of g.waits) if (!w.finite) out.push({ code: 'RB1303', stateId: w.id, stepId: w.stepId ?? w.id });
   // (c) can finish: backwards from the final states

@@ -12,19 +12,6 @@ import { type Prompter, PromptInterrupted } from './prompter.js';
  * as a flag approval with the operator's identity and a deviation record.
  */
 
-/** What each irreversible (or mutating) subcommand destroys, named at the gate. */
-export const DESTROYS: Readonly<Record<string, string>> = {
-  'etcd remove-member':
-    'removes the member from the etcd cluster for good: it can only come back by wiping its node and joining again',
-  'etcd leave': "makes the node's etcd member leave the cluster: its data directory is no longer part of the cluster",
-  reset: "wipes the node's disks (STATE and EPHEMERAL): its etcd data and machine config are destroyed",
-  bootstrap: 'creates a NEW etcd cluster from this node: any other copy of the cluster data is no longer authoritative',
-  'etcd alarm disarm': 'clears the etcd alarms: etcd accepts writes again (if space is still short it re-raises)',
-  'etcd defrag': 'defragments the member: it stops serving while the database is rewritten',
-  'etcd forfeit-leadership': 'moves the etcd leadership to another member',
-  'apply-config': "replaces the node's machine configuration",
-};
-
 export interface GatePolicy {
   interactive: boolean;
   /** step ids approved with --approve (a confirm id, or the id of an irreversible step it guards) */

@@ -15,7 +15,7 @@ import type { Signer } from '../audit/sign.js';
 import { verifyJournal } from '../audit/verify.js';
 import { verifySignatures } from '../audit/verify-signatures.js';
 import { makeError } from '../io/errors.js';
-import { effectOf } from '../talos/effects.js';
+import { classify } from '../talos/commands.js';
 
 export { readJournal } from '../audit/read.js';
 
@@ -170,7 +170,8 @@ export class Journal {
 function isReadResult(type: RecordType, payload: unknown): boolean {
   if (type !== 'command-result') return false;
   const argv = (payload as PayloadByType['command-result']).argv;
-  return effectOf(argv).effect === 'read';
+  const c = classify(argv);
+  return c.ok && c.value.effect === 'read';
 }
 
 function existsNonEmpty(path: string): boolean {

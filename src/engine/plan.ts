@@ -3,6 +3,7 @@ import { guardedSteps } from '../compile/to-machine.js';
 import { indexSteps } from '../runbook/flow.js';
 import { isRef, type Runbook, type Step, type ValueOrRef } from '../runbook/model.js';
 import { resolveValue, type Scope } from '../runbook/refs.js';
+import type { Effect } from '../talos/commands.js';
 import { argvText, scopeOf, targetText } from './step-text.js';
 
 /**
@@ -15,7 +16,7 @@ export interface PlanItem {
   depth: number;
   kind: Step['kind'];
   title: string;
-  effect: 'read' | 'mutating' | 'irreversible' | 'none';
+  effect: Effect | 'none';
   /** talosctl steps: the argv after "talosctl", with -n */
   argv?: string[];
   detail: string;
@@ -47,11 +48,16 @@ export function buildPlan(runbook: Runbook, context: Ctx): PlanItem[] {
         case 'talosctl': {
           const argv = ['-n', targetText(s, scope), ...argvText(s, scope)];
           const retry = s.retry.attempts > 1 ? `, up to ${s.retry.attempts} attempts` : '';
+          const before = [
+            ...(s.gate ? ['a confirm and a live recheck'] : []),
+            ...(s.quorum !== undefined ? [`a fresh quorum check (${s.quorum} out of service)`] : []),
+            ...(s.effect === 'local-write' ? ['its file must not exist'] : []),
+          ];
           out.push({
             ...base,
             effect: s.effect,
             argv,
-            detail: `talosctl ${argv.join(' ')} (timeout ${s.timeoutMs / 1000}s${retry})`,
+            detail: `talosctl ${argv.join(' ')} (timeout ${s.timeoutMs / 1000}s${retry})${before.length > 0 ? `; needs ${before.join(', then ')}` : ''}`,
           });
           break;
         }

@@ -1,18 +1,18 @@
 import { makeError } from '../io/errors.js';
-import { effectOf } from '../talos/effects.js';
+import { classify } from '../talos/commands.js';
 import type { Talosctl } from '../talos/talosctl.js';
 
 /**
- * The adapter of plan and dry-run: it forwards read subcommands and refuses every other argv
- * with a typed error before anything is spawned. A dry run is built with this wrapper and no
- * other runner, so it cannot change a cluster by construction.
+ * The adapter of plan and dry-run: it forwards what the command registry classes `read` and
+ * refuses every other argv (a local file write included) with a typed error before anything is
+ * spawned. A dry run is built with this wrapper and no other runner, so it cannot change a
+ * cluster, nor a local file, by construction.
  */
 export function readOnlyTalosctl(inner: Talosctl): Talosctl {
   const guard = (args: readonly string[]): void => {
-    const e = effectOf(args);
-    if (e.effect !== 'read') {
-      throw makeError('TDR_DRY_RUN_REFUSED', { argv: args.join(' '), effect: e.effect });
-    }
+    const c = classify(args);
+    const effect = c.ok ? c.value.effect : 'refused';
+    if (effect !== 'read') throw makeError('TDR_DRY_RUN_REFUSED', { argv: args.join(' '), effect });
   };
   return {
     binary: inner.binary,

@@ -80,9 +80,7 @@ export function lockKey(target: Target, env: NodeJS.ProcessEnv, cwd: string): st
 /** The ids `--approve` may name: confirm steps and the irreversible steps they guard. */
 export function gateIds(runbook: Runbook): string[] {
   return allSteps(runbook.steps)
-    .filter(
-      (s) => s.kind === 'confirm' || s.kind === 'manual' || (s.kind === 'talosctl' && s.effect === 'irreversible'),
-    )
+    .filter((s) => s.kind === 'confirm' || s.kind === 'manual' || (s.kind === 'talosctl' && s.gate))
     .map((s) => s.id);
 }
 

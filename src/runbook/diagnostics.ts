@@ -193,11 +193,11 @@ export const DIAGNOSTICS = {
     message: (p) => `${p.path}: "${p.name}" is already a capture, loop variable or "params"`,
     hint: () => 'pick a distinct name',
   }),
-  RB1217: def<Path & { flag: string }>({
+  RB1217: def<Path & { flag: string; reason: string }>({
     severity: 'error',
-    title: 'engine-owned flag in argv',
-    message: (p) => `${p.path}: ${p.flag} must not appear in argv`,
-    hint: () => 'give targets with node: / nodes:; the engine sets the endpoints and talosconfig',
+    title: 'refused argv',
+    message: (p) => `${p.path}: ${p.flag} must not appear in argv: ${p.reason}`,
+    hint: () => 'give targets with node: / nodes:; the engine sets the endpoints, talosconfig and context',
   }),
   RB1218: def<Path & { step: string }>({
     severity: 'error',
@@ -211,12 +211,12 @@ export const DIAGNOSTICS = {
     message: (p) => `${p.path}: step "${p.step}" ${p.reason}`,
     hint: () => 'irreversible steps run once per approval; use onFailure: abort or a goto to a recovery path',
   }),
-  RB1220: def<Path & { subcommand: string }>({
+  RB1220: def<Path & { subcommand: string; reason: string }>({
     severity: 'warning',
-    title: 'unknown talosctl subcommand',
-    message: (p) =>
-      `${p.path}: "talosctl ${p.subcommand}" is not in the effect registry; it is treated as irreversible`,
-    hint: () => 'check the spelling; known subcommands are listed in docs/runbook-format.md',
+    title: 'talosctl command not in the registry',
+    message: (p) => `${p.path}: "talosctl ${p.subcommand}": ${p.reason}`,
+    hint: () =>
+      'check the spelling, the action word, the flags and their values; the command shapes are listed in docs/runbook-format.md',
   }),
   RB1221: def<Path & { step: string }>({
     severity: 'warning',
@@ -225,6 +225,14 @@ export const DIAGNOSTICS = {
       `${p.path}: irreversible step "${p.step}" has no done: check: after a crash that leaves its outcome unknown, resume cannot tell for sure whether it ran`,
     hint: () =>
       'add done: { check: …, with: …, timeout: … } naming what the cluster shows once the command took effect (e.g. member-absent after remove-member)',
+  }),
+  RB1222: def<Path & { step: string; reason: string }>({
+    severity: 'error',
+    title: 'disruptive step on several nodes at once',
+    message: (p) =>
+      `${p.path}: step "${p.step}": ${p.reason}; on several nodes in one step the quorum check before it would cover only the first`,
+    hint: () =>
+      'run it in a foreach over the nodes with node: { ref: … }, so each node gets its own fresh quorum check',
   }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
   RB1301: def<{ step: string; state: string }>({
@@ -239,6 +247,12 @@ export const DIAGNOSTICS = {
     title: 'irreversible step without an approval recheck',
     message: (p) => `irreversible step "${p.step}" can be entered without the approval recheck (state ${p.state})`,
     hint: () => 'this is a compiler bug: every irreversible command must be preceded by its recheck state',
+  }),
+  RB1306: def<{ step: string; state: string }>({
+    severity: 'error',
+    title: 'disruptive step without a fresh quorum check',
+    message: (p) => `disruptive step "${p.step}" can be entered without its fresh quorum check (state ${p.state})`,
+    hint: () => 'this is a compiler bug: every disruptive command must be preceded by its quorum state',
   }),
   RB1303: def<{ step: string }>({
     severity: 'error',

@@ -1,5 +1,5 @@
 import type { ValueType } from '../checks/catalog.js';
-import type { Effect } from '../talos/effects.js';
+import type { CommandClass, Effect, OutOfService } from '../talos/commands.js';
 import type { END_OUTCOMES, ParamDoc, RefDoc, StepKind } from './schema.js';
 
 /**
@@ -61,7 +61,14 @@ export type Step =
         target: { many: boolean; value: ValueOrRef } | undefined;
         /** the effect from the registry, or a stronger one declared by the runbook */
         effect: Effect;
+        /** the registry's classification of the argv (refs read as opaque values) */
+        command: CommandClass;
+        /** the command shape, e.g. "etcd remove-member <member-id>" */
         subcommand: string;
+        /** a typed confirm and a live recheck come before it (irreversible, or a gated disruption) */
+        gate: boolean;
+        /** a fresh quorum check comes right before it: what it takes out of service */
+        quorum: OutOfService | undefined;
         capture: string | undefined;
         /** the check that shows the command took effect (decides an unknown outcome on resume) */
         done: DoneCheck | undefined;

@@ -1,4 +1,5 @@
-import { effectOf, isWeaker } from '../talos/effects.js';
+import { type CommandClass, classify, isWeaker } from '../talos/commands.js';
+import { OPAQUE } from '../talos/flag-grammar.js';
 import type { FailurePolicy, Literal, ParamSpec, PollPolicy, RetryPolicy, Runbook, Step } from './model.js';
 import { isRef } from './model.js';
 import { parseDuration } from './params.js';
@@ -123,10 +124,9 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
       with: doc.precondition.with ?? {},
     };
   }
-  const literals = doc.talosctl.map((a) => (isRef(a) ? '' : a));
-  const firstRef = literals.indexOf('');
-  const registry = effectOf(firstRef < 0 ? literals : literals.slice(0, firstRef));
-  const effect = doc.effect !== undefined && isWeaker(registry.effect, doc.effect) ? doc.effect : registry.effect;
+  const command = classifyStep(doc.talosctl);
+  const declared = doc.effect === 'mutating' ? 'disruptive' : doc.effect;
+  const effect = declared !== undefined && isWeaker(command.effect, declared) ? declared : command.effect;
   const target =
     doc.nodes !== undefined
       ? { many: true, value: doc.nodes }
@@ -140,7 +140,10 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
     argv: doc.talosctl,
     target,
     effect,
-    subcommand: registry.subcommand,
+    command,
+    subcommand: command.shape,
+    gate: command.gate || effect === 'irreversible',
+    quorum: effect === 'disruptive' ? (command.outOfService ?? 'node') : undefined,
     capture: doc.capture,
     done:
       doc.done === undefined
@@ -151,6 +154,26 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
             poll: normalizePoll(doc.done),
             otherwise: doc.done.otherwise ?? 'ask',
           },
+  };
+}
+
+/**
+ * The registry's class of a step's argv, refs read as opaque values. A refused argv (lint
+ * reports it, RB1217) is classed irreversible so nothing downstream treats it as harmless.
+ */
+export function classifyStep(argv: ReadonlyArray<string | { ref: string }>): CommandClass {
+  const c = classify(argv.map((a) => (isRef(a) ? OPAQUE : a)));
+  if (c.ok) return c.value;
+  return {
+    effect: 'irreversible',
+    shape: argv.filter((a): a is string => typeof a === 'string' && !a.startsWith('-')).join(' '),
+    known: false,
+    reason: c.refusal.reason,
+    destroys: 'refused: this argv may never run',
+    outOfService: 'node',
+    gate: true,
+    localFile: undefined,
+    outputs: undefined,
   };
 }
 

@@ -1,5 +1,6 @@
-import { CHECKS, COMMAND_OUTPUTS, OBSERVATIONS, type ValueType } from '../checks/catalog.js';
-import { isWeaker } from '../talos/effects.js';
+import { CHECKS, OBSERVATIONS, type ValueType } from '../checks/catalog.js';
+import { classify, type Effect, isWeaker, SHAPES } from '../talos/commands.js';
+import { OPAQUE } from '../talos/flag-grammar.js';
 import { makeDiagnostic, type PendingDiagnostic } from './diagnostics.js';
 import { END, flowEdges, indexSteps, type StepInfo } from './flow.js';
 import { allSteps, isRef, type Literal, type Runbook, type Step, type ValueOrRef } from './model.js';
@@ -31,7 +32,7 @@ const KIND_KEY: Record<string, string> = {
   choice: 'choice',
 };
 
-/** The static types of captures each step defines: observation outputs or COMMAND_OUTPUTS. */
+/** The static types of captures each step defines: observation outputs or the command's outputs. */
 export function captureTypes(step: Step): Record<string, ValueType> | undefined {
   if (step.kind === 'read') {
     const spec = ownEntry(OBSERVATIONS, step.observe) as { outputs: Record<string, { type: ValueType }> } | undefined;
@@ -40,7 +41,7 @@ export function captureTypes(step: Step): Record<string, ValueType> | undefined 
       : Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, o.type]));
   }
   if (step.kind === 'talosctl' && step.capture !== undefined) {
-    const outs = ownEntry(COMMAND_OUTPUTS, step.subcommand) as Record<string, { type: ValueType }> | undefined;
+    const outs = step.command.outputs;
     return outs === undefined ? undefined : Object.fromEntries(Object.entries(outs).map(([k, o]) => [k, o.type]));
   }
   return undefined;
@@ -77,7 +78,8 @@ const gotoTargets: Rule = ({ index }) => {
   return out;
 };
 
-const ENGINE_FLAGS = ['-n', '--nodes', '-e', '--endpoints', '--talosconfig', '--context'];
+/** Shapes that declare outputs, for RB1214's hint. */
+const CAPTURABLE = SHAPES.filter((x) => x.outputs !== undefined).map((x) => x.path.join(' '));
 
 const talosctlShape: Rule = ({ doc, index }) => {
   const out: PendingDiagnostic[] = [];
@@ -86,19 +88,28 @@ const talosctlShape: Rule = ({ doc, index }) => {
     const raw = docAt(doc, step.path) as {
       node?: unknown;
       nodes?: unknown;
-      effect?: 'read' | 'mutating' | 'irreversible';
+      effect?: Effect | 'mutating';
     };
     if ((raw.node === undefined) === (raw.nodes === undefined)) {
       out.push(makeDiagnostic('RB1218', { path: show(step.path), step: step.id }, step.path));
     }
-    step.argv.forEach((a, i) => {
-      const flag = typeof a === 'string' ? ENGINE_FLAGS.find((f) => a === f || a.startsWith(`${f}=`)) : undefined;
-      if (flag !== undefined)
-        out.push(
-          makeDiagnostic('RB1217', { path: show([...step.path, 'talosctl', i]), flag }, [...step.path, 'talosctl', i]),
-        );
-    });
-    if (raw.effect !== undefined && isWeaker(raw.effect, step.effect)) {
+    // the registry reads the argv with talosctl's flag grammar: a connection flag is refused
+    // however it is spelled (-n10.0.0.3, -fn10.0.0.3, --nodes=…, a look-alike dash)
+    const c = classify(step.argv.map((a) => (isRef(a) ? OPAQUE : a)));
+    if (!c.ok) {
+      const at = [...step.path, 'talosctl', c.refusal.index];
+      out.push(makeDiagnostic('RB1217', { path: show(at), flag: c.refusal.flag, reason: c.refusal.reason }, at));
+      continue; // a refused argv never runs: what else would apply to it is beside the point
+    }
+    if (step.quorum !== undefined && raw.nodes !== undefined) {
+      out.push(
+        makeDiagnostic('RB1222', { path: show(step.path), step: step.id, reason: step.command.reason }, [
+          ...step.path,
+          'nodes',
+        ]),
+      );
+    }
+    if (raw.effect !== undefined && isWeaker(raw.effect === 'mutating' ? 'disruptive' : raw.effect, step.effect)) {
       const at = [...step.path, 'effect'];
       out.push(
         makeDiagnostic(
@@ -110,20 +121,15 @@ const talosctlShape: Rule = ({ doc, index }) => {
     }
     if (step.capture !== undefined && captureTypes(step) === undefined) {
       const at = [...step.path, 'capture'];
-      out.push(
-        makeDiagnostic(
-          'RB1214',
-          { path: show(at), subcommand: step.subcommand, known: Object.keys(COMMAND_OUTPUTS) },
-          at,
-        ),
-      );
+      out.push(makeDiagnostic('RB1214', { path: show(at), subcommand: step.subcommand, known: CAPTURABLE }, at));
     }
-    if (step.effect === 'irreversible') {
+    if (step.gate) {
+      const what = step.effect === 'irreversible' ? 'is irreversible' : 'needs a typed approval';
       const reason =
         step.retry.attempts > 1
-          ? 'is irreversible and cannot be retried automatically'
+          ? `${what} and cannot be retried automatically`
           : step.onFailure.kind === 'continue'
-            ? 'is irreversible: its failure cannot be ignored with onFailure: continue'
+            ? `${what}: its failure cannot be ignored with onFailure: continue`
             : undefined;
       if (reason !== undefined)
         out.push(makeDiagnostic('RB1219', { path: show(step.path), step: step.id, reason }, step.path));
@@ -373,16 +379,21 @@ const unknownSubcommands: Rule = ({ index }) => {
   for (const { step } of index.values()) {
     if (step.kind !== 'talosctl') continue;
     const literal = step.argv.filter((a): a is string => typeof a === 'string');
-    // normalize.ts found no registry prefix when the subcommand is not a key of the registry
-    if (!isKnownSubcommand(step.subcommand)) {
+    // refused argv is reported by RB1217; here: a shape, action, flag or value the registry does not know
+    const c = classify(step.argv.map((a) => (isRef(a) ? OPAQUE : a)));
+    if (c.ok && !c.value.known) {
       const at = [...step.path, 'talosctl'];
-      out.push(makeDiagnostic('RB1220', { path: show(at), subcommand: step.subcommand || literal.join(' ') }, at));
+      out.push(
+        makeDiagnostic(
+          'RB1220',
+          { path: show(at), subcommand: step.subcommand || literal.join(' '), reason: c.value.reason },
+          at,
+        ),
+      );
     }
   }
   return out;
 };
-
-import { EFFECT_REGISTRY } from '../talos/effects.js';
 
 /**
  * A catalog entry by a name taken from the runbook: own entries only, so `check: constructor` or
@@ -391,8 +402,6 @@ import { EFFECT_REGISTRY } from '../talos/effects.js';
 function ownEntry<T extends object>(record: T, key: string): T[keyof T] | undefined {
   return Object.hasOwn(record, key) ? record[key as keyof T] : undefined;
 }
-
-const isKnownSubcommand = (sub: string): boolean => sub in EFFECT_REGISTRY;
 
 /** The rules, in the order their problems are reported. */
 export const RULES: readonly Rule[] = [

@@ -35,7 +35,8 @@ export const STEP_KINDS = [
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-export const EFFECTS = ['read', 'mutating', 'irreversible'] as const;
+/** 'mutating' is the name of 'disruptive' before the command registry; still read. */
+export const EFFECTS = ['read', 'local-write', 'disruptive', 'irreversible', 'mutating'] as const;
 export const END_OUTCOMES = ['success', 'failed', 'precondition-failed', 'aborted'] as const;
 
 export const ID_PATTERN = /^[a-z][a-z0-9-]*$/;

@@ -1,4 +1,5 @@
 import { makeError } from '../io/errors.js';
+import { classify } from './commands.js';
 
 /**
  * Checks of every value before it reaches talosctl's argv. A node is one address or host name:
@@ -19,21 +20,20 @@ export function checkNode(node: unknown): string {
   return node;
 }
 
-/** Flags that would change which nodes a call reaches; the adapter alone sets them. */
-const NODE_FLAGS = /^(?:-n|--nodes|-e|--endpoints|--talosconfig|--context)(?:=.*)?$|^-n./;
-
-/** Checks the command arguments: strings, no NUL, no node or endpoint selection of their own. */
+/**
+ * Checks the command arguments right before a spawn: strings, no NUL, and nothing the command
+ * registry refuses — a flag that moves the call to other nodes, endpoints, a cluster or a
+ * talosconfig, however talosctl's flag grammar lets it be spelled (`-fn10.5.0.3`, `-e=…`,
+ * `--nodes=…`), or a look-alike dash.
+ */
 export function checkArgs(args: unknown): string[] {
   if (!Array.isArray(args)) throw makeError('TDR_TALOSCTL_BAD_ARGV', { index: -1, reason: 'not an array' });
-  return args.map((a: unknown, index) => {
+  const out = args.map((a: unknown, index) => {
     if (typeof a !== 'string') throw makeError('TDR_TALOSCTL_BAD_ARGV', { index, reason: 'not a string' });
     if (a.includes('\u0000')) throw makeError('TDR_TALOSCTL_BAD_ARGV', { index, reason: 'contains a NUL byte' });
-    if (NODE_FLAGS.test(a)) {
-      throw makeError('TDR_TALOSCTL_BAD_ARGV', {
-        index,
-        reason: `${a.split('=')[0]} is set by talos-dr, not by a step`,
-      });
-    }
     return a;
   });
+  const c = classify(out);
+  if (!c.ok) throw makeError('TDR_TALOSCTL_BAD_ARGV', { index: c.refusal.index, reason: c.refusal.reason });
+  return out;
 }

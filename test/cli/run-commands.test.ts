@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { effectOf } from '../../src/talos/effects.js';
+import { classify } from '../../src/talos/commands.js';
+
+const effectOf = (argv: readonly string[]) => {
+  const c = classify(argv);
+  return c.ok ? c.value : { effect: 'refused' as const, known: false };
+};
+
 import { runCli } from '../helpers/run-cli.js';
 
 const STAND_IN = fileURLToPath(new URL('../../fixtures/bin/record-talosctl.mjs', import.meta.url));

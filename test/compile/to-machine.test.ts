@@ -28,14 +28,14 @@ describe('compiled nospace-recovery', () => {
       `wait member-healthy {"node":"${n}","nodes":${JSON.stringify(nodes)},"ignoreAlarm":"NOSPACE"} → pass`;
     // the before/after status and alarms are the checks' own reads (require-nospace, order, ...)
     expect(commands).toEqual([
-      'talosctl etcd defrag @10.0.0.2 [mutating]',
+      'talosctl etcd defrag @10.0.0.2 [disruptive]',
       healthy('10.0.0.2'),
-      'talosctl etcd defrag @10.0.0.3 [mutating]',
+      'talosctl etcd defrag @10.0.0.3 [disruptive]',
       healthy('10.0.0.3'),
-      'talosctl etcd forfeit-leadership @10.0.0.1 [mutating]',
-      'talosctl etcd defrag @10.0.0.1 [mutating]',
+      'talosctl etcd forfeit-leadership @10.0.0.1 [disruptive]',
+      'talosctl etcd defrag @10.0.0.1 [disruptive]',
       healthy('10.0.0.1'),
-      'talosctl etcd alarm disarm @10.0.0.1 [mutating]',
+      'talosctl etcd alarm disarm @10.0.0.1 [irreversible]',
     ]);
   });
 
@@ -49,7 +49,7 @@ describe('compiled nospace-recovery', () => {
     expect(output.stepId).toBe('defrag-cannot-help');
     // exactly one defrag (the probe follower), never the others, never a disarm
     expect(log.filter((l) => l.includes('defrag @')).map((l) => l.replace(/^t=\S+ /, ''))).toEqual([
-      'talosctl etcd defrag @10.0.0.2 [mutating]',
+      'talosctl etcd defrag @10.0.0.2 [disruptive]',
     ]);
     expect(log.some((l) => l.includes('disarm'))).toBe(false);
   });

@@ -17,6 +17,7 @@ function toGraph(r: RandomGraph): VerifyGraph {
       id: `s${i}`,
       stepId: `s${i}`,
       kind: k === 'irreversible' ? 'irreversible' : k === 'recheck' ? 'recheck' : 'other',
+      needsQuorum: false,
       final: k === 'final',
       edges: k === 'final' ? [] : (r.edges[i] ?? []).map((t) => ({ to: `s${t}`, arms: k === 'confirm' })),
     });

@@ -20,9 +20,12 @@ steps:
     talosctl: [etcd, status]
     nodes: { ref: params.nodes }
     onFailure: continue
-  - id: defrag
-    talosctl: [etcd, defrag]
-    nodes: { ref: params.nodes }
+  - id: defrag-each
+    foreach: { in: { ref: params.nodes }, as: n }
+    steps:
+      - id: defrag
+        talosctl: [etcd, defrag]
+        node: { ref: n }
   - id: confirm-remove
     confirm: { prompt: Remove, token: yes }
   - id: remove

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { effectOf } from '../../src/talos/effects.js';
+import { classify } from '../../src/talos/commands.js';
+
+const effectOf = (argv: readonly string[]) => {
+  const c = classify(argv);
+  return c.ok ? c.value : { effect: 'refused' as const, known: false };
+};
 
 // Found by the reliability campaign: names taken from a runbook (check, observe, with: keys, talosctl
 // subcommand) were looked up with plain indexing, so `constructor`/`toString` reached

@@ -25,8 +25,8 @@ describe('invalid runbook fixtures', () => {
     const covered = new Set(
       invalid.flatMap((n) => [...readFileSync(`${dir}/${n}`, 'utf8').matchAll(/ (RB\d{4}) /g)].map((m) => m[1])),
     );
-    // RB1001 (size) is tested in load.test.ts; RB1302/RB1303 cannot come from YAML (verify.test.ts)
-    const notFromFixtures = new Set(['RB1001', 'RB1302', 'RB1303']);
+    // RB1001 (size) is tested in load.test.ts; RB1302/RB1303/RB1306 cannot come from YAML (verify.test.ts)
+    const notFromFixtures = new Set(['RB1001', 'RB1302', 'RB1303', 'RB1306']);
     const missing = Object.keys(DIAGNOSTICS).filter((c) => !covered.has(c) && !notFromFixtures.has(c));
     expect(missing).toEqual([]);
     expect(invalid.length).toBeGreaterThanOrEqual(30);

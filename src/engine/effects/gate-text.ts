@@ -1,7 +1,6 @@
 import type { ApprovalToken, RunContext } from '../../compile/contract.js';
 import { allSteps, type Step } from '../../runbook/model.js';
 import { resolveNodes } from '../../runbook/refs.js';
-import { DESTROYS } from '../approvals.js';
 import type { EngineEnv } from '../env.js';
 import type { GateView } from '../fingerprint.js';
 import { commandText, scopeOf } from '../step-text.js';
@@ -55,7 +54,8 @@ export function gateText(
   const lines = [`GATE ${confirm.stepId}: ${confirm.prompt}`];
   for (const s of steps) {
     lines.push(`  Next: ${s.id} [${s.effect.toUpperCase()}]  ${commandText(s, scope)}`);
-    const what = DESTROYS[s.subcommand];
+    // the words come from the command registry: what this argv destroys or takes out of service
+    const what = s.command.destroys ?? (s.quorum !== undefined ? s.command.reason : undefined);
     if (what !== undefined) lines.push(`    This ${what}.`);
   }
   const d = view.digest;
@@ -72,7 +72,7 @@ export function gateText(
   if (silent.length > 0) lines.push(`  Not answering: ${silent.join(', ')}`);
   for (const n of d.unreachable.filter((x) => !silent.includes(x)))
     lines.push(`  Answering with an error: ${n} (${refusal(view, n)})`);
-  const removes = steps.some((s) => ['etcd remove-member', 'etcd leave', 'reset'].includes(s.subcommand));
+  const removes = steps.some((s) => s.effect === 'irreversible' && s.command.outOfService !== undefined);
   if (removes) {
     const after = view.voters - 1;
     const quorum = Math.floor(after / 2) + 1;

@@ -3,7 +3,6 @@ import type { RunTalosctlInput } from '../../compile/contract.js';
 import { indexSteps } from '../../runbook/flow.js';
 import type { DoneCheck, Step } from '../../runbook/model.js';
 import { resolveArgs } from '../../runbook/refs.js';
-import type { Effect } from '../../talos/effects.js';
 import type { EngineEnv } from '../env.js';
 import { readGateView } from '../fingerprint.js';
 import { scopeOf } from '../step-text.js';
@@ -35,7 +34,6 @@ export async function resolveUnknown(
   env: EngineEnv,
   input: RunTalosctlInput,
   node: string,
-  effect: Effect,
   signal: AbortSignal,
 ): Promise<UnknownDecision> {
   const step = input.stepId;
@@ -57,7 +55,7 @@ export async function resolveUnknown(
     });
     return { kind: 'done', summary: `outcome unknown; ${done?.check} holds now, treated as done` };
   }
-  if (effect === 'irreversible') {
+  if (input.gate) {
     const why = done === undefined ? 'no done: check can tell' : `${done.check} does not hold (${seen?.summary})`;
     if (done?.otherwise === 'fail') {
       const summary = `outcome unknown and ${why}: counted as failed, not run again`;

@@ -1,14 +1,41 @@
 import { fromPromise } from 'xstate';
 import type { NodeResult, RunTalosctlInput, RunTalosctlOutput } from '../../compile/contract.js';
 import type { Value } from '../../runbook/params.js';
-import { effectOf, isWeaker } from '../../talos/effects.js';
+import { type CommandClass, classify, isWeaker, needsQuorum, parseOutputs } from '../../talos/commands.js';
 import { toNodeOutcome } from '../../talos/outcome.js';
-import { parseSnapshot } from '../../talos/parse/index.js';
 import type { CommandResult } from '../../talos/talosctl.js';
 import { journalResult } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
+import { discard, linkIntoPlace, targetTaken, temporaryBeside } from '../local-file.js';
 import { resolveUnknown } from './outcome-unknown.js';
 import { resultFromRecord, secs } from './shared.js';
+
+/**
+ * The argv as resolved at run time, classified again by the registry. It runs only if it needs
+ * no more than the compiled step put before it: a ref whose value turned a read into a change,
+ * or a change into one that needs a gate or a quorum check, is refused before any call.
+ */
+function admit(input: RunTalosctlInput): { ok: true; cls: CommandClass } | { ok: false; reason: string } {
+  const c = classify(input.argv);
+  if (!c.ok) return { ok: false, reason: `refused: ${c.refusal.reason}` };
+  const cls = c.value;
+  if (isWeaker(input.effect, cls.effect))
+    return {
+      ok: false,
+      reason: `refused: the argv as resolved is ${cls.effect} (${cls.reason}); the step was compiled as ${input.effect}`,
+    };
+  if (cls.gate && !input.gate)
+    return {
+      ok: false,
+      reason: `refused: the argv as resolved needs a typed approval (${cls.reason}); the step was compiled without one`,
+    };
+  if (needsQuorum(cls) && !input.quorum)
+    return {
+      ok: false,
+      reason: `refused: the argv as resolved needs a quorum check (${cls.reason}); the step was compiled without one`,
+    };
+  return { ok: true, cls };
+}
 
 /**
  * runTalosctl: one call per node. A read's calls start together and every node is read; a
@@ -22,8 +49,18 @@ export function runTalosctlActor(env: EngineEnv) {
   return fromPromise<RunTalosctlOutput, RunTalosctlInput>(
     env.track(async ({ input, signal }) => {
       const sig = signal;
-      const declared = effectOf(input.argv).effect;
-      const effect = isWeaker(input.effect, declared) ? declared : input.effect;
+      const admitted = admit(input);
+      if (!admitted.ok) {
+        env.journal.append('deviation', { step: input.stepId, kind: 'refused', detail: admitted.reason });
+        env.progress.result(false, admitted.reason);
+        return {
+          ok: false,
+          results: [{ node: input.nodes[0] ?? '', ok: false, exitCode: undefined, summary: admitted.reason }],
+          captured: undefined,
+        };
+      }
+      const cls = admitted.cls;
+      const effect = input.effect;
       const results: NodeResult[] = [];
       let first: CommandResult | undefined;
       // a read reads every node: their calls start together (the step takes the slowest call, not
@@ -48,7 +85,7 @@ export function runTalosctlActor(env: EngineEnv) {
           // the unknown outcome is the frontier: its re-observation runs live, so the step's
           // timeout must be a real timer (on virtual time it fired before the reads answered)
           env.replay?.goLive();
-          const decided = await resolveUnknown(env, input, node, effect, sig);
+          const decided = await resolveUnknown(env, input, node, sig);
           if (decided.kind !== 'run') {
             const ok = decided.kind === 'done';
             results.push({ node, ok, exitCode: undefined, summary: decided.summary });
@@ -59,26 +96,34 @@ export function runTalosctlActor(env: EngineEnv) {
         }
         if (r === undefined) {
           if (env.dryRun && effect !== 'read') {
+            const local = cls.localFile === undefined ? '' : `; ${input.argv[cls.localFile]} is not written`;
             env.journal.append('deviation', {
               step: input.stepId,
               kind: 'skip',
-              detail: `dry run: would run talosctl -n ${node} ${input.argv.join(' ')} [${effect}]`,
+              detail: `dry run: would run talosctl -n ${node} ${input.argv.join(' ')} [${effect}]${local}`,
             });
             env.assumed.add(input.stepId);
             results.push({ node, ok: true, exitCode: undefined, summary: 'would run (dry run)' });
-            env.progress.result(true, `${node}: would run talosctl ${input.argv.join(' ')} (dry run, not run)`);
+            env.progress.result(true, `${node}: would run talosctl ${input.argv.join(' ')} (dry run, not run${local})`);
             continue;
           }
-          if (effect !== 'read') {
-            env.journal.append('command-intent', { step: input.stepId, argv: input.argv, node, effect });
+          const local = cls.localFile === undefined ? undefined : prepareLocal(input.argv, cls.localFile);
+          if (local !== undefined && !local.ok) {
+            results.push({ node, ok: false, exitCode: undefined, summary: local.reason });
+            env.progress.result(false, `${node}: ${local.reason}`);
+            break;
           }
-          r = await (early.get(node) ??
-            env.talosctl.run(node, input.argv, { timeoutMs: input.timeoutMs, signal: sig }));
-          const parsed = input.capture !== undefined && r.exitCode === 0 ? parseSnapshot(r.stdout, 0) : undefined;
+          const argv = local?.argv ?? input.argv;
+          if (effect !== 'read') {
+            env.journal.append('command-intent', { step: input.stepId, argv, node, effect });
+          }
+          r = await (early.get(node) ?? env.talosctl.run(node, argv, { timeoutMs: input.timeoutMs, signal: sig }));
+          if (local !== undefined) r = finishLocal(r, local);
+          const parsed = input.capture !== undefined && r.exitCode === 0 ? parseOutputs(cls, r.stdout, 0) : undefined;
           journalResult(
             env.journal,
             input.stepId,
-            input.argv,
+            argv,
             r,
             parsed === undefined
               ? undefined
@@ -103,8 +148,8 @@ export function runTalosctlActor(env: EngineEnv) {
       const ok = results.length === input.nodes.length && results.every((x) => x.ok);
       let captured: Record<string, Value> | undefined;
       if (ok && input.capture !== undefined && first !== undefined) {
-        const p = parseSnapshot(first.stdout, first.exitCode ?? 1);
-        if (p.ok) {
+        const p = parseOutputs(cls, first.stdout, first.exitCode ?? 1);
+        if (p?.ok) {
           const all = p.value as unknown as Record<string, unknown>;
           captured = {};
           for (const f of Object.keys(input.capture.fields)) {
@@ -116,4 +161,39 @@ export function runTalosctlActor(env: EngineEnv) {
       return { ok, results, captured };
     }),
   );
+}
+
+interface LocalWrite {
+  ok: true;
+  /** the argv with the temporary name in place of the target */
+  argv: string[];
+  target: string;
+  temporary: string;
+}
+
+/** A local-write command writes a temporary name; a target that exists is refused before any call. */
+function prepareLocal(argv: readonly string[], index: number): LocalWrite | { ok: false; reason: string } {
+  const target = argv[index] ?? '';
+  const taken = targetTaken(target);
+  if (taken !== undefined) return { ok: false, reason: `not run: ${taken}` };
+  const temporary = temporaryBeside(target);
+  return { ok: true, argv: argv.map((a, i) => (i === index ? temporary : a)), target, temporary };
+}
+
+/** Links a successful write into place (never over a file) and says where it went. */
+function finishLocal(r: CommandResult, w: LocalWrite): CommandResult {
+  if (r.exitCode !== 0) {
+    discard(w.temporary);
+    return r;
+  }
+  const linked = linkIntoPlace(w.temporary, w.target);
+  // talosctl printed the temporary name: the output names the file where it now is
+  const stdout = r.stdout.split(JSON.stringify(w.temporary)).join(JSON.stringify(w.target));
+  if (linked.ok) return { ...r, stdout };
+  return {
+    ...r,
+    stdout,
+    exitCode: 1,
+    stderr: `${r.stderr}${r.stderr.endsWith('\n') || r.stderr === '' ? '' : '\n'}talos-dr: ${linked.reason}\n`,
+  };
 }
