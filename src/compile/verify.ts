@@ -210,10 +210,16 @@ export function verifyGraph(g: VerifyGraph): Violation[] {
 /** Verifies a compiled machine; violations become diagnostics at their step's file:line:col. */
 export function verifyMachine(
   machine: AnyStateMachine,
-  source: { file: string; locations: Readonly<Record<string, Location>> },
+  source: {
+    file: string;
+    locations: Readonly<Record<string, Location>>;
+    /** the command registry's reason for each talosctl step, named in the message */
+    reasons?: Readonly<Record<string, string>>;
+  },
 ): Diagnostic[] {
   return verifyGraph(machineToGraph(machine)).map((v) => {
-    const d = makeDiagnostic(v.code, { step: v.stepId, state: v.stateId }, []);
+    const reason = source.reasons?.[v.stepId] ?? 'the command registry classes it so';
+    const d = makeDiagnostic(v.code, { step: v.stepId, state: v.stateId, reason }, []);
     const at = source.locations[v.stepId] ?? { line: 1, col: 1 };
     return {
       file: source.file,

@@ -220,9 +220,9 @@ export const DIAGNOSTICS = {
   }),
   RB1221: def<Path & { step: string }>({
     severity: 'warning',
-    title: 'irreversible step without a done check',
+    title: 'gated step without a done check',
     message: (p) =>
-      `${p.path}: irreversible step "${p.step}" has no done: check: after a crash that leaves its outcome unknown, resume cannot tell for sure whether it ran`,
+      `${p.path}: gated step "${p.step}" has no done: check: after a crash that leaves its outcome unknown, resume cannot tell for sure whether it ran`,
     hint: () =>
       'add done: { check: …, with: …, timeout: … } naming what the cluster shows once the command took effect (e.g. member-absent after remove-member)',
   }),
@@ -235,20 +235,20 @@ export const DIAGNOSTICS = {
       'run it in a foreach over the nodes with node: { ref: … }, so each node gets its own fresh quorum check',
   }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
-  RB1301: def<{ step: string; state: string }>({
+  RB1301: def<{ step: string; state: string; reason: string }>({
     severity: 'error',
-    title: 'irreversible step not guarded by a confirm',
+    title: 'gated step not guarded by a confirm',
     message: (p) =>
-      `irreversible step "${p.step}" can be reached without a confirm since the last irreversible command (state ${p.state})`,
+      `step "${p.step}" needs a typed approval (${p.reason}) but can be reached without a confirm since the last gated command (state ${p.state})`,
     hint: () => 'put a confirm step right before it on every path (goto and onFailure edges included)',
   }),
-  RB1302: def<{ step: string; state: string }>({
+  RB1302: def<{ step: string; state: string; reason?: string }>({
     severity: 'error',
     title: 'irreversible step without an approval recheck',
     message: (p) => `irreversible step "${p.step}" can be entered without the approval recheck (state ${p.state})`,
     hint: () => 'this is a compiler bug: every irreversible command must be preceded by its recheck state',
   }),
-  RB1306: def<{ step: string; state: string }>({
+  RB1306: def<{ step: string; state: string; reason?: string }>({
     severity: 'error',
     title: 'disruptive step without a fresh quorum check',
     message: (p) => `disruptive step "${p.step}" can be entered without its fresh quorum check (state ${p.state})`,

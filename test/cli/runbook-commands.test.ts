@@ -19,7 +19,7 @@ describe('talos-dr lint', () => {
     const r = await runCli(['lint', file]);
     expect(r.code).toBe(2);
     expect(r.stdout.split('\n')[0]).toBe(
-      `${file}:13:5 RB1301 irreversible step "leave" can be reached without a confirm since the last irreversible command (state leave)`,
+      `${file}:13:5 RB1301 step "leave" needs a typed approval (removes the node's member from the etcd cluster and deletes its etcd data) but can be reached without a confirm since the last gated command (state leave)`,
     );
     expect(r.stdout).toContain('  hint: put a confirm step right before it');
     expect(r.stdout + r.stderr).not.toMatch(stackTrace);
@@ -54,8 +54,15 @@ describe('talos-dr describe', () => {
     expect(d.params.map((p) => p.name)).toEqual(['nodes', 'maxSizeAfter']);
     expect(d.steps.find((s) => s.id === 'disarm')).toMatchObject({
       kind: 'talosctl',
-      effect: 'mutating',
+      effect: 'irreversible',
+      irreversible: true,
+      requires: 'a typed confirm and a live recheck',
+    });
+    expect(d.steps.find((s) => s.id === 'defrag-probe')).toMatchObject({
+      kind: 'talosctl',
+      effect: 'disruptive',
       irreversible: false,
+      requires: 'a fresh quorum check (member out of service)',
     });
   });
 
