@@ -46,7 +46,8 @@ type Failed = Extract<Read<unknown>, { ok: false }>;
 export function failureText(what: string, r: Failed): string {
   const cause = causeOf(r);
   const words = CAUSE_WORDS[cause];
-  return r.reason === '' || r.reason === words ? `${what}: ${words}` : `${what}: ${words}: ${r.reason}`;
+  if (r.reason === '' || r.reason === words) return `${what}: ${words}`;
+  return r.reason.startsWith(words) ? `${what}: ${r.reason}` : `${what}: ${words}: ${r.reason}`;
 }
 
 /** "etcd status and service etcd: timed out: …": reads that failed alike are named once. */

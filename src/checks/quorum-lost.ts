@@ -42,8 +42,9 @@ function voterFrom(id: string, node: string | undefined, e: NodeEtcd | undefined
  * Quorum is lost: the disaster a restore needs, so it passes only on positive evidence. Voters
  * are the non-learner members of the member lists the nodes print; when no node prints one (under
  * quorum loss every `etcd members` answers "no leader"), their number is the `voters` argument —
- * never the number of nodes given — and each given node that is a control plane node stands for
- * one voter. Each voter is, from its node's reads (table in etcd-evidence.ts):
+ * never the number of nodes given — and each given node not shown to be a worker stands for one
+ * voter (a node that answers nothing counts as lost only when the nodes do not outnumber the
+ * stated voters: otherwise it may be a worker that is off). Each voter is, from its node's reads (table in etcd-evidence.ts):
  *
  * | voter's node shows                                                            | voter is |
  * |-------------------------------------------------------------------------------|----------|
@@ -93,11 +94,23 @@ export const quorumLost = defineCheck({
       });
     } else if (stated !== undefined && stated > 0) {
       source = `the voters argument (no node printed the member list)`;
-      voters = nodes
+      const slots = nodes
         .map((n) => evidence.get(n))
         .filter((e): e is NodeEtcd => e !== undefined && e.kind !== 'not-member')
-        .filter((e) => !((e.kind === 'up' || e.kind === 'leaderless') && e.row?.learner === true))
-        .map((e) => voterFrom(`node ${e.node}`, e.node, e, false));
+        .filter((e) => !((e.kind === 'up' || e.kind === 'leaderless') && e.row?.learner === true));
+      // more candidate nodes than voters: some are not control plane nodes, and a node that does
+      // not answer at all cannot be told from a worker that is off, so it is not counted as lost
+      const tooMany = slots.length > stated;
+      voters = slots.map((e) =>
+        tooMany && e.kind === 'down' && !e.reachable
+          ? {
+              id: `node ${e.node}`,
+              node: e.node,
+              state: 'unknown' as const,
+              why: `${e.why}; with more nodes than the ${fmt(stated)} voters, it may be no voter`,
+            }
+          : voterFrom(`node ${e.node}`, e.node, e, false),
+      );
     } else {
       const why = nodes.map((n) => evidence.get(n)?.why ?? n).join('; ');
       return {

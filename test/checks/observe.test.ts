@@ -95,7 +95,7 @@ describe('observations', () => {
     expect(two.ok).toBe(false);
     if (!two.ok)
       expect(two.reason).toBe(
-        `2 members do not answer (${ID1}: ${B} does not answer talosctl (etcd status, service etcd and etcd members: timed out: timed out after 10s asking ${B}) and ${ID2}: service etcd on ${C} is Running, health OK, and etcd status and etcd members: its etcd refused the connection: connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:2379: connect: connection refused"): expected exactly one`,
+        `2 members do not answer (${ID1}: ${B} does not answer talosctl (etcd status, service etcd and etcd members: timed out after 10s asking ${B}) and ${ID2}: service etcd on ${C} is Running, health OK, and etcd status and etcd members: its etcd refused the connection: connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:2379: connect: connection refused"): expected exactly one`,
       );
   });
 

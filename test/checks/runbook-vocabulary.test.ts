@@ -22,7 +22,7 @@ describe('quorum-lost', () => {
     const v = await check('quorum-lost', c);
     expect(v.verdict).toBe('fail');
     expect(v.summary).toBe(
-      `quorum holds: 2 of 3 voters follow leader ${IDS[0]}; lost: ${C} does not answer talosctl (etcd status, service etcd and etcd members: timed out: timed out after 10s asking ${C})`,
+      `quorum holds: 2 of 3 voters follow leader ${IDS[0]}; lost: ${C} does not answer talosctl (etcd status, service etcd and etcd members: timed out after 10s asking ${C})`,
     );
   });
 
