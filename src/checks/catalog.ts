@@ -138,8 +138,16 @@ export const CHECKS = {
   },
   'quorum-lost': {
     description:
-      'etcd quorum is lost: fewer than a majority of voters answer status, or no answering member knows a leader',
-    args: { nodes },
+      'etcd quorum is lost, on positive evidence only: enough voters seen down or leaderless that the rest cannot make a quorum',
+    args: {
+      nodes,
+      voters: {
+        type: 'number',
+        required: false,
+        description:
+          'how many voting members the cluster had: counts the voters when no node can print the member list (no leader)',
+      },
+    },
   },
   'flag-set': {
     description: 'the given boolean (usually a boolean param or output) is true: lets a choice branch on it',

@@ -1,57 +1,172 @@
+import type { Member } from '../talos/observations.js';
+import { etcdOnNode, type NodeEtcd } from './etcd-evidence.js';
 import { readsOf } from './reader.js';
-import { defineCheck, fmt, listText, nodesArg } from './verdict.js';
-import { answers, failedJson, failedText, NO_LEADER, statusRows } from './view.js';
+import { defineCheck, fmt, type Json, listText, nodesArg, numberArg, plural } from './verdict.js';
+import { answers, nodeOfMember, unionMembers } from './view.js';
 
 /** Majority of a voting membership of `size`. */
-const quorumOf = (size: number): number => Math.floor(size / 2) + 1;
+export const quorumOf = (size: number): number => Math.floor(size / 2) + 1;
+
+/** One voter and what was seen of it. */
+interface Voter {
+  /** member id, or `node <address>` when no member list was printed */
+  id: string;
+  node: string | undefined;
+  state: 'up' | 'lost' | 'unknown';
+  why: string;
+  leader?: string;
+}
+
+/** A voter's state from the evidence of its node (see etcd-evidence.ts). */
+function voterFrom(id: string, node: string | undefined, e: NodeEtcd | undefined, listed: boolean): Voter {
+  if (node === undefined || e === undefined)
+    return { id, node, state: 'unknown', why: `member ${id} runs on none of the given nodes, so it was not seen` };
+  // the node now runs another member (wiped and rejoined): this voter's own etcd is gone
+  const row = e.kind === 'up' || e.kind === 'leaderless' ? e.row : undefined;
+  if (listed && row !== undefined && row.member !== id)
+    return { id, node, state: 'lost', why: `${node} now runs member ${row.member}, not ${id}` };
+  switch (e.kind) {
+    case 'up':
+      return { id, node, state: 'up', why: e.why, leader: e.row.leader };
+    case 'leaderless':
+    case 'down':
+      return { id, node, state: 'lost', why: e.why };
+    case 'not-member':
+      return { id, node, state: 'unknown', why: `${e.why}, yet member ${id} is listed with its address` };
+    case 'unknown':
+      return { id, node, state: 'unknown', why: e.why };
+  }
+}
 
 /**
- * Quorum is lost: the disaster a restore needs. Voters are counted from the largest member list any
- * node still prints (a node without a leader prints none), never fewer than the nodes asked; it
- * passes when fewer than a majority of them answer status, or no answering member knows a leader.
- * 'unknown' when no node answers anything: then nothing is proven.
+ * Quorum is lost: the disaster a restore needs, so it passes only on positive evidence. Voters
+ * are the non-learner members of the member lists the nodes print; when no node prints one (under
+ * quorum loss every `etcd members` answers "no leader"), their number is the `voters` argument —
+ * never the number of nodes given — and each given node not shown to be a worker stands for one
+ * voter (a node that answers nothing counts as lost only when the nodes do not outnumber the
+ * stated voters: otherwise it may be a worker that is off). Each voter is, from its node's reads (table in etcd-evidence.ts):
+ *
+ * | voter's node shows                                                            | voter is |
+ * |-------------------------------------------------------------------------------|----------|
+ * | its etcd status row naming a leader                                            | up       |
+ * | a row with leader 0 / "no leader"; service etcd not Running; etcd refused or   | lost     |
+ * |   timing out while service etcd answers (not Running+OK); the node unreachable |          |
+ * | PermissionDenied, no request forwarding, Unimplemented, unparsed output, a     | unknown  |
+ * |   missing row, any other error; not on any given node                          |          |
+ *
+ * | verdict | when                                                                             |
+ * |---------|----------------------------------------------------------------------------------|
+ * | pass    | lost voters ≥ voters − quorum + 1 (the rest cannot make a quorum), and at least  |
+ * |         | one node answered something (all silent proves nothing about etcd)               |
+ * | fail    | ≥ quorum voters are up and agree on one leader                                   |
+ * | unknown | otherwise, naming every voter that was not seen and why; also when the number of |
+ * |         | voters is not known (no member list and no `voters`)                             |
  */
 export const quorumLost = defineCheck({
   name: 'quorum-lost',
-  reads: (args) => readsOf(['members', 'status'], nodesArg(args)),
+  reads: (args) => readsOf(['members', 'status', 'service'], nodesArg(args)),
   evaluate({ reads }, args) {
-    const nodes = nodesArg(args);
+    const nodes = [...new Set(nodesArg(args))];
+    const stated = args.voters === undefined ? undefined : numberArg(args, 'voters');
+    const evidence = new Map(nodes.map((n) => [n, etcdOnNode(reads, n)]));
     const lists = answers(reads.members, nodes);
-    const rows = statusRows(reads, nodes);
-    const listed = Math.max(0, ...lists.answered.map((l) => l.value.filter((m) => !m.learner).length));
-    const size = Math.max(listed, nodes.length);
-    const need = quorumOf(size);
-    const voters = rows.answered.filter((r) => !r.value.learner);
-    const withLeader = voters.filter((r) => r.value.leader !== NO_LEADER && r.value.leader !== '');
-    const observed = {
-      voters: size,
-      quorum: need,
-      answeringVoters: voters.map((r) => r.node),
-      leaders: Object.fromEntries(rows.answered.map((r) => [r.node, r.value.leader])),
-      memberLists: Object.fromEntries(lists.answered.map((l) => [l.node, l.value.map((m) => m.id)])),
-      unanswered: failedJson(rows.failed),
-    };
-    const expected = `fewer than ${fmt(need)} of ${fmt(size)} voters answer, or none knows a leader`;
-    const answeredAt = (n: string): boolean =>
-      [reads.members[n], reads.status[n]].some((r) => r !== undefined && (r.ok || !r.unreachable));
-    if (!nodes.some(answeredAt))
+    const listedVoters: Member[] = unionMembers(lists.answered).filter((m) => !m.learner);
+    const rows = [...evidence.values()].flatMap((e) => {
+      const row = e.kind === 'up' || e.kind === 'leaderless' ? e.row : undefined;
+      return row === undefined ? [] : [{ node: e.node, value: row }];
+    });
+
+    const silent = [...evidence.values()].every((e) => e.kind === 'down' && !e.reachable);
+    if (silent)
       return {
         verdict: 'unknown',
-        observed,
-        expected,
-        summary: `no control plane node answered at all, so nothing is proven: ${failedText(rows.failed)}`,
+        observed: { nodes: Object.fromEntries([...evidence].map(([n, e]) => [n, { kind: e.kind, why: e.why }])) },
+        expected: 'an answer from at least one node',
+        summary: `cannot tell: no node answered talosctl at all, which does not tell a dead cluster from a network problem on this side (${[...evidence.values()].map((e) => e.why).join('; ')})`,
       };
-    if (voters.length < need || withLeader.length === 0) {
-      const who = voters.length === 0 ? 'no voter' : `only ${listText(voters.map((r) => r.node))}`;
-      const leaderless = withLeader.length === 0 ? '; no answering member knows a leader' : '';
+    let voters: Voter[];
+    let source: string;
+    if (listedVoters.length > 0) {
+      source = `the member list of ${listText(lists.answered.map((l) => l.node))}`;
+      voters = listedVoters.map((m) => {
+        const node = nodeOfMember(m.id, rows, lists.answered, nodes);
+        return voterFrom(m.id, node, node === undefined ? undefined : evidence.get(node), true);
+      });
+    } else if (stated !== undefined && stated > 0) {
+      source = `the voters argument (no node printed the member list)`;
+      const slots = nodes
+        .map((n) => evidence.get(n))
+        .filter((e): e is NodeEtcd => e !== undefined && e.kind !== 'not-member')
+        .filter((e) => !((e.kind === 'up' || e.kind === 'leaderless') && e.row?.learner === true));
+      // more candidate nodes than voters: some are not control plane nodes, and a node that does
+      // not answer at all cannot be told from a worker that is off, so it is not counted as lost
+      const tooMany = slots.length > stated;
+      voters = slots.map((e) =>
+        tooMany && e.kind === 'down' && !e.reachable
+          ? {
+              id: `node ${e.node}`,
+              node: e.node,
+              state: 'unknown' as const,
+              why: `${e.why}; with more nodes than the ${fmt(stated)} voters, it may be no voter`,
+            }
+          : voterFrom(`node ${e.node}`, e.node, e, false),
+      );
+    } else {
+      const why = nodes.map((n) => evidence.get(n)?.why ?? n).join('; ');
+      return {
+        verdict: 'unknown',
+        observed: { nodes: Object.fromEntries([...evidence].map(([n, e]) => [n, { kind: e.kind, why: e.why }])) },
+        expected: 'a member list, or the voters argument, to count the voters',
+        summary: `cannot tell: no node printed the member list and no voters count was given, so the number of voters is unknown (${why})`,
+      };
+    }
+    // more voters stated than listed or seen: the missing ones are not seen
+    const size = Math.max(voters.length, stated ?? 0);
+    for (let i = voters.length; i < size; i++)
+      voters.push({
+        id: `voter ${i + 1}`,
+        node: undefined,
+        state: 'unknown',
+        why: `voter ${i + 1} of ${size} was not seen on any given node`,
+      });
+    const need = quorumOf(size);
+    const lost = voters.filter((v) => v.state === 'lost');
+    const up = voters.filter((v) => v.state === 'up');
+    const unseen = voters.filter((v) => v.state === 'unknown');
+    const byLeader = new Map<string, Voter[]>();
+    for (const v of up) byLeader.set(v.leader ?? '', [...(byLeader.get(v.leader ?? '') ?? []), v]);
+    const agreed = [...byLeader.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+
+    const observed: Record<string, Json> = {
+      voters: size,
+      quorum: need,
+      source,
+      lost: lost.map((v) => v.id),
+      up: up.map((v) => v.id),
+      notSeen: Object.fromEntries(unseen.map((v) => [v.id, v.why])),
+      byVoter: Object.fromEntries(voters.map((v) => [v.id, { node: v.node ?? null, state: v.state, why: v.why }])),
+    };
+    const expected = `at least ${fmt(size - need + 1)} of ${fmt(size)} voters positively seen lost (quorum ${fmt(need)})`;
+    const lostText = lost.length === 0 ? 'no voter is seen lost' : `${listText(lost.map((v) => v.why))}`;
+    const unseenText = unseen.length === 0 ? '' : `; not seen: ${unseen.map((v) => v.why).join('; ')}`;
+
+    if (lost.length >= size - need + 1) {
       return {
         verdict: 'pass',
         observed,
         expected,
-        summary: `quorum is lost: ${who} of ${fmt(size)} voters ${voters.length === 1 ? 'answers' : 'answer'} status (quorum ${fmt(need)})${leaderless}`,
+        summary: `quorum is lost: ${plural(lost.length, 'voter')} of ${fmt(size)} seen lost (quorum ${fmt(need)}): ${lostText}${unseenText}`,
       };
     }
-    const summary = `${fmt(voters.length)} of ${fmt(size)} voters answer and ${listText(withLeader.map((r) => r.node))} ${withLeader.length === 1 ? 'knows' : 'know'} leader ${withLeader[0]?.value.leader ?? ''}: quorum holds`;
-    return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
+    if (agreed.length >= need) {
+      const summary = `quorum holds: ${fmt(agreed.length)} of ${fmt(size)} voters follow leader ${agreed[0]?.leader ?? ''}${lost.length > 0 ? `; lost: ${lostText}` : ''}${unseenText}`;
+      return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
+    }
+    return {
+      verdict: 'unknown',
+      observed,
+      expected,
+      summary: `cannot tell: ${fmt(lost.length)} of ${fmt(size)} voters seen lost and ${fmt(agreed.length)} seen following one leader (quorum ${fmt(need)})${lost.length > 0 ? `; lost: ${lostText}` : ''}${unseenText}`,
+    };
   },
 });

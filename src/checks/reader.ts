@@ -1,4 +1,5 @@
 import type { Alarm, Member, MemberStatus, ServiceState } from '../talos/observations.js';
+import type { ReadCause } from './read-cause.js';
 
 /**
  * The read port of checks and observations: what the engine can ask one node about etcd.
@@ -9,10 +10,13 @@ import type { Alarm, Member, MemberStatus, ServiceState } from '../talos/observa
 /** Opaque id of the recorded command behind an answer, so the journal can link evidence. */
 export type RawRef = string;
 
-/** One node's answer: a value, or why there is none (`unreachable`: timeout or no answer at all). */
+/**
+ * One node's answer: a value, or why there is none (`unreachable`: timeout or no answer at all;
+ * `cause`: the class of failure checks reason about, see read-cause.ts).
+ */
 export type Read<T> =
   | { ok: true; value: T; raw?: RawRef }
-  | { ok: false; reason: string; unreachable: boolean; raw?: RawRef };
+  | { ok: false; reason: string; unreachable: boolean; cause?: ReadCause; raw?: RawRef };
 
 export interface ClusterReader {
   /** `etcd members` as the node's etcd sees the list */

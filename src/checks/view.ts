@@ -44,14 +44,30 @@ export function failedJson(failed: readonly Failed[]): Json {
   return Object.fromEntries(failed.map((f) => [f.node, { reason: f.reason, unreachable: f.unreachable }]));
 }
 
-/** The status row of each answering node's own member (the row whose node matches, else the first). */
+/**
+ * The node's own row of `etcd status -n <node>`: the row whose NODE is the node, or the only row
+ * when talosctl printed no NODE column. Never another node's row: that would be a guess.
+ */
+export function ownStatusRow(value: readonly MemberStatus[], node: string): MemberStatus | undefined {
+  const mine = value.filter((r) => r.node === node);
+  if (mine.length === 1) return mine[0];
+  if (mine.length === 0 && value.length === 1 && value[0]?.node === '') return value[0];
+  return undefined;
+}
+
+/** The status row of each answering node's own member; a node without exactly one is not seen. */
 export function statusRows(reads: ClusterReads, nodes: readonly string[]): Answers<MemberStatus> {
   const a = answers(reads.status, nodes);
   const out: Answers<MemberStatus> = { answered: [], failed: [...a.failed] };
   for (const { node, value } of a.answered) {
-    const row = value.find((r) => r.node === node) ?? value[0];
+    const row = ownStatusRow(value, node);
     if (row) out.answered.push({ node, value: row });
-    else out.failed.push({ node, reason: 'etcd status printed no row', unreachable: false });
+    else
+      out.failed.push({
+        node,
+        reason: value.length === 0 ? 'etcd status printed no row' : `etcd status printed no row of its own for ${node}`,
+        unreachable: false,
+      });
   }
   return out;
 }

@@ -66,7 +66,12 @@ export interface EvaluateCheckInput {
   poll: number;
 }
 export interface EvaluateCheckOutput {
-  verdict: 'pass' | 'fail';
+  /**
+   * 'unknown': the check could not see enough to decide (an error, unparsed output, a missing row,
+   * PermissionDenied, a timeout). Never the pass branch: a precondition stops (precondition-failed,
+   * exit 4), a wait polls again, a choice follows its onFailure; `description` says what was not seen.
+   */
+  verdict: 'pass' | 'fail' | 'unknown';
   /** what was seen, for the journal */
   observed: Record<string, unknown>;
   /** a human sentence: "member 0a1b… is a learner" */

@@ -70,6 +70,11 @@ export const GUARDS = {
   ok: ({ event }: Ctx): boolean => outputOf(event)?.ok === true,
   /** evaluateCheck said pass */
   verdictPass: ({ event }: Ctx): boolean => outputOf(event)?.verdict === 'pass',
+  /** evaluateCheck said fail (seen not to hold; 'unknown' is neither pass nor fail) */
+  verdictFail: ({ event }: Ctx): boolean => outputOf(event)?.verdict === 'fail',
+  /** evaluateCheck could not tell, and no retry is left */
+  verdictUnknownFinal: ({ context, event }: Ctx, p: { stepId: string; attempts: number }): boolean =>
+    outputOf(event)?.verdict === 'unknown' && (context.attempts[p.stepId] ?? 0) + 1 >= p.attempts,
   approved: ({ event }: Ctx): boolean => outputOf(event)?.approved === true,
   unchanged: ({ event }: Ctx): boolean => outputOf(event)?.unchanged === true,
   manualDone: ({ event }: Ctx): boolean => outputOf(event)?.done === true,

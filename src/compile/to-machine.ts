@@ -292,22 +292,26 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
           compileWait(step, step.poll, input, next);
           return;
         }
-        const onDone =
+        // 'unknown' takes no branch: a choice falls through to its failure transitions (onFailure),
+        // a precondition stops with precondition-failed once its retries are spent, whatever its onFailure
+        const attempts = step.kind === 'precondition' ? step.retry.attempts : 1;
+        const onDone: Transition[] =
           step.kind === 'choice'
             ? [
                 { ...ok(step, step.ifPass === undefined ? next : entryOf(step.ifPass)), guard: 'verdictPass' },
-                ok(step, step.ifFail === undefined ? next : entryOf(step.ifFail)),
+                { ...ok(step, step.ifFail === undefined ? next : entryOf(step.ifFail)), guard: 'verdictFail' },
               ]
-            : [{ ...ok(step, next), guard: 'verdictPass' }];
-        invoking(
-          step,
-          'check',
-          'evaluateCheck',
-          input,
-          onDone,
-          next,
-          step.kind === 'precondition' ? step.retry.attempts : 1,
-        );
+            : step.kind === 'precondition'
+              ? [
+                  { ...ok(step, next), guard: 'verdictPass' },
+                  {
+                    target: t(OUTCOME_STATES['precondition-failed']),
+                    guard: { type: 'verdictUnknownFinal', params: { stepId: id, attempts } },
+                    actions: [act('noteFailure', { stepId: id }), act('resetAttempts', { stepId: id })],
+                  },
+                ]
+              : [{ ...ok(step, next), guard: 'verdictPass' }];
+        invoking(step, 'check', 'evaluateCheck', input, onDone, next, attempts);
         return;
       }
       case 'confirm':

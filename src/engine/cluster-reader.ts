@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { failedRead, unparsedRead } from '../checks/read-cause.js';
 import type { ClusterReader, Read } from '../checks/reader.js';
 import type { Json } from '../checks/verdict.js';
 import { toNodeOutcome } from '../talos/outcome.js';
@@ -67,14 +68,8 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
     const outcome = toNodeOutcome(r);
     const p = outcome.ok ? parse(r.stdout) : undefined;
     const raw = journalResult(o.journal, o.step(), args, r, p?.ok === false ? { error: p.error.message } : undefined);
-    if (!outcome.ok) {
-      const why = outcome.errors.map((e) => e.desc).join('; ') || outcome.reason;
-      const unreachable = outcome.reason === 'timeout' || outcome.errors.some((e) => e.kind === 'unreachable');
-      return { ok: false, reason: why, unreachable, raw };
-    }
-    if (p === undefined || !p.ok) {
-      return { ok: false, reason: `output not understood: ${p?.error.message ?? '?'}`, unreachable: false, raw };
-    }
+    if (!outcome.ok) return { ...failedRead(outcome), raw };
+    if (p === undefined || !p.ok) return { ...unparsedRead(p?.error.message ?? '?'), raw };
     return { ok: true, value: p.value, raw };
   }
   /**

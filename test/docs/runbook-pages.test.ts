@@ -56,7 +56,9 @@ describe('runbook docs pages', () => {
     expect(r.page).toMatch(
       /- \*\*`confirm-wipe-member`\*\* \(confirm; type `\{wiped\.member\}`\): .* Guards: `wipe`\./,
     );
-    expect(r.page).toContain('| `quorum-lost` | precondition | `quorum-lost` nodes=`{params.nodes}` |');
+    expect(r.page).toContain(
+      '| `quorum-lost` | precondition | `quorum-lost` nodes=`{params.nodes}`, voters=`{params.members}` |',
+    );
     expect(r.page).toMatch(/```mermaid\nstateDiagram-v2\n[\s\S]*class .*wipe.* irreversible/);
   });
 

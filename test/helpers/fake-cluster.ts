@@ -29,12 +29,51 @@ export interface FakeNode {
   revision: number;
   /** overrides the member list this node prints (default: every member of the cluster) */
   members?: Member[];
+  /** replaces one kind of read of this node with a failed answer (an error, garbage, a timeout) */
+  fail?: Partial<Record<'members' | 'status' | 'alarms' | 'service' | 'revision', FailedRead>>;
 }
+
+export type FailedRead = Extract<Read<never>, { ok: false }>;
+
+/** Failed reads as the engine's reader makes them from real talosctl errors (read-cause.ts). */
+export const FAILED = {
+  denied: {
+    ok: false,
+    reason: 'not authorized',
+    unreachable: false,
+    cause: 'denied',
+  },
+  noForwarding: { ok: false, reason: 'no request forwarding', unreachable: false, cause: 'denied' },
+  worker: {
+    ok: false,
+    reason: 'etcd status is only available on control plane nodes',
+    unreachable: false,
+    cause: 'not-control-plane',
+  },
+  unparsed: {
+    ok: false,
+    reason: 'output not understood: unknown column "SPARE" in the header of etcd status',
+    unreachable: false,
+    cause: 'unparsed',
+  },
+  timeout: { ok: false, reason: 'talosctl timed out', unreachable: true, cause: 'timeout' },
+  error: { ok: false, reason: 'talosctl ended with exit code 1', unreachable: false, cause: 'error' },
+  nodeDown: {
+    ok: false,
+    reason:
+      'connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.9:50000: connect: connection refused"',
+    unreachable: true,
+    cause: 'node-unreachable',
+  },
+  noLeader: { ok: false, reason: 'etcdserver: no leader', unreachable: true, cause: 'no-leader' },
+} as const satisfies Record<string, FailedRead>;
 
 export interface FakeCluster {
   nodes: FakeNode[];
   alarms: { member: string; kind: AlarmKind }[];
   revisions: boolean;
+  /** addresses that are no member's node (workers, typos): every read of them gets this answer */
+  others?: Record<string, FailedRead>;
 }
 
 export const IDS = ['6457a4e8ecba5c61', '7d3c4c7e8f9a1b2c', '8e4d5d8f9a0b2c3d'] as const;
@@ -84,12 +123,15 @@ const timeout = <T>(n: string): Read<T> => ({
   ok: false,
   reason: `timed out after 10s asking ${n}`,
   unreachable: true,
+  cause: 'timeout',
   raw: `cmd:${n}`,
 });
 const etcdDown = <T>(n: string): Read<T> => ({
   ok: false,
-  reason: 'rpc error: code = Unavailable desc = connection refused',
-  unreachable: false,
+  reason:
+    'connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:2379: connect: connection refused"',
+  unreachable: true,
+  cause: 'etcd-unreachable',
   raw: `cmd:${n}`,
 });
 
@@ -97,6 +139,8 @@ const etcdDown = <T>(n: string): Read<T> => ({
 export function fakeReader(c: FakeCluster): ClusterReader {
   const ask = <T>(address: string, kind: string, etcd: boolean, f: (n: FakeNode) => T): Promise<Read<T>> => {
     const n = c.nodes.find((x) => x.node === address);
+    const failed = n?.fail?.[kind as keyof NonNullable<FakeNode['fail']>] ?? (n ? undefined : c.others?.[address]);
+    if (failed) return Promise.resolve({ ...failed, raw: `cmd:${kind}:${address}` });
     if (!n || n.reach === 'unreachable') return Promise.resolve(timeout(address));
     if (etcd && n.reach === 'etcd-down') return Promise.resolve(etcdDown(address));
     return Promise.resolve({ ok: true, value: f(n), raw: `cmd:${kind}:${address}` });

@@ -1,3 +1,4 @@
+import { failedRead, unparsedRead } from '../../checks/read-cause.js';
 import {
   type ClusterReads,
   emptyReads,
@@ -67,13 +68,9 @@ export function readFromResult(kind: CommandKind, r: RecordedResult): Read<unkno
     canceled: false,
   });
   const withRaw = <T extends Read<unknown>>(x: T): T => (raw === undefined ? x : { ...x, raw });
-  if (!outcome.ok) {
-    const why = outcome.errors.map((e) => e.desc).join('; ') || outcome.reason;
-    const unreachable = outcome.reason === 'timeout' || outcome.errors.some((e) => e.kind === 'unreachable');
-    return withRaw({ ok: false, reason: why, unreachable });
-  }
+  if (!outcome.ok) return withRaw(failedRead(outcome));
   const p = PARSERS[kind](r.stdout);
-  if (!p.ok) return withRaw({ ok: false, reason: `output not understood: ${p.error.message}`, unreachable: false });
+  if (!p.ok) return withRaw(unparsedRead(p.error.message));
   return withRaw({ ok: true, value: p.value });
 }
 

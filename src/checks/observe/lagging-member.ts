@@ -1,19 +1,31 @@
+import { etcdOnNode } from '../etcd-evidence.js';
 import { DEFAULT_MAX_LAG } from '../member-healthy.js';
 import { readsOf } from '../reader.js';
 import { fmt, nodesArg, numberArg } from '../verdict.js';
-import { failedText, leaderView, leaderViewText, statusRows } from '../view.js';
+import { leaderView, leaderViewText, statusRows } from '../view.js';
 import { defineObservation } from './observation.js';
 
-/** The member furthest behind the leader; a learner never promoted comes first whatever its lag. */
+/**
+ * The member furthest behind the leader; a learner never promoted comes first whatever its lag.
+ * Every given control plane node must show its own status row: a node whose status failed, did
+ * not parse or printed no row of its own may hold the member furthest behind (or the leader), so
+ * no member is named then. A node positively not a control plane node is left out.
+ */
 export const laggingMember = defineObservation({
   name: 'lagging-member',
   reads: (args) => readsOf(['status'], nodesArg(args)),
   derive(reads, args) {
     const nodes = nodesArg(args);
     const maxLag = numberArg(args, 'maxLag', DEFAULT_MAX_LAG);
+    const evidence = nodes.map((n) => etcdOnNode(reads, n));
+    const unseen = evidence.filter((e) => e.kind !== 'up' && e.kind !== 'leaderless' && e.kind !== 'not-member');
+    if (unseen.length > 0)
+      return {
+        ok: false,
+        reason: `cannot tell which member lags: ${unseen.map((e) => e.why).join('; ')}; no member is named on what was not seen`,
+      };
     const rows = statusRows(reads, nodes);
-    if (rows.answered.length === 0)
-      return { ok: false, reason: `no member answered etcd status: ${failedText(rows.failed)}` };
+    if (rows.answered.length === 0) return { ok: false, reason: 'no member answered etcd status' };
     const lv = leaderView(rows.answered.filter((r) => !r.value.learner));
     if (lv.kind !== 'agreed') return { ok: false, reason: leaderViewText(lv) };
     const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);

@@ -5,7 +5,8 @@ import type { EngineEnv } from '../env.js';
 import { checkOnce } from './check-once.js';
 
 /**
- * evaluateCheck: one evaluation, journaled with its verdict; 'unknown' counts as not passing.
+ * evaluateCheck: one evaluation, journaled with its verdict: pass, fail, or unknown (what could not
+ * be seen, described as "cannot tell: …"); the machine never takes a pass branch on unknown.
  * Replayed from the recorded `check` record on resume. In a dry run, a wait or postcondition
  * after a would-run change passes as 'assumed' (the change did not happen, so live reads cannot
  * show its effect); so does a cluster choice after one. A wait prints its first verdict, each change of verdict, and the pass.
@@ -18,7 +19,11 @@ export function evaluateCheckActor(env: EngineEnv) {
       const rec = env.replay?.check(input.stepId);
       if (rec !== undefined) {
         const p = rec.payload;
-        return { verdict: p.verdict === 'pass' ? 'pass' : 'fail', observed: p.observed, description: p.summary };
+        return {
+          verdict: contractVerdict(p.verdict),
+          observed: p.observed,
+          description: describe(p.verdict, p.summary),
+        };
       }
       // a choice on the cluster after a would-run change (e.g. did the defrag free space?) cannot
       // be read either: the rehearsal follows its pass branch, marked assumed
@@ -48,7 +53,19 @@ export function evaluateCheckActor(env: EngineEnv) {
         env.progress.check(v.verdict, `${input.check}: ${v.summary}${poll}`);
       }
       lastVerdict.set(input.stepId, key);
-      return { verdict: v.verdict === 'pass' ? 'pass' : 'fail', observed: v.observed, description: v.summary };
+      return { verdict: v.verdict, observed: v.observed, description: describe(v.verdict, v.summary) };
     }),
   );
+}
+
+/** A recorded verdict as the contract carries it (an older or odd record that is not pass/fail is unknown). */
+function contractVerdict(v: string): EvaluateCheckOutput['verdict'] {
+  return v === 'pass' || v === 'fail' ? v : 'unknown';
+}
+
+/** The sentence the machine notes as the failure reason: an unknown says so first. */
+function describe(verdict: string, summary: string): string {
+  return verdict === 'pass' || verdict === 'fail' || summary.startsWith('cannot tell')
+    ? summary
+    : `cannot tell: ${summary}`;
 }
