@@ -228,11 +228,11 @@ export const DIAGNOSTICS = {
   }),
   RB1222: def<Path & { step: string; reason: string }>({
     severity: 'error',
-    title: 'disruptive step on several nodes at once',
+    title: 'a change on several nodes in one step',
     message: (p) =>
-      `${p.path}: step "${p.step}": ${p.reason}; on several nodes in one step the quorum check before it would cover only the first`,
+      `${p.path}: step "${p.step}": ${p.reason}; on several nodes in one step its approval and its quorum check would cover them all at once`,
     hint: () =>
-      'run it in a foreach over the nodes with node: { ref: … }, so each node gets its own fresh quorum check',
+      'run it in a foreach over the nodes with node: { ref: … }, so each node gets its own confirm, recheck and quorum check',
   }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
   RB1301: def<{ step: string; state: string; reason: string }>({

@@ -101,7 +101,9 @@ const talosctlShape: Rule = ({ doc, index }) => {
       out.push(makeDiagnostic('RB1217', { path: show(at), flag: c.refusal.flag, reason: c.refusal.reason }, at));
       continue; // a refused argv never runs: what else would apply to it is beside the point
     }
-    if (step.quorum !== undefined && raw.nodes !== undefined) {
+    // a change is gated, or quorum-checked, for one target: several nodes in one step would be
+    // approved and checked once for all of them (one "yes" for several members)
+    if ((step.quorum !== undefined || step.gate) && raw.nodes !== undefined) {
       out.push(
         makeDiagnostic('RB1222', { path: show(step.path), step: step.id, reason: step.command.reason }, [
           ...step.path,
