@@ -38,9 +38,9 @@ describe('run, plan and dry run through the CLI', () => {
     const s = setup();
     const r = await runCli(['plan', 'nospace-recovery', '--param', NODES], { env: s.env });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('disarm [mutating]: talosctl -n <ref order.leader> etcd alarm disarm');
+    expect(r.stdout).toContain('disarm [irreversible]: talosctl -n <ref order.leader> etcd alarm disarm');
     // the gate is listed with its prompt (the wording belongs to the runbook, not to this test)
-    expect(r.stdout).toMatch(/^confirm-disarm: GATE ".+"$/m);
+    expect(r.stdout).toMatch(/^confirm-disarm: GATE ".+", guards disarm$/m);
     expect(s.calls()).toEqual([]);
   });
 

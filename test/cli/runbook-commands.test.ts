@@ -54,8 +54,8 @@ describe('talos-dr describe', () => {
     expect(d.params.map((p) => p.name)).toEqual(['nodes', 'maxSizeAfter']);
     expect(d.steps.find((s) => s.id === 'disarm')).toMatchObject({
       kind: 'talosctl',
-      effect: 'mutating',
-      irreversible: false,
+      effect: 'irreversible',
+      irreversible: true,
     });
   });
 
