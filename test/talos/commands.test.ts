@@ -158,6 +158,11 @@ const ROWS: readonly Row[] = [
   r(['etcd', 'status', '-hn10.0.0.3'], refused(2, '-hn10.0.0.3')),
   r(['dmesg', '-ftn1'], refused(1, '-ftn1')),
   r(['reset', '-in10.0.0.3', '--graceful=maybe'], refused(1, '-in10.0.0.3')),
+  // a connection flag the grammar read, then a flag the registry does not know (found by this table)
+  r(['upgrade', '-fn10.5.0.3', '--bogus'], refused(1, '-fn10.5.0.3')),
+  // a flag the registry does not know may be a bool of talosctl's: the cluster after it is read
+  r(['upgrade', '--bogus', '-fn10.5.0.3'], refused(2, '-fn10.5.0.3')),
+  r(['logs', 'etcd', '--since', '1h', '-fn10.0.0.3'], refused(4, '-fn10.0.0.3')),
   // ── look-alike dashes before a flag name ──
   r(['etcd', 'members', '\u2010n', '10.0.0.3'], refused(2, '\u2010n')),
   r(['etcd', 'members', '\u2011\u2011nodes=10.0.0.3'], refused(2, '\u2011\u2011nodes=10.0.0.3')),
