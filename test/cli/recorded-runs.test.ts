@@ -119,11 +119,12 @@ describe('what reaches talosctl: built-in runbooks', () => {
 
   it.concurrent.each(reliability ? builtIn : ['backup-snapshot'])(
     '%s (CLI, recording stand-in): plan and dry run send only reads, change no file; a run without --approve no gated argv',
-    { timeout: 120_000 },
+    { timeout: 300_000 },
     async (name) => {
       const w = workspace(name);
       const params = [NODES, ...(PARAMS[name]?.(w) ?? [])].flatMap((p) => ['--param', p]);
-      const opts = { env: w.env, cwd: w.cwd };
+      // rolling-defrag polls its waits on real time: a full real run takes minutes
+      const opts = { env: w.env, cwd: w.cwd, timeoutMs: 240_000 };
       const described = await runCli(['describe', name, '--json'], opts);
       const gates = (JSON.parse(described.stdout) as { steps: Array<{ id: string; kind: string }> }).steps
         .filter((s) => s.kind === 'confirm' || s.kind === 'manual')
