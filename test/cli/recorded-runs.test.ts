@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { recordedRuns, recordedViolations, runThree } from '../../scripts/reliability/recorded-runs.js';
 import { F_IDS, fakeState } from '../helpers/fake-talosctl.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -39,6 +48,7 @@ function listing(dir: string, except: readonly string[] = []): Record<string, st
 
 function workspace(name: string) {
   const root = mkdtempSync(join(tmpdir(), `tdr-recorded-${name}-`));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   const cwd = join(root, 'cwd');
   const snaps = join(root, 'snapshots');
   const state = join(root, 'state');

@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AnyRecord } from '../../src/audit/log-format.js';
 import type { CommandResult } from '../../src/talos/talosctl.js';
 import { F_NODES, type FakeTalosctl, fakeTalosctl } from '../helpers/fake-talosctl.js';
@@ -61,7 +61,9 @@ const snapshotCalls = (f: FakeTalosctl) => f.calls.filter((c) => c.args[1] === '
 const failureText = (records: readonly AnyRecord[]) => JSON.stringify(records.filter((r) => r.type !== 'run-start'));
 
 function dir(): string {
-  return mkdtempSync(join(tmpdir(), 'tdr-snap-'));
+  const d = mkdtempSync(join(tmpdir(), 'tdr-snap-'));
+  onTestFinished(() => rmSync(d, { recursive: true, force: true }));
+  return d;
 }
 
 describe('etcd snapshot never replaces a file', () => {
