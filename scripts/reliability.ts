@@ -2,7 +2,7 @@
 // and broken talosctl, lock contention. Prints a table and writes reliability/results.json.
 // Counts come from the environment; the defaults are the full campaign:
 //   RELIABILITY_RUNBOOKS=100000 RELIABILITY_OUTPUTS=100000 RELIABILITY_LOCK_ROUNDS=20
-//   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
+//   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_RECORDED_RUNBOOKS=2000 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
 //   RELIABILITY_CRASH_RUNBOOKS=nospace-recovery,replace-lost-member,restore-from-snapshot,member-not-syncing
 // The crash section runs on the real lab: run the campaign under the lab lock
 //   (flock /work/wt/lab.lock npm run test:reliability), or skip it with RELIABILITY_CRASH=0.
@@ -14,6 +14,7 @@ import { type CrashRunbookFigures, crashCampaign } from './reliability/crash-poi
 import { hostileParams } from './reliability/hostile-params.js';
 import { lockContention, lockLifecycle } from './reliability/lock-contention.js';
 import { fuzzTalosctlOutputs } from './reliability/output-fuzz.js';
+import { recordedRuns } from './reliability/recorded-runs.js';
 import { fuzzRunbooks } from './reliability/runbook-fuzz.js';
 
 const num = (name: string, dflt: number): number => {
@@ -26,6 +27,7 @@ const counts = {
   outputs: num('RELIABILITY_OUTPUTS', 100_000),
   lockRounds: num('RELIABILITY_LOCK_ROUNDS', 20),
   lockTakers: num('RELIABILITY_LOCK_TAKERS', 8),
+  recorded: num('RELIABILITY_RECORDED_RUNBOOKS', 2_000),
   crash: num('RELIABILITY_CRASH', 1),
   crashPoints: num('RELIABILITY_CRASH_POINTS', 12),
 };
@@ -59,6 +61,23 @@ zero('outputs', 'uncaught exceptions', outputs.uncaught);
 zero('outputs', 'exceptions hidden by the neverThrow net', outputs.safetyNetHits);
 zero('outputs', 'malformed ParseResults', outputs.malformed);
 row('outputs', 'throughput (inputs/s), slowest call (ms)', `${outputs.inputsPerSecond}, ${outputs.slowestMs}`);
+
+log(`what reaches talosctl: ${counts.recorded} generated runbooks through plan, dry run and run…`);
+const recorded = await recordedRuns(counts.recorded, seed);
+row(
+  'reach',
+  'generated runbooks / valid',
+  `${recorded.runbooks} / ${recorded.valid}`,
+  '= all',
+  recorded.valid === recorded.runbooks,
+);
+row('reach', 'calls recorded (plan / dry run / run)', Object.values(recorded.calls).join(' / '));
+zero(
+  'reach',
+  'non-read in plan or dry run, gated in a run without --approve, disruptive without quorum reads',
+  recorded.violations,
+);
+for (const s of recorded.samples) log(s);
 
 log('hostile params…');
 const params = await hostileParams();
@@ -205,6 +224,7 @@ writeFileSync(
       runbooks,
       outputs,
       params,
+      recorded,
       broken,
       brokenThroughRun: throughRun,
       lock: { lifecycle: cycle, contention },

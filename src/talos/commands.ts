@@ -572,6 +572,10 @@ export function classify(argv: readonly Token[]): Classification {
           reason: `${shown(argv[pr.index] ?? '')} combines short flags that talosctl may read as -n, -e or -c (which node or cluster it reaches)`,
         },
       };
+    // the grammar stopped here: a cluster it read before (-fn… then --bogus) or one after the
+    // flag it does not know (which talosctl may know as a bool) could still reach -n/-e/-c
+    const hidden = connectionInCluster(argv, n);
+    if (hidden !== undefined) return { ok: false, refusal: hidden };
     return {
       ok: true,
       value: UNKNOWN(name, pr.kind === 'unknown-flag' ? `${name} has no flag ${pr.flag}` : `${pr.flag} needs a value`),

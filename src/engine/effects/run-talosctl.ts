@@ -109,6 +109,8 @@ export function runTalosctlActor(env: EngineEnv) {
           }
           const local = cls.localFile === undefined ? undefined : prepareLocal(input.argv, cls.localFile);
           if (local !== undefined && !local.ok) {
+            // nothing ran, so no command-result says why: the log must name the file itself
+            env.journal.append('step-end', { step: input.stepId, outcome: `${node}: ${local.reason}` });
             results.push({ node, ok: false, exitCode: undefined, summary: local.reason });
             env.progress.result(false, `${node}: ${local.reason}`);
             break;
