@@ -52,6 +52,8 @@ export interface PayloadByType {
     stdout: string;
     stderr: string;
     timedOut: boolean;
+    /** the call was cut short (step timeout, Ctrl-C): a change's outcome is unknown, not failed */
+    interrupted?: boolean;
     /** id that checks' evidence links point to */
     ref?: string;
     parsed?: Json;
@@ -82,7 +84,16 @@ export interface PayloadByType {
     evidence?: string[];
   };
   'approval-request': { step: string; prompt: string; fingerprint: string; token: string };
-  approval: { step: string; who: string; how: 'tty' | 'flag'; when: string; fingerprint: string; approved: boolean };
+  approval: {
+    step: string;
+    who: string;
+    how: 'tty' | 'flag';
+    when: string;
+    fingerprint: string;
+    approved: boolean;
+    /** the node or member id the gate showed (absent in logs written before approvals named it) */
+    target?: string;
+  };
   'approval-voided': { step: string; fingerprint: string; reason: string };
   deviation: { step: string | null; kind: DeviationKind; detail: string };
   'step-end': { step: string; outcome: string };

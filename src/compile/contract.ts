@@ -49,6 +49,11 @@ export interface NodeResult {
 export interface RunTalosctlOutput {
   /** true when every node's call succeeded */
   ok: boolean;
+  /**
+   * a change whose outcome nobody knows: its intent is in the log and its result is not (a
+   * crash), or its call was cut short (step timeout, Ctrl-C). The machine re-observes it.
+   */
+  unknown?: string;
   results: NodeResult[];
   /** the typed outputs named in `capture.fields`, when ok and capture was asked */
   captured: Record<string, Value> | undefined;
@@ -99,6 +104,8 @@ export interface ApprovalToken {
 export interface AskApprovalInput {
   stepId: string;
   prompt: string;
+  /** re-approval of a gated step whose earlier attempt has an unknown outcome (resume) */
+  again?: boolean;
   /** the resolved target (member id, node) of the next irreversible step when known at this point */
   token: ApprovalToken | undefined;
   /** ids of the irreversible steps this confirm guards (reachable before the next confirm) */
@@ -106,6 +113,8 @@ export interface AskApprovalInput {
 }
 export interface AskApprovalOutput {
   approved: boolean;
+  /** nobody could answer (no terminal, no matching --approve): the run stops here, resumable */
+  stopped?: boolean;
   /** a digest of the cluster state the operator approved (members, leader, alarms, …) */
   fingerprint: string;
   /** who approved, and how (tty, --approve flag) — for the journal */
@@ -132,6 +141,8 @@ export interface AwaitManualInput {
 }
 export interface AwaitManualOutput {
   done: boolean;
+  /** no terminal to confirm it: the run stops here, resumable */
+  stopped?: boolean;
 }
 
 export interface ApprovalRecord {
@@ -170,7 +181,15 @@ export interface MachineInput {
 /** The only event the executor sends: stop now (Ctrl-C). The run ends 'aborted'. */
 export type RunEvent = { type: 'run.abort'; reason: string };
 
-export type RunOutcome = 'success' | 'failed' | 'aborted' | 'precondition-failed' | 'declined' | 'approval-stale';
+export type RunOutcome =
+  | 'success'
+  | 'failed'
+  | 'aborted'
+  | 'precondition-failed'
+  | 'declined'
+  | 'approval-stale'
+  /** a gate or manual step nobody could answer (non-interactive, no --approve): resumable */
+  | 'stopped-at-gate';
 
 /** The output of every final state (snapshot.output when status is 'done'). */
 export interface RunOutput {
@@ -188,6 +207,7 @@ export const OUTCOME_EXIT: Readonly<Record<RunOutcome, number>> = {
   'precondition-failed': 4,
   declined: 3,
   'approval-stale': 3,
+  'stopped-at-gate': 3,
 };
 
 /** The role of a state, in its `meta`, for the verifier, the journal and the graph. */
@@ -195,6 +215,8 @@ export type StateRole =
   | 'command'
   | 'recheck'
   | 'quorum'
+  /** re-observe a change whose outcome is unknown: its done: check */
+  | 'reobserve'
   | 'retry'
   | 'check'
   | 'wait'

@@ -76,6 +76,10 @@ export const GUARDS = {
   verdictUnknownFinal: ({ context, event }: Ctx, p: { stepId: string; attempts: number }): boolean =>
     outputOf(event)?.verdict === 'unknown' && (context.attempts[p.stepId] ?? 0) + 1 >= p.attempts,
   approved: ({ event }: Ctx): boolean => outputOf(event)?.approved === true,
+  /** nobody could answer the gate or manual step */
+  stopped: ({ event }: Ctx): boolean => outputOf(event)?.stopped === true,
+  /** runTalosctl: the change's outcome is unknown (crash, cut short) */
+  outcomeUnknown: ({ event }: Ctx): boolean => typeof outputOf(event)?.unknown === 'string',
   unchanged: ({ event }: Ctx): boolean => outputOf(event)?.unchanged === true,
   manualDone: ({ event }: Ctx): boolean => outputOf(event)?.done === true,
   /** another attempt is allowed: retries done + 1 < attempts */

@@ -58,6 +58,7 @@ export const OUTCOME_STATES: Record<RunOutcome, string> = {
   'precondition-failed': '@precondition-failed',
   declined: '@declined',
   'approval-stale': '@approval-stale',
+  'stopped-at-gate': '@stopped-at-gate',
 };
 
 const scopeOf = (c: RunContext): Scope => ({ params: c.params, captures: c.captures, vars: c.vars });
@@ -184,6 +185,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     onDone: Transition[],
     next: string,
     attempts: number,
+    onTimeout?: Transition[],
   ): void => {
     const fail = failures(step, next, attempts);
     delays[`${step.id}:timeout`] = step.timeoutMs;
@@ -191,7 +193,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
       id: step.id,
       meta: meta(step, role),
       invoke: { src, input, onDone: [...onDone, ...fail], onError: fail },
-      after: { [`${step.id}:timeout`]: fail },
+      after: { [`${step.id}:timeout`]: onTimeout ?? fail },
     });
     if (attempts > 1) {
       const { retry } = step as StepOf<'talosctl'>;
@@ -224,6 +226,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
           ...(capture ? [act('storeCapture', { name: capture.name })] : []),
           ...(step.gate ? [act('consumeApproval')] : []),
         ];
+        const unknownTo = step.effect === 'read' ? undefined : compileUnknown(step, next);
         invoking(
           step,
           'command',
@@ -238,9 +241,14 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
             timeoutMs: step.timeoutMs,
             capture,
           }),
-          [{ ...ok(step, next, extra), guard: 'ok' }],
+          [
+            { ...ok(step, next, extra), guard: 'ok' },
+            ...(unknownTo === undefined ? [] : [{ target: t(unknownTo), guard: 'outcomeUnknown' }]),
+          ],
           next,
           step.retry.attempts,
+          // a gated command cut short by its timeout may have run: its outcome is unknown
+          step.gate && unknownTo !== undefined ? [{ target: t(unknownTo) }] : undefined,
         );
         if (step.quorum !== undefined) compileQuorum(step, step.quorum);
         if (step.gate) {
@@ -326,6 +334,11 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
             input: () => ({ stepId: id, instructions: step.instructions, prompt: step.prompt }),
             onDone: [
               { target: t(next), guard: 'manualDone' },
+              {
+                target: t(OUTCOME_STATES['stopped-at-gate']),
+                guard: 'stopped',
+                actions: [act('noteFailure', { stepId: id, reason: 'no terminal to confirm the manual step' })],
+              },
               {
                 target: t(OUTCOME_STATES.aborted),
                 actions: [act('noteFailure', { stepId: id, reason: 'the operator did not finish the manual step' })],
@@ -464,7 +477,12 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
 
   const compileConfirm = (step: StepOf<'confirm'>, next: string): void => {
     const guarded = guardedSteps(step.id, index);
-    const source = tokenSource(step, guarded, index, scopes);
+    const source = tokenSource(
+      step.token === undefined ? undefined : { value: step.token, at: step.id },
+      guarded,
+      index,
+      scopes,
+    );
     const tokenAt = (context: RunContext): ApprovalToken | undefined => {
       if (source === undefined) return undefined;
       const r = resolveValue(source.value, scopeOf(context));
@@ -494,12 +512,174 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
               },
             ],
           },
-          {
-            target: t(OUTCOME_STATES.declined),
-            actions: [act('noteFailure', { stepId: step.id, reason: 'declined by the operator' })],
-          },
+          ...notApproved(step.id),
         ],
         onError: [{ target: t(OUTCOME_STATES.failed), actions: [act('noteFailure', { stepId: step.id })] }],
+      },
+    });
+  };
+
+  /** A gate's answer other than an approval: nobody could answer (stopped, exit 3), or no. */
+  const notApproved = (stepId: string): Transition[] => [
+    {
+      target: t(OUTCOME_STATES['stopped-at-gate']),
+      guard: 'stopped',
+      actions: [act('noteFailure', { stepId, reason: 'no approval in a non-interactive run' })],
+    },
+    {
+      target: t(OUTCOME_STATES.declined),
+      actions: [act('noteFailure', { stepId, reason: 'declined by the operator' })],
+    },
+  ];
+
+  /**
+   * A change whose outcome is unknown — its intent is in the log without a result (a crash), or
+   * its call was cut short — is settled by machine states, never by an effect on its own:
+   * `:reobserve` asks the step's done: check (else the check right after it), and when that does
+   * not show the change took effect, a gated step needs `:reapprove` — a fresh approval of the
+   * step itself — before its recheck, quorum check and command; an ungated one runs again.
+   */
+  const compileUnknown = (step: StepOf<'talosctl'>, next: string): string => {
+    const id = step.id;
+    const again = step.gate ? `${id}:reapprove` : entryOf(id);
+    const done = step.done ?? followingCheck(step);
+    // a fresh approval only where a path leads to it (otherwise: fail never runs it again)
+    if (step.gate && step.done?.otherwise !== 'fail') compileReapprove(step, done?.check);
+    if (done === undefined) return again;
+    const notDone: Transition[] =
+      step.done?.otherwise === 'fail'
+        ? [
+            {
+              target: t(failTo(step, next)),
+              actions: [
+                act('noteFailure', {
+                  stepId: id,
+                  reason: `outcome unknown and ${done.check} does not show it took effect`,
+                }),
+                act('resetAttempts', { stepId: id }),
+              ],
+            },
+          ]
+        : [{ target: t(again), actions: [act('noteFailure', { stepId: id })] }];
+    const input = ({ context }: { context: RunContext }) => ({
+      stepId: `${id}:reobserve`,
+      check: done.check,
+      args: must(resolveArgs(done.with, scopeOf(context)), id),
+      mode: 'wait' as const,
+      poll: context.attempts[`${id}:reobserve`] ?? 0,
+    });
+    const passed = { ...ok(step, next, step.gate ? [act('consumeApproval')] : []), guard: 'verdictPass' };
+    const reobserve = `${id}:reobserve`;
+    if (done.poll === undefined) {
+      delays[`${reobserve}:timeout`] = DEFAULT_CHECK_TIMEOUT_MS;
+      add(states, {
+        id: reobserve,
+        meta: meta(step, 'reobserve'),
+        invoke: { src: 'evaluateCheck', input, onDone: [passed, ...notDone], onError: notDone },
+        after: { [`${reobserve}:timeout`]: notDone },
+      });
+      return reobserve;
+    }
+    const poll = done.poll;
+    delays[`${reobserve}:timeout`] = poll.timeoutMs;
+    delays[`${reobserve}:interval`] = ({ context }) =>
+      Math.min(
+        poll.intervalMs * poll.factor ** Math.max(0, (context.attempts[reobserve] ?? 1) - 1),
+        poll.maxIntervalMs,
+      );
+    const children: Record<string, StateConfig> = {};
+    add(children, {
+      id: `${reobserve}:poll`,
+      meta: meta(step, 'poll'),
+      invoke: {
+        src: 'evaluateCheck',
+        input,
+        onDone: [
+          { ...passed, actions: [...(passed.actions ?? []), act('resetAttempts', { stepId: reobserve })] },
+          { target: t(`${reobserve}:sleep`), actions: [act('noteFailure', { stepId: id })] },
+        ],
+        onError: [{ target: t(`${reobserve}:sleep`), actions: [act('noteFailure', { stepId: id })] }],
+      },
+    });
+    add(children, {
+      id: `${reobserve}:sleep`,
+      meta: meta(step, 'sleep'),
+      entry: [act('countAttempt', { stepId: reobserve })],
+      after: { [`${reobserve}:interval`]: [{ target: t(`${reobserve}:poll`) }] },
+    });
+    add(states, {
+      id: reobserve,
+      meta: meta(step, 'wait'),
+      initial: `${reobserve}:poll`,
+      states: children,
+      after: {
+        [`${reobserve}:timeout`]: notDone.map((n) => ({
+          ...n,
+          // the timeout keeps the last poll's words (noteFailure on the poll) for the gate
+          actions: [
+            ...(n.actions ?? []).filter((a) => a.type !== 'noteFailure' || step.done?.otherwise === 'fail'),
+            act('resetAttempts', { stepId: reobserve }),
+          ],
+        })),
+      },
+    });
+    return reobserve;
+  };
+
+  /** A wait, postcondition or precondition right after the step in the same list, asked once. */
+  const followingCheck = (
+    step: StepOf<'talosctl'>,
+  ): { check: string; with: Record<string, ValueOrRef>; poll: undefined } | undefined => {
+    const after = index.get(info(step.id).next)?.step;
+    if (
+      after === undefined ||
+      !(after.kind === 'wait' || after.kind === 'postcondition' || after.kind === 'precondition')
+    )
+      return undefined;
+    return { check: after.check, with: after.with, poll: undefined };
+  };
+
+  /** The fresh approval of a gated step itself, before it runs again after an unknown outcome. */
+  const compileReapprove = (step: StepOf<'talosctl'>, doneCheck: string | undefined): void => {
+    const id = step.id;
+    const source = tokenSource(undefined, [step], index, scopes);
+    const tokenAt = (context: RunContext): ApprovalToken | undefined => {
+      if (source === undefined) return undefined;
+      const r = resolveValue(source.value, scopeOf(context));
+      return r.ok && (typeof r.value === 'string' || typeof r.value === 'number')
+        ? { type: source.type, value: String(r.value) }
+        : undefined;
+    };
+    add(states, {
+      id: `${id}:reapprove`,
+      meta: meta(step, 'confirm'),
+      invoke: {
+        src: 'askApproval',
+        input: ({ context }) => ({
+          stepId: id,
+          prompt: `the previous attempt of ${id} may or may not have run, and nothing shows that it took effect${
+            context.lastFailure?.stepId === id
+              ? ` (${doneCheck ?? 'the check'} does not hold: ${context.lastFailure.reason})`
+              : ''
+          }: run it again?`,
+          token: tokenAt(context),
+          guards: [id],
+          again: true,
+        }),
+        onDone: [
+          {
+            target: t(`${id}:recheck`),
+            guard: 'approved',
+            actions: [
+              {
+                type: 'storeApproval',
+                params: ({ context }: { context: RunContext }) => ({ stepId: id, token: tokenAt(context) }),
+              },
+            ],
+          },
+          ...notApproved(id),
+        ],
+        onError: [{ target: t(OUTCOME_STATES.failed), actions: [act('noteFailure', { stepId: id })] }],
       },
     });
   };
@@ -554,7 +734,7 @@ import { flowEdges } from '../runbook/flow.js';
 const flowSuccessors = (i: StepInfo): string[] => flowEdges(i).map((e) => e.to);
 
 function tokenSource(
-  step: StepOf<'confirm'>,
+  explicit: { value: ValueOrRef; at: string } | undefined,
   guarded: ReadonlyArray<StepOf<'talosctl'>>,
   index: Map<string, StepInfo>,
   scopes: ReturnType<typeof staticScopes>,
@@ -563,7 +743,7 @@ function tokenSource(
     const scope = scopes.get(at);
     return isRef(v) && scope ? (typeOfRef(v.ref, scope) ?? fallback) : fallback;
   };
-  if (step.token !== undefined) return { value: step.token, type: typeOf(step.token, step.id, 'string') };
+  if (explicit !== undefined) return { value: explicit.value, type: typeOf(explicit.value, explicit.at, 'string') };
   const first = guarded[0];
   if (first === undefined || !index.has(first.id)) return undefined;
   const member = first.argv.find((a) => isRef(a) && typeOf(a, first.id, 'string') === 'memberId');

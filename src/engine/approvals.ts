@@ -72,6 +72,8 @@ export function createGatekeeper(
       when: new Date().toISOString(),
       fingerprint: req.fingerprint,
       approved: a.approved,
+      // the target as shown: an approval is recorded per target, also for a bare --approve
+      ...(req.token === undefined ? {} : { target: req.token.value }),
     });
   };
   return {
@@ -85,14 +87,17 @@ export function createGatekeeper(
         token: expected,
       });
       progress.gate(req.text);
-      const flagged = req.covers.find((id) => policy.preApproved.has(id));
+      const target = req.token?.value;
+      const flagged =
+        req.covers.map((id) => `${id}@${target}`).find((k) => target !== undefined && policy.preApproved.has(k)) ??
+        req.covers.find((id) => policy.preApproved.has(id));
       if (flagged !== undefined) {
         const a: GateAnswer = { approved: true, by: policy.operator, how: 'flag', stoppedNonInteractive: false };
         record(req, a);
         journal.append('deviation', {
           step: req.stepId,
           kind: 'flag-approval',
-          detail: `approved without a prompt by --approve ${flagged} (operator ${policy.operator})`,
+          detail: `approved without a prompt by --approve ${flagged}${target !== undefined && !flagged.includes('@') ? ` (a bare --approve covers every target of the step; this one: ${target})` : ''} (operator ${policy.operator})`,
         });
         progress.line(`✔ approved by --approve ${flagged} (operator ${policy.operator})`);
         return a;

@@ -51,6 +51,7 @@ export function journalResult(
     stdout: r.stdout,
     stderr: r.stderr,
     timedOut: r.timedOut,
+    ...(r.canceled || r.timedOut ? { interrupted: true } : {}),
     ref,
     ...(parsed?.value === undefined ? {} : { parsed: parsed.value }),
     ...(parsed?.error === undefined ? {} : { parseError: parsed.error }),

@@ -63,6 +63,5 @@ export type ManualHandler = (
 
 /** Why a run stopped short of an outcome the machine knows: a gate nobody could answer, or Ctrl-C. */
 export interface Halt {
-  gate: string | undefined;
   interrupted: boolean;
 }

@@ -6,10 +6,15 @@ import type { Member, MemberStatus } from '../talos/observations.js';
 
 /**
  * The state an operator approves: members, leader, alarms and etcd service states of the nodes
- * involved, as a canonical digest and its SHA-256. Fast-moving numbers (raft index, db size)
- * are left out so only a real change of the cluster voids an approval.
+ * involved, the nodes read and the step's target as shown, as a canonical digest and its
+ * SHA-256. Fast-moving numbers (raft index, db size) are left out so only a real change of the
+ * cluster voids an approval; a different target never matches.
  */
 export interface ClusterDigest {
+  /** the target the gate showed (node or member id), bound into the fingerprint */
+  target: string | null;
+  /** the nodes whose state was read */
+  nodes: string[];
   members: Array<{ id: string; name: string; learner: boolean; peerUrls: string[] }>;
   leader: string[];
   alarms: Array<{ member: string; kind: string }>;
@@ -26,7 +31,11 @@ export interface GateView {
   voters: number;
 }
 
-export async function readGateView(reader: ClusterReader, nodes: readonly string[]): Promise<GateView> {
+export async function readGateView(
+  reader: ClusterReader,
+  nodes: readonly string[],
+  target?: { value: string },
+): Promise<GateView> {
   const reads = await gatherReads(reader, readsOf(['members', 'status', 'alarms', 'service'], nodes));
   const members = new Map<string, Member>();
   const leaders = new Set<string>();
@@ -53,6 +62,8 @@ export async function readGateView(reader: ClusterReader, nodes: readonly string
     services[node] = v?.ok ? v.value.map((x) => x.state).join(',') : 'unreachable';
   }
   const digest: ClusterDigest = {
+    target: target?.value ?? null,
+    nodes: [...nodes].sort(),
     members: [...members.values()]
       .map((m) => ({ id: m.id, name: m.name, learner: m.learner, peerUrls: [...m.peerUrls].sort() }))
       .sort((a, b) => a.id.localeCompare(b.id)),
@@ -72,6 +83,9 @@ export function fingerprintOf(digest: ClusterDigest): string {
 /** What changed between two digests, in one line ("leader a → b; alarms NOSPACE → none"). */
 export function describeDrift(a: ClusterDigest, b: ClusterDigest): string {
   const parts: string[] = [];
+  if ((a.target ?? null) !== (b.target ?? null)) parts.push(`target ${a.target ?? 'none'} → ${b.target ?? 'none'}`);
+  if ((a.nodes ?? []).join() !== (b.nodes ?? []).join())
+    parts.push(`nodes ${(a.nodes ?? []).join(',')} → ${(b.nodes ?? []).join(',')}`);
   const ids = (d: ClusterDigest) => d.members.map((m) => `${m.id}${m.learner ? '(learner)' : ''}`).join(',') || 'none';
   if (ids(a) !== ids(b)) parts.push(`members ${ids(a)} → ${ids(b)}`);
   if (a.leader.join() !== b.leader.join())

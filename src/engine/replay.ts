@@ -20,6 +20,8 @@ export interface Replay {
   observation(step: string): LogRecord<'observation'> | undefined;
   approval(step: string): LogRecord<'approval'> | undefined;
   manual(step: string): LogRecord<'step-end'> | undefined;
+  /** whether a recorded call of this talosctl step is still queued (without consuming it) */
+  hasCommand(step: string): boolean;
   /** switch to live (an invocation found nothing recorded) */
   goLive(): void;
   /** how many invocations were replayed */
@@ -62,10 +64,14 @@ export function createReplay(
         if (!talosctlSteps.has(r.payload.step)) break;
         const key = `${r.payload.step}\u0000${r.payload.node ?? ''}`;
         const g = open.get(key);
-        if (g !== undefined && g.result === undefined) {
-          g.result = r;
+        if (g === undefined) {
+          queue(commands, key, { intent: undefined, result: r }); // a read step's result
+        } else if (g.intent?.payload.argv.join('\u0000') === r.payload.argv.join('\u0000')) {
+          // a change cut short (step timeout, Ctrl-C) may have happened: its outcome is unknown,
+          // like an intent whose result a crash never wrote
+          if (r.payload.interrupted !== true) g.result = r;
           open.delete(key);
-        } else queue(commands, key, { intent: undefined, result: r });
+        } // else: a read journaled under the step while its intent is open is not its result
         break;
       }
       case 'check':
@@ -115,6 +121,8 @@ export function createReplay(
     observation: (step) => take(observations, step),
     approval: (step) => take(approvals, step),
     manual: (step) => take(manual, step),
+    hasCommand: (step) =>
+      !live && [...commands.entries()].some(([key, q]) => key.startsWith(`${step}\u0000`) && q.length > 0),
     goLive() {
       live = true;
     },

@@ -77,7 +77,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     readTimeoutMs: o.readTimeoutMs ?? 30_000,
     sleep: o.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
     assumed: new Set(),
-    halt: { gate: undefined, interrupted: false },
+    halt: { interrupted: false },
     manual: o.manual,
     preApproved: o.policy.preApproved,
     operator: o.policy.operator,
@@ -159,12 +159,12 @@ function finish(snap: SnapshotFrom<RunbookMachine>, env: EngineEnv, steps: numbe
     };
   } else if (snap.status === 'done' && snap.output !== undefined) {
     const out = snap.output;
-    const gate = env.halt.gate;
     result = {
       outcome: out.outcome,
-      exitCode: gate !== undefined ? ExitCode.gate : OUTCOME_EXIT[out.outcome],
-      stepId: gate ?? out.stepId,
-      message: gate !== undefined ? `stopped at ${gate}: no approval in a non-interactive run` : out.message,
+      exitCode: OUTCOME_EXIT[out.outcome],
+      stepId: out.stepId,
+      message:
+        out.outcome === 'stopped-at-gate' ? `stopped at ${out.stepId}: ${out.message ?? 'no approval'}` : out.message,
       steps,
     };
   } else {

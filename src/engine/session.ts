@@ -87,7 +87,9 @@ export function gateIds(runbook: Runbook): string[] {
 export async function runSession(o: SessionOptions): Promise<RunResult & { logPath: string }> {
   const { ctx } = o;
   const known = gateIds(o.runbook);
-  for (const id of o.approve) if (!known.includes(id)) throw makeError('TDR_APPROVE_UNKNOWN', { step: id, known });
+  // `--approve <step>@<target>` approves the step for that node or member id only
+  for (const id of o.approve)
+    if (!known.includes(id.split('@')[0] ?? '')) throw makeError('TDR_APPROVE_UNKNOWN', { step: id, known });
   const operator = o.operator ?? defaultOperator();
   const base = createTalosctl({
     binary: resolveTalosctlBinary(o.target.talosctl, ctx.env),
@@ -162,7 +164,8 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       ? createReplay(
           o.resume.records,
           new Set(steps.filter((s) => s.kind === 'talosctl').map((s) => s.id)),
-          (id) => guardedSteps(id, index).map((s) => s.id),
+          // a gated step's own re-approval (after an unknown outcome) guards the step itself
+          (id) => (index.get(id)?.step.kind === 'talosctl' ? [id] : guardedSteps(id, index).map((s) => s.id)),
           new Set(steps.filter((s) => s.kind === 'manual').map((s) => s.id)),
         )
       : undefined;

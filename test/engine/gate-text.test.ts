@@ -18,7 +18,15 @@ describe('gate text', () => {
     reads.members['127.0.0.13'] = { ok: false, reason: 'connection refused', unreachable: true };
     reads.status['127.0.0.13'] = { ok: false, reason: 'connection refused', unreachable: true };
     const view: GateView = {
-      digest: { members: [], leader: ['aa'], alarms: [], services: {}, unreachable: ['127.0.0.12', '127.0.0.13'] },
+      digest: {
+        target: null,
+        nodes: [],
+        members: [],
+        leader: ['aa'],
+        alarms: [],
+        services: {},
+        unreachable: ['127.0.0.12', '127.0.0.13'],
+      },
       fingerprint: '0'.repeat(64),
       reads,
       memberOfNode: {},

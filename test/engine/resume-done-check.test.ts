@@ -69,8 +69,9 @@ describe('done: decides an unknown outcome on resume', () => {
     expect(removeCalls(fake)).toHaveLength(0);
     expect([result.exitCode, result.stepId]).toEqual([1, 'by-hand']);
     expect(reobserved(records).length).toBeGreaterThanOrEqual(3); // polled to its 400 ms bound
-    const skip = records.find((r) => r.type === 'deviation' && r.payload.kind === 'skip');
-    expect(skip?.payload).toMatchObject({ step: 'remove', detail: expect.stringMatching(/counted as failed/) });
+    // the machine's :reobserve state ended on its timeout, the check never held: onFailure followed
+    expect(reobserved(records).every((r) => (r.payload as { verdict: string }).verdict !== 'pass')).toBe(true);
+    expect(records.some((r) => r.type === 'deviation' && r.payload.kind === 'skip')).toBe(false);
   });
 
   it('otherwise: ask (default) needs an approval of the step itself, not of its confirm', async () => {
@@ -85,7 +86,7 @@ describe('done: decides an unknown outcome on resume', () => {
     const gate = second.records.filter((r) => r.type === 'approval-request').at(-1);
     expect(gate?.payload).toMatchObject({
       step: 'remove',
-      prompt: expect.stringMatching(/member-absent does not hold/),
+      prompt: expect.stringMatching(/may or may not have run.*member-absent does not hold/),
     });
   });
 });

@@ -20,7 +20,9 @@ export function askApprovalActor(env: EngineEnv) {
       const context = env.context();
       const steps = gateSteps(env, input.stepId, input.guards);
       const nodes = gateNodes(env, context, steps, input.token);
-      const view = await readGateView(readerFor(env, input.stepId, sig), nodes);
+      // a re-approval's reads are journaled apart from the step's own command records
+      const readStep = input.again === true ? `${input.stepId}:reapprove` : input.stepId;
+      const view = await readGateView(readerFor(env, readStep, sig), nodes, input.token);
       env.digests.set(view.fingerprint, view.digest);
       const text = gateText(env, context, input, steps, view);
       try {
@@ -34,8 +36,12 @@ export function askApprovalActor(env: EngineEnv) {
           },
           sig,
         );
-        if (a.stoppedNonInteractive) env.halt.gate = input.stepId;
-        return { approved: a.approved, fingerprint: view.fingerprint, by: `${a.by} (${a.how})` };
+        return {
+          approved: a.approved,
+          stopped: a.stoppedNonInteractive,
+          fingerprint: view.fingerprint,
+          by: `${a.by} (${a.how})`,
+        };
       } catch (e) {
         if (e instanceof PromptInterrupted) env.interrupt(e.message);
         throw e;

@@ -2,7 +2,6 @@ import { fromPromise } from 'xstate';
 import type { AwaitManualInput, AwaitManualOutput } from '../../compile/contract.js';
 import type { EngineEnv } from '../env.js';
 import { PromptInterrupted } from '../prompter.js';
-import { GateStop } from './outcome-unknown.js';
 
 /**
  * awaitManual: show the instructions, then wait for the operator to type "done" (or "abort").
@@ -35,9 +34,8 @@ export function awaitManualActor(env: EngineEnv, prompter: import('../prompter.j
         return { done: true };
       }
       if (!prompter.interactive) {
-        env.halt.gate = input.stepId;
         env.progress.line(`■ stopped at manual step ${input.stepId}: no terminal to confirm it; resume when done`);
-        throw new GateStop(input.stepId);
+        return { done: false, stopped: true };
       }
       for (;;) {
         let answer: string;

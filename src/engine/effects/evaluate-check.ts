@@ -16,8 +16,13 @@ export function evaluateCheckActor(env: EngineEnv) {
   const lastVerdict = new Map<string, string>();
   return fromPromise<EvaluateCheckOutput, EvaluateCheckInput>(
     env.track(async ({ input, signal }) => {
+      // the quorum check before a disruptive command is replayed only for an attempt whose
+      // command is in the log: before a call that will run live it reads the cluster live
+      const quorumOf = input.stepId.endsWith(':quorum') ? input.stepId.slice(0, -':quorum'.length) : undefined;
+      const fresh = quorumOf !== undefined && env.replay !== undefined && !env.replay.hasCommand(quorumOf);
       const rec = env.replay?.check(input.stepId);
-      if (rec !== undefined) {
+      if (fresh) env.replay?.goLive();
+      if (rec !== undefined && !fresh) {
         const p = rec.payload;
         return {
           verdict: contractVerdict(p.verdict),
@@ -53,6 +58,14 @@ export function evaluateCheckActor(env: EngineEnv) {
         env.progress.check(v.verdict, `${input.check}: ${v.summary}${poll}`);
       }
       lastVerdict.set(input.stepId, key);
+      if (input.stepId.endsWith(':reobserve') && v.verdict === 'pass') {
+        // the machine goes on past the step: say in the log why it was not run again
+        env.journal.append('deviation', {
+          step: input.stepId.slice(0, -':reobserve'.length),
+          kind: 'skip',
+          detail: `not run again: ${input.check} holds (${v.summary})`,
+        });
+      }
       return { verdict: v.verdict, observed: v.observed, description: describe(v.verdict, v.summary) };
     }),
   );

@@ -17,8 +17,13 @@ export function recheckApprovalActor(env: EngineEnv) {
   return fromPromise<RecheckApprovalOutput, RecheckApprovalInput>(
     env.track(async ({ input, signal }) => {
       const step = `${input.stepId}:recheck`;
+      // replayed only for an attempt whose command is in the log; before a call that will run
+      // live the recheck reads the cluster live, whatever the log recorded for it
+      const recorded = env.replay?.hasCommand(input.stepId) === true;
       const rec = env.replay?.check(step);
-      if (rec !== undefined) return { unchanged: rec.payload.verdict === 'pass', detail: rec.payload.summary };
+      if (rec !== undefined && recorded)
+        return { unchanged: rec.payload.verdict === 'pass', detail: rec.payload.summary };
+      env.replay?.goLive();
       const approval = input.approval;
       if (approval === undefined) {
         return { unchanged: false, detail: `no approval is in force for ${input.stepId}` };
@@ -29,7 +34,7 @@ export function recheckApprovalActor(env: EngineEnv) {
         confirm?.kind === 'confirm' ? guardedSteps(approval.stepId, indexSteps(env.runbook)).map((s) => s.id) : [];
       const steps = gateSteps(env, approval.stepId, guards);
       const nodes = gateNodes(env, context, steps, approval.token);
-      const view = await readGateView(readerFor(env, step, signal), nodes);
+      const view = await readGateView(readerFor(env, step, signal), nodes, approval.token);
       const same = view.fingerprint === approval.fingerprint;
       const before = env.digests.get(approval.fingerprint);
       const detail = same

@@ -7,7 +7,6 @@ import type { CommandResult } from '../../talos/talosctl.js';
 import { journalResult } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
 import { discard, linkIntoPlace, targetTaken, temporaryBeside } from '../local-file.js';
-import { resolveUnknown } from './outcome-unknown.js';
 import { resultFromRecord, secs } from './shared.js';
 
 /**
@@ -82,17 +81,16 @@ export function runTalosctlActor(env: EngineEnv) {
           r = resultFromRecord(group.result);
           replayed = true;
         } else if (group?.intent !== undefined) {
-          // the unknown outcome is the frontier: its re-observation runs live, so the step's
-          // timeout must be a real timer (on virtual time it fired before the reads answered)
+          // the unknown outcome is the frontier: the machine settles it (its :reobserve and
+          // :reapprove states) live, so the replay goes live here
           env.replay?.goLive();
-          const decided = await resolveUnknown(env, input, node, sig);
-          if (decided.kind !== 'run') {
-            const ok = decided.kind === 'done';
-            results.push({ node, ok, exitCode: undefined, summary: decided.summary });
-            env.progress.result(ok, `${node}: ${decided.summary}`);
-            if (ok) continue;
-            break; // never go on to the next node after a failure
-          }
+          const detail = `talosctl -n ${node} ${group.intent.payload.argv.join(' ')} was started but no result was recorded (or it was cut short)`;
+          env.journal.append('deviation', { step: input.stepId, kind: 'outcome-unknown', detail });
+          env.progress.line(
+            `  ? ${node}: the previous attempt left no result: re-observing the cluster before deciding`,
+          );
+          results.push({ node, ok: false, exitCode: undefined, summary: 'outcome unknown' });
+          return { ok: false, results, captured: undefined, unknown: detail };
         }
         if (r === undefined) {
           if (env.dryRun && effect !== 'read') {
@@ -145,6 +143,9 @@ export function runTalosctlActor(env: EngineEnv) {
             : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
         if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
+        // a gated change cut short (its timeout, a lost connection) may have run: unknown, not failed
+        if (!o.ok && input.gate && (r.canceled || r.timedOut) && !env.signal.aborted)
+          return { ok: false, results, captured: undefined, unknown: `${node}: ${summary}` };
         if (!o.ok && !read) break; // a change never goes on to the next node after a failure
       }
       const ok = results.length === input.nodes.length && results.every((x) => x.ok);
