@@ -51,7 +51,7 @@ export interface SessionOptions {
   dryRun: boolean;
   /** dry run only: answer reads from this recorded log */
   replayRecords?: readonly AnyRecord[];
-  /** new run: where the log goes (default ./talos-dr-logs/<name>-<time>.jsonl) */
+  /** new run: where the log goes (default $TALOS_DR_LOG_DIR or ./talos-dr-logs, then <name>-<time>.jsonl) */
   logPath?: string;
   /** resume: the verified log and its records */
   resume?: { path: string; journal: Journal; records: readonly AnyRecord[] };
@@ -119,7 +119,11 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       logPath = resolve(
         ctx.cwd,
-        o.logPath ?? join('talos-dr-logs', `${o.runbook.metadata.name}${o.dryRun ? '-dry-run' : ''}-${stamp}.jsonl`),
+        o.logPath ??
+          join(
+            ctx.env.TALOS_DR_LOG_DIR || 'talos-dr-logs',
+            `${o.runbook.metadata.name}${o.dryRun ? '-dry-run' : ''}-${stamp}.jsonl`,
+          ),
       );
       mkdirSync(dirname(logPath), { recursive: true });
       journal = Journal.create(logPath, o.signer === undefined ? {} : { signer: o.signer });
