@@ -35,6 +35,8 @@ export interface PayloadByType {
     dryRun: boolean;
     /** how talosctl was reached, so `resume` reaches the same cluster */
     target?: { talosctl: string; talosconfig: string | null; context: string | null; endpoints: string[] };
+    /** where the run leaves its checkpoints' heads (audit/witness.ts), when it does */
+    witness?: { headsDir: string; syslog: boolean; url: string | null };
     /** present when the run signs its checkpoints (written by Journal when given a Signer) */
     signing?: SigningInfo;
   };

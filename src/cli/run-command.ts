@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readJournal } from '../audit/read.js';
 import { openSigner } from '../audit/sign.js';
+import { verifyJournal } from '../audit/verify.js';
+import { makeWitness, witnessConfig } from '../audit/witness.js';
 import { lintRunbook } from '../compile/lint.js';
 import { Journal } from '../engine/journal.js';
 import { parseParams } from '../engine/params.js';
@@ -50,6 +51,7 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
     dryRun: f.dryRun === true,
     ...(f.signKey === undefined ? {} : { signer: openSigner(resolve(ctx.cwd, f.signKey)) }),
     ...(replayRecords ? { replayRecords } : {}),
+    witness: { config: witnessConfig(f, ctx.env) },
     ...(f.log === undefined ? {} : { logPath: f.log }),
   });
   return r.exitCode;
@@ -57,18 +59,23 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
 
 function readRecords(path: string) {
   if (!existsSync(path)) throw makeError('TDR_FILE_NOT_FOUND', { path });
-  const { journal, records } = Journal.resume(path, { sink: { append() {}, sync() {}, close() {} } });
-  void journal;
-  return records;
+  const v = verifyJournal(readFileSync(path, 'utf8'));
+  if (!v.ok) throw makeError('TDR_LOG_TAMPERED', { path, line: v.line, reason: v.reason });
+  return v.records;
 }
 
 /** The `resume` command: verify the log, check the runbook is unchanged, replay, go on live. */
 export async function resumeCommand(log: string, f: ResumeFlags, ctx: CliContext): Promise<number> {
   const path = resolve(ctx.cwd, log);
   if (!existsSync(path)) throw makeError('TDR_FILE_NOT_FOUND', { path: log });
-  void readJournal;
   const signer = f.signKey === undefined ? undefined : openSigner(resolve(ctx.cwd, f.signKey));
-  const { journal, records } = Journal.resume(path, signer === undefined ? {} : { signer });
+  const wcfg = witnessConfig(f, ctx.env);
+  const wsink = makeWitness(wcfg, path);
+  const { journal, records, unsignedTail } = Journal.resume(path, {
+    ...(signer === undefined ? {} : { signer }),
+    witness: wsink,
+    ...(f.acceptUnsignedTail ? { acceptUnsignedTail: true } : {}),
+  });
   try {
     const start = records[0];
     if (start === undefined || start.type !== 'run-start') {
@@ -109,7 +116,8 @@ export async function resumeCommand(log: string, f: ResumeFlags, ctx: CliContext
         endpoints: t?.endpoints ?? [],
       },
       dryRun: false,
-      resume: { path, journal, records },
+      resume: { path, journal, records, unsignedTail },
+      witness: { config: wcfg, sink: wsink },
     });
     return r.exitCode;
   } finally {

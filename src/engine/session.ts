@@ -5,6 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AnyRecord } from '../audit/log-format.js';
 import type { Signer } from '../audit/sign.js';
+import { type CheckpointWitness, makeWitness, type WitnessConfig } from '../audit/witness.js';
 import type { Json } from '../checks/verdict.js';
 import type { CliContext } from '../cli/context.js';
 import type { CompiledRunbook } from '../compile/to-machine.js';
@@ -16,7 +17,7 @@ import type { Value } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { defaultOperator, type GatePolicy } from './approvals.js';
 import type { ManualHandler } from './env.js';
-import { Journal } from './journal.js';
+import { Journal, type UnsignedTail } from './journal.js';
 import { acquireLock, type RunLock } from './lock.js';
 import { terminalView } from './progress-view.js';
 import { canPrompt, type Prompter } from './prompter.js';
@@ -53,8 +54,17 @@ export interface SessionOptions {
   replayRecords?: readonly AnyRecord[];
   /** new run: where the log goes (default $TALOS_DR_LOG_DIR or ./talos-dr-logs, then <name>-<time>.jsonl) */
   logPath?: string;
-  /** resume: the verified log and its records */
-  resume?: { path: string; journal: Journal; records: readonly AnyRecord[] };
+  /** resume: the verified log and its records; the unsigned tail the operator accepted, if any */
+  resume?: {
+    path: string;
+    journal: Journal;
+    records: readonly AnyRecord[];
+    unsignedTail?: UnsignedTail | null;
+    /** flags the resume was told to override with (recorded in the resume record) */
+    overrides?: string[];
+  };
+  /** leaves each checkpoint's head outside the log (a new run's journal; a resume's is given one by its caller) */
+  witness?: { config: WitnessConfig; sink?: CheckpointWitness };
   /** signs checkpoints and the final record (run --sign-key) */
   signer?: Signer;
   /** tests: answer prompts */
@@ -112,6 +122,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       o.resume || o.replayRecords ? undefined : await talosctl.clientVersion({ timeoutMs: 10_000, signal: ctx.signal });
     let journal: Journal;
     let logPath: string;
+    let witnessSink = o.witness?.sink;
     if (o.resume) {
       journal = o.resume.journal;
       logPath = o.resume.path;
@@ -126,7 +137,11 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
           ),
       );
       mkdirSync(dirname(logPath), { recursive: true });
-      journal = Journal.create(logPath, o.signer === undefined ? {} : { signer: o.signer });
+      if (o.witness && !o.dryRun) witnessSink = makeWitness(o.witness.config, logPath);
+      journal = Journal.create(logPath, {
+        ...(o.signer === undefined ? {} : { signer: o.signer }),
+        ...(witnessSink === undefined ? {} : { witness: witnessSink }),
+      });
     }
     ctx.stderr.write(`log: ${logPath}\n`);
     const interactive = canPrompt(process.stdin.isTTY === true, ctx.env);
@@ -144,10 +159,17 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       endpoints: o.target.endpoints,
     };
     if (o.resume) {
+      const tail = o.resume.unsignedTail;
+      const extra = [
+        ...(o.approve.length ? [`--approve ${o.approve.join(',')}`] : []),
+        ...(tail ? ['--accept-unsigned-tail'] : []),
+        ...(o.resume.overrides ?? []),
+      ];
+      // a checkpoint: signed in a signed run, so every segment is signed from its first record
       journal.append('deviation', {
         step: null,
         kind: 'resume',
-        detail: `resumed by ${operator}${o.approve.length ? ` with --approve ${o.approve.join(',')}` : ''}: replaying ${o.resume.records.length} records, then live`,
+        detail: `resumed by ${operator}${extra.length ? ` with ${extra.join(' ')}` : ''}: replaying ${o.resume.records.length} records, then live${tail ? `; ACCEPTED UNSIGNED: ${tail.names} came after the last signed checkpoint and no signature covered them` : ''}`,
       });
     } else {
       journal.append('run-start', {
@@ -160,6 +182,15 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
         talosctlVersion: version?.version.ok ? version.version.value.tag : null,
         dryRun: o.dryRun,
         target: targetRecord,
+        ...(o.witness && witnessSink
+          ? {
+              witness: {
+                headsDir: o.witness.config.headsDir,
+                syslog: o.witness.config.syslog,
+                url: o.witness.config.url,
+              },
+            }
+          : {}),
       });
     }
     const index = indexSteps(o.runbook);
@@ -192,6 +223,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     });
     await progress.end?.({ ok: result.exitCode === 0 });
     journal.close();
+    for (const w of (await witnessSink?.flush()) ?? []) ctx.stderr.write(`${w}\n`);
     progress.line(endLine(result, logPath));
     return { ...result, logPath };
   } finally {

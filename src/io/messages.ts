@@ -64,6 +64,13 @@ export const MESSAGES = {
     text: (p) => `${p.path}: record ${p.line} (line ${p.line}): ${p.reason}`,
     hint: () => 'the log was changed after it was written; it cannot be resumed or trusted',
   }),
+  TDR_LOG_UNSIGNED_TAIL: def<{ path: string; names: string; lastSigned: number }>({
+    exit: ExitCode.failed,
+    text: (p) =>
+      `${p.path}: cannot resume: ${p.names} come after the last signed checkpoint #${p.lastSigned} and no signature covers them`,
+    hint: () =>
+      'they may have been appended by someone (a resume would sign them into its own segment). If they are the remains of a run you saw crash, resume with --accept-unsigned-tail: the resume record names them',
+  }),
   TDR_SIGN_KEY_MISSING: def<{ flag: string; path: string }>({
     exit: ExitCode.usage,
     text: (p) => `${p.flag} ${p.path}: no such key file`,

@@ -20,6 +20,15 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--runbook <file>', 'the runbook file, if it moved (its SHA-256 must match the log)')
     .option('--sign-key <file>', 'the private key the run was signed with (required for a signed log)')
     .option('--talosctl <path>', 'the talosctl binary (default: as recorded in the log)')
+    .option(
+      '--accept-unsigned-tail',
+      'a signed log: accept the records after its last signed checkpoint (the remains of a crash you saw); the resume record names them',
+    )
+    .option(
+      '--witness-syslog',
+      'also send each checkpoint to syslog/journald with `logger` (or TALOS_DR_WITNESS_SYSLOG=1)',
+    )
+    .option('--witness-url <url>', 'also POST each checkpoint as JSON to this URL (or TALOS_DR_WITNESS_URL)')
     .action(async (log: string, opts: ResumeFlags) => {
       const { resumeCommand } = await import('../run-command.js');
       setResult(await resumeCommand(log, opts, ctx));
@@ -32,4 +41,7 @@ export interface ResumeFlags {
   runbook?: string;
   talosctl?: string;
   signKey?: string;
+  acceptUnsignedTail?: boolean;
+  witnessSyslog?: boolean;
+  witnessUrl?: string;
 }
