@@ -89,7 +89,7 @@ export function logVerify(
     );
     if (s.lastSigned < n)
       say(
-        `UNSIGNED TAIL: ${nameRecords(v.records, s.lastSigned + 1, n)} come after the last signed checkpoint #${s.lastSigned} and no signature covers them: the remains of a run that crashed, or appended by someone (resume refuses them unless --accept-unsigned-tail, which it records)`,
+        `UNSIGNED TAIL: ${nameRecords(v.records, s.lastSigned + 1, n)}: after the last signed checkpoint #${s.lastSigned}, covered by no signature: the remains of a run that crashed, or appended by someone (resume refuses them unless --accept-unsigned-tail, which it records)`,
       );
   } else
     say(

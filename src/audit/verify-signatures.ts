@@ -76,7 +76,7 @@ export function verifySignatures(
     if (lastSigned < n)
       return fail(
         lastSigned + 1,
-        `the log does not end with a signed run-end: ${nameRecords(records, lastSigned + 1, n)} come after the last signed checkpoint #${lastSigned} and no signature covers them (appended by someone, or the remains of a run that crashed)`,
+        `the log does not end with a signed run-end: ${nameRecords(records, lastSigned + 1, n)}: after the last signed checkpoint #${lastSigned}, covered by no signature (appended by someone, or the remains of a run that crashed)`,
       );
     return fail(n + 1, `the log ends at record ${n} without a run-end (cut after it, or the run was interrupted)`);
   }

@@ -74,6 +74,7 @@ export async function resumeCommand(log: string, f: ResumeFlags, ctx: CliContext
   const { journal, records, unsignedTail } = Journal.resume(path, {
     ...(signer === undefined ? {} : { signer }),
     witness: wsink,
+    witnessDir: wcfg.headsDir,
     ...(f.acceptUnsignedTail ? { acceptUnsignedTail: true } : {}),
   });
   try {

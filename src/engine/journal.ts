@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { type CheckpointPolicy, makeCheckpointPolicy, policyAfter } from '../audit/checkpoints.js';
 import {
   type AnyRecord,
@@ -15,7 +15,7 @@ import { nameRecords, readSegments } from '../audit/segments.js';
 import type { Signer } from '../audit/sign.js';
 import { verifyJournal } from '../audit/verify.js';
 import { verifySignatures } from '../audit/verify-signatures.js';
-import type { CheckpointWitness } from '../audit/witness.js';
+import { type CheckpointWitness, compareWithWitness, headFileFor, readWitness } from '../audit/witness.js';
 import { makeError } from '../io/errors.js';
 import { effectOf } from '../talos/effects.js';
 
@@ -73,6 +73,11 @@ export interface JournalOptions {
    * of a crash the operator vouches for); the caller records that in the resume record
    */
   acceptUnsignedTail?: boolean;
+  /**
+   * resume: the heads directory of this machine's witnesses; a log cut or rewritten behind the
+   * head file its run left there is refused (a resume would otherwise overwrite that evidence)
+   */
+  witnessDir?: string;
 }
 
 /** What Journal.resume found at the end of a signed log and was told to accept. */
@@ -155,6 +160,15 @@ export class Journal {
         expected: signing?.keyFingerprint ?? 'none (the run started unsigned)',
         actual: opts.signer.info.keyFingerprint,
       });
+    const first = v.records[0];
+    if (opts.witnessDir !== undefined && first !== undefined) {
+      const file = headFileFor(opts.witnessDir, first.hash);
+      if (existsSync(file)) {
+        const w = readWitness(file, first.hash);
+        const c = compareWithWitness(v.records, w.head, 0);
+        if (!c.ok) throw makeError('TDR_LOG_CUT', { path, line: c.firstBadSeq, reason: c.reason, witness: w.path });
+      }
+    }
     let unsignedTail: UnsignedTail | null = null;
     if (signing) {
       const s = verifySignatures(v.records, { requireSealed: false });

@@ -64,10 +64,16 @@ export const MESSAGES = {
     text: (p) => `${p.path}: record ${p.line} (line ${p.line}): ${p.reason}`,
     hint: () => 'the log was changed after it was written; it cannot be resumed or trusted',
   }),
+  TDR_LOG_CUT: def<{ path: string; line: number; reason: string; witness: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `${p.path}: cannot resume: record ${p.line}: ${p.reason}`,
+    hint: (p) =>
+      `the head file ${p.witness} was left by this run's last checkpoint on this machine: find the full log (a backup, the operator's copy) and resume that`,
+  }),
   TDR_LOG_UNSIGNED_TAIL: def<{ path: string; names: string; lastSigned: number }>({
     exit: ExitCode.failed,
     text: (p) =>
-      `${p.path}: cannot resume: ${p.names} come after the last signed checkpoint #${p.lastSigned} and no signature covers them`,
+      `${p.path}: cannot resume: ${p.names}: after the last signed checkpoint #${p.lastSigned}, covered by no signature`,
     hint: () =>
       'they may have been appended by someone (a resume would sign them into its own segment). If they are the remains of a run you saw crash, resume with --accept-unsigned-tail: the resume record names them',
   }),
