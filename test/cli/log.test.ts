@@ -23,7 +23,7 @@ describe('talos-dr log verify', () => {
     const r = await runCli(['log', 'verify', log]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^log intact: 10 records, runbook nospace-recovery, chain head [0-9a-f]{64}\nsegments: 1 \(the run\)\n  1\. records 1–10: the run, run-end #10 done \(exit 0\); not signed\nnot signed: .*\nends at a final outcome: run-end #10 done \(exit 0\); nothing can be resumed after it$/,
+      /^log intact: 10 records, runbook nospace-recovery, chain head [0-9a-f]{64}\nsegments: 1 \(the run\)\n {2}1\. records 1–10: the run, run-end #10 done \(exit 0\); not signed\nnot signed: .*\nends at a final outcome: run-end #10 done \(exit 0\); nothing can be resumed after it$/,
     );
   });
 
