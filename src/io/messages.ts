@@ -50,6 +50,29 @@ export const MESSAGES = {
     hint: (p) =>
       `wait for it to finish, or if that process is gone from another host, check it and remove ${p.lockPath} by hand`,
   }),
+  TDR_LOG_LOCKED: def<{ holder: string; lockPath: string }>({
+    exit: ExitCode.locked,
+    text: (p) => `another resume holds this log: ${p.holder}`,
+    hint: (p) =>
+      `wait for it to finish, or if that process is gone from another host, check it and remove ${p.lockPath} by hand`,
+  }),
+  TDR_CLUSTER_AMBIGUOUS: def<{ detail: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `the nodes belong to different clusters: ${p.detail}`,
+    hint: () => 'give the nodes of one cluster (--param nodes=…); nothing was changed',
+  }),
+  TDR_RESUME_OTHER_CLUSTER: def<{ path: string; reason: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `${p.path}: cannot resume: ${p.reason}`,
+    hint: () =>
+      'check --talosconfig/--context/--endpoints; if it is the same cluster (its id changed), resume with --retarget, which the resume record names',
+  }),
+  TDR_RESUME_TARGET_CHANGED: def<{ path: string; detail: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: cannot resume: ${p.detail}`,
+    hint: () =>
+      'resume reaches the cluster as the log records; to reach it otherwise, add --retarget (recorded in the resume record)',
+  }),
   TDR_LOG_EXISTS: def<{ path: string }>({
     exit: ExitCode.usage,
     text: (p) => `${p.path}: a log already exists there; a new run never appends to another run's log`,

@@ -20,6 +20,13 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--runbook <file>', 'the runbook file, if it moved (its SHA-256 must match the log)')
     .option('--sign-key <file>', 'the private key the run was signed with (required for a signed log)')
     .option('--talosctl <path>', 'the talosctl binary (default: as recorded in the log)')
+    .option('--talosconfig <file>', 'talosconfig (default: the one the log records; another one needs --retarget)')
+    .option('--context <name>', 'talosconfig context (default: the one the log records; another needs --retarget)')
+    .option('--endpoints <list>', 'endpoints (default: as the log records; others need --retarget)')
+    .option(
+      '--retarget',
+      'go on although the talosconfig, context or endpoints differ from the log, or the cluster id read now differs; recorded in the resume record',
+    )
     .option(
       '--accept-unsigned-tail',
       'a signed log: accept the records after its last signed checkpoint (the remains of a crash you saw); the resume record names them',
@@ -42,6 +49,10 @@ export interface ResumeFlags {
   talosctl?: string;
   signKey?: string;
   acceptUnsignedTail?: boolean;
+  talosconfig?: string;
+  context?: string;
+  endpoints?: string;
+  retarget?: boolean;
   witnessSyslog?: boolean;
   witnessUrl?: string;
 }
