@@ -43,7 +43,7 @@ export interface WitnessConfig {
 /** $TALOS_DR_STATE_DIR, else $XDG_STATE_HOME/talos-dr, else ~/.local/state/talos-dr. */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TALOS_DR_STATE_DIR) return env.TALOS_DR_STATE_DIR;
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'talos-dr');
+  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state'), 'talos-dr');
 }
 
 /** The run's witness settings: flags first, then TALOS_DR_WITNESS_SYSLOG=1 / TALOS_DR_WITNESS_URL. */

@@ -69,7 +69,7 @@ export function describeHolder(h: LockHolder | null): string {
 /** $TALOS_DR_LOCK_DIR, else $XDG_STATE_HOME/talos-dr/locks, else ~/.local/state/talos-dr/locks. */
 export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TALOS_DR_LOCK_DIR) return env.TALOS_DR_LOCK_DIR;
-  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
   return join(state, 'talos-dr', 'locks');
 }
 
