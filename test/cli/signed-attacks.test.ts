@@ -71,6 +71,9 @@ describe('attacks on signed logs through the CLI', () => {
       expect(v.code).toBe(1);
       expect(v.stdout).toContain(`record ${n}: deviation follows the run-end #${n - 1} but is not a resume record`);
     }
+    // the auditor's report flags it too, instead of listing the forged override as a deviation
+    const show = await runCli(['log', 'show', s.log]);
+    expect(show.stdout).toMatch(new RegExp(`Chain +TAMPERED: record ${n}`));
     const r = await runCli(['resume', s.log, '--approve', 'confirm-disarm', '--sign-key', `${s.key}.key`], {
       env: s.env,
     });
