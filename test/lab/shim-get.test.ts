@@ -44,7 +44,15 @@ function fakeLab(): string {
 async function shim(dir: string, argv: string[]) {
   let out = '';
   let err = '';
-  const code = await runShim(argv, { TALOS_DR_LAB_DIR: dir }, dir, { out: (t) => (out += t), err: (t) => (err += t) });
+  const io = {
+    out: (t: string) => {
+      out += t;
+    },
+    err: (t: string) => {
+      err += t;
+    },
+  };
+  const code = await runShim(argv, { TALOS_DR_LAB_DIR: dir }, dir, io);
   return { code, out, err };
 }
 
