@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AnyRecord, PayloadByType } from '../audit/log-format.js';
 import { openSigner } from '../audit/sign.js';
@@ -7,7 +7,7 @@ import { type CheckpointWitness, makeWitness, type WitnessConfig, witnessConfig 
 import { lintRunbook } from '../compile/lint.js';
 import { defaultOperator } from '../engine/approvals.js';
 import { Journal, type UnsignedTail } from '../engine/journal.js';
-import { acquireLock } from '../engine/lock.js';
+import { acquireLock, logLockKey } from '../engine/lock.js';
 import { parseParams } from '../engine/params.js';
 import { runSession, sha256, type Target } from '../engine/session.js';
 import { makeError } from '../io/errors.js';
@@ -75,7 +75,7 @@ export async function resumeCommand(log: string, f: ResumeFlags, ctx: CliContext
   const wcfg = witnessConfig(f, ctx.env);
   // the log's own lock first: a second resume of this log exits 5 before reading it
   const logLock = acquireLock({
-    key: `log:${realpathSync(path)}`,
+    key: logLockKey(path),
     operator: f.operator ?? defaultOperator(),
     runbook: `resume of ${log}`,
   });

@@ -6,12 +6,13 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { makeError, TalosDrError } from '../io/errors.js';
 
 /**
@@ -71,6 +72,17 @@ export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TALOS_DR_LOCK_DIR) return env.TALOS_DR_LOCK_DIR;
   const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
   return join(state, 'talos-dr', 'locks');
+}
+
+/** The lock key of a log file (resume, and the run writing it): `log:` + its real path. */
+export function logLockKey(path: string): string {
+  let dir = dirname(path);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // not there yet: the path as given
+  }
+  return `log:${join(dir, basename(path))}`;
 }
 
 export function lockPathFor(key: string, dir: string): string {

@@ -19,7 +19,7 @@ import { defaultOperator, type GatePolicy } from './approvals.js';
 import { type ClusterIdentity, identityKey, readClusterIdentity } from './cluster-identity.js';
 import type { ManualHandler } from './env.js';
 import { Journal, type UnsignedTail } from './journal.js';
-import { acquireLock, type RunLock } from './lock.js';
+import { acquireLock, logLockKey, type RunLock } from './lock.js';
 import { terminalView } from './progress-view.js';
 import { canPrompt, type Prompter } from './prompter.js';
 import { readOnlyTalosctl } from './read-only-talosctl.js';
@@ -107,6 +107,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     : base;
   const resolved = resolveTalosTarget(o.target, ctx.env, ctx.cwd);
   let lock: RunLock | undefined;
+  let logLockOf: RunLock | undefined;
   let identity: ClusterIdentity | undefined;
   if (!o.dryRun) {
     // one run per cluster: the lock is keyed on the cluster's identity, read from its nodes
@@ -146,6 +147,8 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
           ),
       );
       mkdirSync(dirname(logPath), { recursive: true });
+      // the new log's own lock too: a resume of it while this run writes it exits 5
+      if (!o.dryRun) logLockOf = acquireLock({ key: logLockKey(logPath), operator, runbook: o.runbook.metadata.name });
       if (o.witness && !o.dryRun) witnessSink = makeWitness(o.witness.config, logPath);
       journal = Journal.create(logPath, {
         ...(o.signer === undefined ? {} : { signer: o.signer }),
@@ -246,6 +249,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     progress.line(endLine(result, logPath));
     return { ...result, logPath };
   } finally {
+    logLockOf?.release();
     lock?.release();
   }
 }

@@ -52,7 +52,7 @@ export const MESSAGES = {
   }),
   TDR_LOG_LOCKED: def<{ holder: string; lockPath: string }>({
     exit: ExitCode.locked,
-    text: (p) => `another resume holds this log: ${p.holder}`,
+    text: (p) => `another run or resume is writing this log: ${p.holder}`,
     hint: (p) =>
       `wait for it to finish, or if that process is gone from another host, check it and remove ${p.lockPath} by hand`,
   }),

@@ -73,6 +73,10 @@ describe('one run per cluster (real processes)', () => {
       expect(r.code, what).toBe(5);
       expect(r.stderr, what).toContain(`another run holds the cluster lock: operator alice (pid ${a.p.pid}`);
     }
+    // a resume of the log the run is still writing, even told another cluster: exit 5 on the log
+    const early = await runCli(['resume', log, '--retarget'], { env: { ...s.env, RECORD_CLUSTER_ID: 'elsewhere' } });
+    expect(early.code).toBe(5);
+    expect(early.stderr).toContain(`another run or resume is writing this log: operator alice (pid ${a.p.pid}`);
     a.p.kill('SIGINT');
     expect((await a.p).exitCode).toBe(130);
 
@@ -89,7 +93,7 @@ describe('one run per cluster (real processes)', () => {
       env: { ...s.env, TALOSCONFIG: s.other },
     });
     expect(r2.code, r2.stderr).toBe(5);
-    expect(r2.stderr).toContain(`another resume holds this log: operator bob (pid ${r1.p.pid}`);
+    expect(r2.stderr).toContain(`another run or resume is writing this log: operator bob (pid ${r1.p.pid}`);
     // and the cluster is held by the resume: a fresh run against it exits 5 as well
     const fresh = await runCli(['run', 'nospace-recovery', ...base, '--log', join(s.dir, 'fresh.jsonl')], {
       env: s.env,
