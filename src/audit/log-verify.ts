@@ -103,9 +103,9 @@ export function logVerify(
       return ExitCode.failed;
     }
     say(`witness ${witness.path}: ${w.note}`);
-  } else if (seg.ending.kind !== 'final' && s.signed)
+  } else if (seg.ending.kind !== 'final')
     say(
-      `a signature cannot show that nothing came after record ${n}: a log cut at a signed checkpoint verifies the same. Compare with the witness the run left: --witness <head file or state dir>`,
+      `${s.signed ? 'a signature cannot show' : 'nothing in the log shows'} that nothing came after record ${n}: a log cut at a ${s.signed ? 'signed ' : ''}checkpoint verifies the same. Compare with the witness the run left: --witness <head file or state dir>`,
     );
   return ExitCode.ok;
 }
