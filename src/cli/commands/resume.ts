@@ -7,7 +7,7 @@ export const register: Register = (program, ctx, setResult) => {
   program
     .command('resume')
     .description(
-      'continue a stopped run from its log: replays what is recorded, re-observes anything unfinished, then goes on live',
+      'continue a run that stopped at a gate (exit 3), was interrupted (130) or crashed, from its log: replays what is recorded, re-observes anything unfinished, then goes on live',
     )
     .argument('<log>', 'the log of the run')
     .option(
