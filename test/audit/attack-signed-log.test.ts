@@ -235,7 +235,7 @@ describe('attacks on a signed multi-segment log', () => {
           expect(resumeRefuses(text)).toBe(true);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
     process.stdout.write(`random attack compositions checked: ${n}\n`);
   });
