@@ -2,7 +2,8 @@ import type { AnyRecord, PayloadByType, RecordType } from './log-format.js';
 
 /**
  * Which records of a signed run are checkpoints that must carry a signature: the run-start (it
- * names the key), every approval and voided approval, every result of an irreversible command,
+ * names the key), every resume record (it opens a segment, so every segment is signed from its
+ * first record), every approval and voided approval, every result of an irreversible command,
  * and every run-end (the last one seals the whole log). One policy, shared by the writer
  * (Journal) and the verifier, so they cannot disagree.
  */
@@ -10,7 +11,7 @@ export interface CheckpointPolicy {
   /**
    * feed every record in order; returns whether this one must be signed. The payload may be given
    * as a function that reads it: only command intents and results are read, and a result only while
-   * an irreversible intent is pending (the verifier does not decode the other payloads).
+   * an irreversible intent is pending, and deviations (the verifier does not decode the other payloads).
    */
   requires<T extends RecordType>(type: T, payload: PayloadByType[T] | (() => PayloadByType[T])): boolean;
 }
@@ -30,6 +31,8 @@ export function makeCheckpointPolicy(): CheckpointPolicy {
         case 'approval-voided':
         case 'run-end':
           return true;
+        case 'deviation':
+          return (read(payload) as PayloadByType['deviation']).kind === 'resume';
         case 'command-intent': {
           const p = read(payload) as PayloadByType['command-intent'];
           if (p.effect === 'irreversible') {

@@ -38,6 +38,15 @@ export interface PayloadByType {
     dryRun: boolean;
     /** how talosctl was reached, so `resume` reaches the same cluster */
     target?: { talosctl: string; talosconfig: string | null; context: string | null; endpoints: string[] };
+    /** which cluster the run locked, as read from it (engine/cluster-identity.ts); resume compares */
+    cluster?: {
+      source: 'talos-cluster-id' | 'etcd-member-ids' | 'addresses';
+      value: string;
+      readFrom: string[];
+      warning?: string;
+    };
+    /** where the run leaves its checkpoints' heads (audit/witness.ts), when it does */
+    witness?: { headsDir: string; syslog: boolean; url: string | null };
     /** present when the run signs its checkpoints (written by Journal when given a Signer) */
     signing?: SigningInfo;
   };

@@ -1,5 +1,6 @@
 import { makeCheckpointPolicy } from './checkpoints.js';
 import type { AnyRecord } from './log-format.js';
+import { nameRecords } from './segments.js';
 import { checkSignature, type VerifyKey, verifyKeyFromPem } from './sign.js';
 
 /**
@@ -75,7 +76,7 @@ export function verifySignatures(
     if (lastSigned < n)
       return fail(
         lastSigned + 1,
-        `the log does not end with a signed run-end: records ${lastSigned + 1}–${n} are covered by no signature (appended, or the log was cut, or the run was interrupted)`,
+        `the log does not end with a signed run-end: ${nameRecords(records, lastSigned + 1, n)}: after the last signed checkpoint #${lastSigned}, covered by no signature (appended by someone, or the remains of a run that crashed)`,
       );
     return fail(n + 1, `the log ends at record ${n} without a run-end (cut after it, or the run was interrupted)`);
   }

@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readJournal } from '../audit/read.js';
+import type { AnyRecord, PayloadByType } from '../audit/log-format.js';
 import { openSigner } from '../audit/sign.js';
+import { verifyJournal } from '../audit/verify.js';
+import { type CheckpointWitness, makeWitness, type WitnessConfig, witnessConfig } from '../audit/witness.js';
 import { lintRunbook } from '../compile/lint.js';
-import { Journal } from '../engine/journal.js';
+import { defaultOperator } from '../engine/approvals.js';
+import { Journal, type UnsignedTail } from '../engine/journal.js';
+import { acquireLock, logLockKey } from '../engine/lock.js';
 import { parseParams } from '../engine/params.js';
-import { runSession, sha256 } from '../engine/session.js';
+import { runSession, sha256, type Target } from '../engine/session.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
@@ -50,6 +54,7 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
     dryRun: f.dryRun === true,
     ...(f.signKey === undefined ? {} : { signer: openSigner(resolve(ctx.cwd, f.signKey)) }),
     ...(replayRecords ? { replayRecords } : {}),
+    witness: { config: witnessConfig(f, ctx.env) },
     ...(f.log === undefined ? {} : { logPath: f.log }),
   });
   return r.exitCode;
@@ -57,62 +62,135 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
 
 function readRecords(path: string) {
   if (!existsSync(path)) throw makeError('TDR_FILE_NOT_FOUND', { path });
-  const { journal, records } = Journal.resume(path, { sink: { append() {}, sync() {}, close() {} } });
-  void journal;
-  return records;
+  const v = verifyJournal(readFileSync(path, 'utf8'));
+  if (!v.ok) throw makeError('TDR_LOG_TAMPERED', { path, line: v.line, reason: v.reason });
+  return v.records;
 }
 
-/** The `resume` command: verify the log, check the runbook is unchanged, replay, go on live. */
+/** The `resume` command: lock the log, verify it, check the runbook and target are unchanged, replay, go on live. */
 export async function resumeCommand(log: string, f: ResumeFlags, ctx: CliContext): Promise<number> {
   const path = resolve(ctx.cwd, log);
   if (!existsSync(path)) throw makeError('TDR_FILE_NOT_FOUND', { path: log });
-  void readJournal;
   const signer = f.signKey === undefined ? undefined : openSigner(resolve(ctx.cwd, f.signKey));
-  const { journal, records } = Journal.resume(path, signer === undefined ? {} : { signer });
+  const wcfg = witnessConfig(f, ctx.env);
+  // the log's own lock first: a second resume of this log exits 5 before reading it
+  const logLock = acquireLock({
+    key: logLockKey(path),
+    operator: f.operator ?? defaultOperator(),
+    runbook: `resume of ${log}`,
+  });
   try {
-    const start = records[0];
-    if (start === undefined || start.type !== 'run-start') {
-      throw makeError('TDR_RESUME_REFUSED', { path: log, reason: 'it does not begin with a run-start record' });
-    }
-    const p = start.payload;
-    if (p.dryRun) throw makeError('TDR_RESUME_REFUSED', { path: log, reason: 'it is the log of a dry run' });
-    const ends = records.filter((r) => r.type === 'run-end');
-    const last = ends.at(-1);
-    if (last?.type === 'run-end' && last.payload.outcome === 'success') {
-      throw makeError('TDR_RESUME_REFUSED', { path: log, reason: 'the run already finished successfully' });
-    }
-    const runbookPath = resolve(ctx.cwd, f.runbook ?? p.runbook);
-    if (!existsSync(runbookPath)) throw makeError('TDR_FILE_NOT_FOUND', { path: runbookPath });
-    const text = readFileSync(runbookPath, 'utf8');
-    const now = sha256(text);
-    if (now !== p.runbookSha256)
-      throw makeError('TDR_RESUME_CHANGED', { path: runbookPath, was: p.runbookSha256, now });
-    const lint = lintRunbook(text, runbookPath);
-    if (!lint.ok) {
-      for (const d of lint.errors) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
-      return ExitCode.usage;
-    }
-    const t = p.target;
-    const r = await runSession({
-      ctx,
-      runbookPath,
-      runbookText: text,
-      runbook: lint.runbook,
-      compiled: lint.compiled,
-      params: p.params as Record<string, Value>,
-      approve: f.approve,
-      operator: f.operator,
-      target: {
-        talosctl: f.talosctl ?? t?.talosctl,
-        talosconfig: t?.talosconfig ?? undefined,
-        context: t?.context ?? undefined,
-        endpoints: t?.endpoints ?? [],
-      },
-      dryRun: false,
-      resume: { path, journal, records },
+    const wsink = makeWitness(wcfg, path);
+    const { journal, records, unsignedTail } = Journal.resume(path, {
+      ...(signer === undefined ? {} : { signer }),
+      witness: wsink,
+      witnessDir: wcfg.headsDir,
+      ...(f.acceptUnsignedTail ? { acceptUnsignedTail: true } : {}),
     });
-    return r.exitCode;
+    try {
+      return await resumeJournal(log, path, f, ctx, { journal, records, unsignedTail, wcfg, wsink });
+    } finally {
+      journal.close();
+    }
   } finally {
-    journal.close();
+    logLock.release();
   }
+}
+
+async function resumeJournal(
+  log: string,
+  path: string,
+  f: ResumeFlags,
+  ctx: CliContext,
+  j: {
+    journal: Journal;
+    records: AnyRecord[];
+    unsignedTail: UnsignedTail | null;
+    wcfg: WitnessConfig;
+    wsink: CheckpointWitness;
+  },
+): Promise<number> {
+  const { journal, records, unsignedTail } = j;
+  const start = records[0];
+  if (start === undefined || start.type !== 'run-start') {
+    throw makeError('TDR_RESUME_REFUSED', { path: log, reason: 'it does not begin with a run-start record' });
+  }
+  const p = start.payload;
+  if (p.dryRun) throw makeError('TDR_RESUME_REFUSED', { path: log, reason: 'it is the log of a dry run' });
+  const runbookPath = resolve(ctx.cwd, f.runbook ?? p.runbook);
+  if (!existsSync(runbookPath)) throw makeError('TDR_FILE_NOT_FOUND', { path: runbookPath });
+  const text = readFileSync(runbookPath, 'utf8');
+  const now = sha256(text);
+  if (now !== p.runbookSha256) throw makeError('TDR_RESUME_CHANGED', { path: runbookPath, was: p.runbookSha256, now });
+  const lint = lintRunbook(text, runbookPath);
+  if (!lint.ok) {
+    for (const d of lint.errors) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
+    return ExitCode.usage;
+  }
+  const target = resumeTarget(log, p.target, f, ctx.cwd);
+  const r = await runSession({
+    ctx,
+    runbookPath,
+    runbookText: text,
+    runbook: lint.runbook,
+    compiled: lint.compiled,
+    params: p.params as Record<string, Value>,
+    approve: f.approve,
+    operator: f.operator,
+    target: target.target,
+    dryRun: false,
+    resume: { path, journal, records, unsignedTail, overrides: target.overrides, retarget: f.retarget === true },
+    witness: { config: j.wcfg, sink: j.wsink },
+  });
+  return r.exitCode;
+}
+
+/**
+ * Resume reaches the cluster as the log records (talosctl binary, talosconfig path, context,
+ * endpoints), whatever TALOSCONFIG says now. A flag that reaches it otherwise is refused (exit 2)
+ * unless --retarget, which the resume record names.
+ */
+function resumeTarget(
+  log: string,
+  t: PayloadByType['run-start']['target'],
+  f: ResumeFlags,
+  cwd: string,
+): { target: Target; overrides: string[] } {
+  const was = {
+    talosconfig: t?.talosconfig ?? undefined,
+    context: t?.context ?? undefined,
+    endpoints: t?.endpoints ?? [],
+  };
+  const asked = {
+    talosconfig: f.talosconfig === undefined ? undefined : resolve(cwd, f.talosconfig),
+    context: f.context,
+    endpoints: f.endpoints === undefined ? undefined : splitList(f.endpoints),
+  };
+  const changes: string[] = [];
+  if (asked.talosconfig !== undefined && asked.talosconfig !== was.talosconfig)
+    changes.push(`--talosconfig ${asked.talosconfig} (the log records ${was.talosconfig ?? 'none'})`);
+  if (asked.context !== undefined && asked.context !== was.context)
+    changes.push(`--context ${asked.context} (the log records ${was.context ?? 'none'})`);
+  if (asked.endpoints !== undefined && asked.endpoints.join(',') !== was.endpoints.join(','))
+    changes.push(`--endpoints ${asked.endpoints.join(',')} (the log records ${was.endpoints.join(',') || 'none'})`);
+  if (changes.length > 0 && f.retarget !== true)
+    throw makeError('TDR_RESUME_TARGET_CHANGED', { path: log, detail: changes.join('; ') });
+  const talosconfig = asked.talosconfig ?? was.talosconfig;
+  return {
+    target: {
+      talosctl: f.talosctl ?? t?.talosctl,
+      // given explicitly only when the file is there (a lab run records the default path, unused)
+      talosconfig: talosconfig !== undefined && existsSync(talosconfig) ? talosconfig : undefined,
+      context: asked.context ?? was.context,
+      endpoints: asked.endpoints ?? was.endpoints,
+    },
+    overrides: changes.length > 0 ? [`--retarget: ${changes.join('; ')}`] : [],
+  };
+}
+
+function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
 }

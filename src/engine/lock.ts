@@ -6,12 +6,13 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   renameSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { makeError, TalosDrError } from '../io/errors.js';
 
 /**
@@ -50,8 +51,10 @@ export interface RunLock {
 export class LockHeldError extends TalosDrError {
   readonly holder: LockHolder | null;
   readonly lockPath: string;
-  constructor(holder: LockHolder | null, lockPath: string) {
-    const base = makeError('TDR_LOCKED', { holder: describeHolder(holder), lockPath });
+  constructor(holder: LockHolder | null, lockPath: string, key?: string) {
+    // a log's own lock (resume) is keyed `log:<path>`; every other key is a cluster's
+    const code = (key ?? holder?.key ?? '').startsWith('log:') ? 'TDR_LOG_LOCKED' : 'TDR_LOCKED';
+    const base = makeError(code, { holder: describeHolder(holder), lockPath });
     super(base.code, base.message, { exitCode: base.exitCode, ...(base.hint ? { hint: base.hint } : {}) });
     this.holder = holder;
     this.lockPath = lockPath;
@@ -67,8 +70,19 @@ export function describeHolder(h: LockHolder | null): string {
 /** $TALOS_DR_LOCK_DIR, else $XDG_STATE_HOME/talos-dr/locks, else ~/.local/state/talos-dr/locks. */
 export function defaultLockDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TALOS_DR_LOCK_DIR) return env.TALOS_DR_LOCK_DIR;
-  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  const state = env.XDG_STATE_HOME || join(env.HOME || homedir(), '.local', 'state');
   return join(state, 'talos-dr', 'locks');
+}
+
+/** The lock key of a log file (resume, and the run writing it): `log:` + its real path. */
+export function logLockKey(path: string): string {
+  let dir = dirname(path);
+  try {
+    dir = realpathSync(dir);
+  } catch {
+    // not there yet: the path as given
+  }
+  return `log:${join(dir, basename(path))}`;
 }
 
 export function lockPathFor(key: string, dir: string): string {
@@ -76,7 +90,7 @@ export function lockPathFor(key: string, dir: string): string {
 }
 
 export interface AcquireOptions {
-  /** what identifies the cluster: talosconfig context + endpoints, or the lab dir */
+  /** what identifies the cluster (engine/cluster-identity.ts: its Talos cluster id), or `log:<path>` for a log being resumed */
   key: string;
   operator: string;
   runbook: string;
@@ -114,11 +128,11 @@ export function acquireLock(opts: AcquireOptions): RunLock {
       const current = readRaw(path);
       if (current === undefined) continue; // released meanwhile: try again
       const other = parseHolder(current);
-      if (!other || !isStale(other)) throw new LockHeldError(other, path);
+      if (!other || !isStale(other)) throw new LockHeldError(other, path, opts.key);
       if (replaceStale(path, current, tmp, 0)) return lock;
       pause(1 + i); // another live taker holds the claim: it needs microseconds, then we see it as holder
     }
-    throw new LockHeldError(parseHolder(readRaw(path) ?? ''), path);
+    throw new LockHeldError(parseHolder(readRaw(path) ?? ''), path, opts.key);
   } finally {
     tryUnlink(tmp);
   }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { AnyRecord } from '../audit/log-format.js';
 import type { Signer } from '../audit/sign.js';
+import { type CheckpointWitness, makeWitness, type WitnessConfig } from '../audit/witness.js';
 import type { Json } from '../checks/verdict.js';
 import type { CliContext } from '../cli/context.js';
 import type { CompiledRunbook } from '../compile/to-machine.js';
@@ -15,15 +16,17 @@ import { allSteps, type Runbook } from '../runbook/model.js';
 import type { Value } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { defaultOperator, type GatePolicy } from './approvals.js';
+import { type ClusterIdentity, identityKey, readClusterIdentity } from './cluster-identity.js';
 import type { ManualHandler } from './env.js';
-import { Journal } from './journal.js';
-import { acquireLock, type RunLock } from './lock.js';
+import { Journal, type UnsignedTail } from './journal.js';
+import { acquireLock, logLockKey, type RunLock } from './lock.js';
 import { terminalView } from './progress-view.js';
 import { canPrompt, type Prompter } from './prompter.js';
 import { readOnlyTalosctl } from './read-only-talosctl.js';
 import { createReplay } from './replay.js';
 import { replayTalosctl } from './replay-talosctl.js';
 import { executeRun, type RunResult } from './run.js';
+import { identityMismatch, nodesOfParams, resolveTalosTarget } from './target.js';
 
 /**
  * One command-line run or resume, end to end: the adapter (read-only for a dry run, recorded
@@ -51,10 +54,21 @@ export interface SessionOptions {
   dryRun: boolean;
   /** dry run only: answer reads from this recorded log */
   replayRecords?: readonly AnyRecord[];
-  /** new run: where the log goes (default ./talos-dr-logs/<name>-<time>.jsonl) */
+  /** new run: where the log goes (default $TALOS_DR_LOG_DIR or ./talos-dr-logs, then <name>-<time>.jsonl) */
   logPath?: string;
-  /** resume: the verified log and its records */
-  resume?: { path: string; journal: Journal; records: readonly AnyRecord[] };
+  /** resume: the verified log and its records; the unsigned tail the operator accepted, if any */
+  resume?: {
+    path: string;
+    journal: Journal;
+    records: readonly AnyRecord[];
+    unsignedTail?: UnsignedTail | null;
+    /** flags the resume was told to override with (recorded in the resume record) */
+    overrides?: string[];
+    /** --retarget: go on although the cluster identity or the way to reach it changed */
+    retarget?: boolean;
+  };
+  /** leaves each checkpoint's head outside the log (a new run's journal; a resume's is given one by its caller) */
+  witness?: { config: WitnessConfig; sink?: CheckpointWitness };
   /** signs checkpoints and the final record (run --sign-key) */
   signer?: Signer;
   /** tests: answer prompts */
@@ -65,16 +79,6 @@ export interface SessionOptions {
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-/** The lock key: the lab dir for the lab shim, else talosconfig + context + endpoints. */
-export function lockKey(target: Target, env: NodeJS.ProcessEnv, cwd: string): string {
-  const binary = resolveTalosctlBinary(target.talosctl, env);
-  if (basename(binary).startsWith('talosctl-lab')) {
-    return `lab:${resolve(cwd, env.TALOS_DR_LAB_DIR ?? join('.talos-dr', 'lab'))}`;
-  }
-  const config = target.talosconfig ?? env.TALOSCONFIG ?? join(homedir(), '.talos', 'config');
-  return `talos:${resolve(cwd, config)}#${target.context ?? ''}@${target.endpoints.join(',')}`;
 }
 
 /** The ids `--approve` may name: confirm steps and the irreversible steps they guard. */
@@ -101,9 +105,25 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
   const talosctl: Talosctl = o.dryRun
     ? readOnlyTalosctl(o.replayRecords ? replayTalosctl(o.replayRecords) : base)
     : base;
+  const resolved = resolveTalosTarget(o.target, ctx.env, ctx.cwd);
   let lock: RunLock | undefined;
+  let logLockOf: RunLock | undefined;
+  let identity: ClusterIdentity | undefined;
   if (!o.dryRun) {
-    lock = acquireLock({ key: lockKey(o.target, ctx.env, ctx.cwd), operator, runbook: o.runbook.metadata.name });
+    // one run per cluster: the lock is keyed on the cluster's identity, read from its nodes
+    identity = await readClusterIdentity(base, nodesOfParams(o.runbook, o.params), {
+      endpoints: o.target.endpoints,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
+    if (identity.warning) ctx.stderr.write(`warning: ${identity.warning}\n`);
+    const recorded = o.resume?.records[0];
+    const was = recorded?.type === 'run-start' ? recorded.payload.cluster : undefined;
+    const mismatch = was ? identityMismatch(was, identity) : undefined;
+    if (mismatch !== undefined && o.resume) {
+      if (!o.resume.retarget) throw makeError('TDR_RESUME_OTHER_CLUSTER', { path: o.resume.path, reason: mismatch });
+      o.resume.overrides = [...(o.resume.overrides ?? []), `--retarget (${mismatch})`];
+    }
+    lock = acquireLock({ key: identityKey(identity), operator, runbook: o.runbook.metadata.name });
   }
   try {
     // asked before the log file exists: a run killed here leaves no log (nothing ran, run it
@@ -112,6 +132,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       o.resume || o.replayRecords ? undefined : await talosctl.clientVersion({ timeoutMs: 10_000, signal: ctx.signal });
     let journal: Journal;
     let logPath: string;
+    let witnessSink = o.witness?.sink;
     if (o.resume) {
       journal = o.resume.journal;
       logPath = o.resume.path;
@@ -119,10 +140,20 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       logPath = resolve(
         ctx.cwd,
-        o.logPath ?? join('talos-dr-logs', `${o.runbook.metadata.name}${o.dryRun ? '-dry-run' : ''}-${stamp}.jsonl`),
+        o.logPath ??
+          join(
+            ctx.env.TALOS_DR_LOG_DIR || 'talos-dr-logs',
+            `${o.runbook.metadata.name}${o.dryRun ? '-dry-run' : ''}-${stamp}.jsonl`,
+          ),
       );
       mkdirSync(dirname(logPath), { recursive: true });
-      journal = Journal.create(logPath, o.signer === undefined ? {} : { signer: o.signer });
+      // the new log's own lock too: a resume of it while this run writes it exits 5
+      if (!o.dryRun) logLockOf = acquireLock({ key: logLockKey(logPath), operator, runbook: o.runbook.metadata.name });
+      if (o.witness && !o.dryRun) witnessSink = makeWitness(o.witness.config, logPath);
+      journal = Journal.create(logPath, {
+        ...(o.signer === undefined ? {} : { signer: o.signer }),
+        ...(witnessSink === undefined ? {} : { witness: witnessSink }),
+      });
     }
     ctx.stderr.write(`log: ${logPath}\n`);
     const interactive = canPrompt(process.stdin.isTTY === true, ctx.env);
@@ -135,15 +166,22 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     const policy: GatePolicy = { interactive: prompter.interactive, preApproved: new Set(o.approve), operator };
     const targetRecord = {
       talosctl: resolveTalosctlBinary(o.target.talosctl, ctx.env),
-      talosconfig: o.target.talosconfig ?? null,
-      context: o.target.context ?? null,
+      talosconfig: resolved.talosconfig,
+      context: resolved.context,
       endpoints: o.target.endpoints,
     };
     if (o.resume) {
+      const tail = o.resume.unsignedTail;
+      const extra = [
+        ...(o.approve.length ? [`--approve ${o.approve.join(',')}`] : []),
+        ...(tail ? ['--accept-unsigned-tail'] : []),
+        ...(o.resume.overrides ?? []),
+      ];
+      // a checkpoint: signed in a signed run, so every segment is signed from its first record
       journal.append('deviation', {
         step: null,
         kind: 'resume',
-        detail: `resumed by ${operator}${o.approve.length ? ` with --approve ${o.approve.join(',')}` : ''}: replaying ${o.resume.records.length} records, then live`,
+        detail: `resumed by ${operator}${extra.length ? ` with ${extra.join(' ')}` : ''}: replaying ${o.resume.records.length} records, then live; cluster ${identity ? `${identity.source} ${identity.value}` : 'not read'}, talosconfig ${resolved.talosconfig}, context ${resolved.context ?? '(none)'}${tail ? `; ACCEPTED UNSIGNED: ${tail.names} came after the last signed checkpoint and no signature covered them` : ''}`,
       });
     } else {
       journal.append('run-start', {
@@ -156,6 +194,25 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
         talosctlVersion: version?.version.ok ? version.version.value.tag : null,
         dryRun: o.dryRun,
         target: targetRecord,
+        ...(identity
+          ? {
+              cluster: {
+                source: identity.source,
+                value: identity.value,
+                readFrom: identity.readFrom,
+                ...(identity.warning ? { warning: identity.warning } : {}),
+              },
+            }
+          : {}),
+        ...(o.witness && witnessSink
+          ? {
+              witness: {
+                headsDir: o.witness.config.headsDir,
+                syslog: o.witness.config.syslog,
+                url: o.witness.config.url,
+              },
+            }
+          : {}),
       });
     }
     const index = indexSteps(o.runbook);
@@ -189,9 +246,11 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     });
     await progress.end?.({ ok: result.exitCode === 0 });
     journal.close();
+    for (const w of (await witnessSink?.flush()) ?? []) ctx.stderr.write(`${w}\n`);
     progress.line(endLine(result, logPath));
     return { ...result, logPath };
   } finally {
+    logLockOf?.release();
     lock?.release();
   }
 }

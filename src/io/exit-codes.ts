@@ -28,5 +28,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   2    invalid usage, parameter or runbook
   3    stopped at an approval gate (declined, or no approval in a non-interactive run); resumable
   4    precondition not met, nothing changed
-  5    another run holds the cluster lock
+  5    another run holds the cluster lock (or is writing the log)
   130  interrupted; resumable`;

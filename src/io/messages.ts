@@ -50,6 +50,29 @@ export const MESSAGES = {
     hint: (p) =>
       `wait for it to finish, or if that process is gone from another host, check it and remove ${p.lockPath} by hand`,
   }),
+  TDR_LOG_LOCKED: def<{ holder: string; lockPath: string }>({
+    exit: ExitCode.locked,
+    text: (p) => `another run or resume is writing this log: ${p.holder}`,
+    hint: (p) =>
+      `wait for it to finish, or if that process is gone from another host, check it and remove ${p.lockPath} by hand`,
+  }),
+  TDR_CLUSTER_AMBIGUOUS: def<{ detail: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `the nodes belong to different clusters: ${p.detail}`,
+    hint: () => 'give the nodes of one cluster (--param nodes=…); nothing was changed',
+  }),
+  TDR_RESUME_OTHER_CLUSTER: def<{ path: string; reason: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `${p.path}: cannot resume: ${p.reason}`,
+    hint: () =>
+      'check --talosconfig/--context/--endpoints; if it is the same cluster (its id changed), resume with --retarget, which the resume record names',
+  }),
+  TDR_RESUME_TARGET_CHANGED: def<{ path: string; detail: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.path}: cannot resume: ${p.detail}`,
+    hint: () =>
+      'resume reaches the cluster as the log records; to reach it otherwise, add --retarget (recorded in the resume record)',
+  }),
   TDR_LOG_EXISTS: def<{ path: string }>({
     exit: ExitCode.usage,
     text: (p) => `${p.path}: a log already exists there; a new run never appends to another run's log`,
@@ -63,6 +86,19 @@ export const MESSAGES = {
     exit: ExitCode.failed,
     text: (p) => `${p.path}: record ${p.line} (line ${p.line}): ${p.reason}`,
     hint: () => 'the log was changed after it was written; it cannot be resumed or trusted',
+  }),
+  TDR_LOG_CUT: def<{ path: string; line: number; reason: string; witness: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `${p.path}: cannot resume: record ${p.line}: ${p.reason}`,
+    hint: (p) =>
+      `the head file ${p.witness} was left by this run's last checkpoint on this machine: find the full log (a backup, the operator's copy) and resume that`,
+  }),
+  TDR_LOG_UNSIGNED_TAIL: def<{ path: string; names: string; lastSigned: number }>({
+    exit: ExitCode.failed,
+    text: (p) =>
+      `${p.path}: cannot resume: ${p.names}: after the last signed checkpoint #${p.lastSigned}, covered by no signature`,
+    hint: () =>
+      'they may have been appended by someone (a resume would sign them into its own segment). If they are the remains of a run you saw crash, resume with --accept-unsigned-tail: the resume record names them',
   }),
   TDR_SIGN_KEY_MISSING: def<{ flag: string; path: string }>({
     exit: ExitCode.usage,

@@ -10,6 +10,7 @@ import {
   etcdSnapshot,
   etcdStatus,
 } from './shim-etcd.js';
+import { getResource } from './shim-get.js';
 import { bootstrap, logs, reset, service, version } from './shim-node.js';
 import { defaultLabDir, readLabState } from './state.js';
 
@@ -29,6 +30,8 @@ const VALUE_FLAGS: Record<string, string> = {
   c: 'cluster',
   cluster: 'cluster',
   tail: 'tail',
+  o: 'output',
+  output: 'output',
   'recover-from': 'recover-from',
   'system-labels-to-wipe': 'system-labels-to-wipe',
   'user-disks-to-wipe': 'user-disks-to-wipe',
@@ -102,6 +105,7 @@ const COMMANDS: Record<string, { run: Handler; single?: boolean; args: number }>
   bootstrap: { run: bootstrap, single: true, args: 0 },
   reset: { run: reset, args: 0 },
   version: { run: version, args: 0 },
+  get: { run: getResource, args: 1 },
 };
 
 export const SUPPORTED_COMMANDS = Object.keys(COMMANDS);

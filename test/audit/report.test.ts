@@ -73,7 +73,7 @@ describe('the report model', () => {
       signed: true,
       pinned: true,
       sealed: true,
-      signatures: 12,
+      signatures: 13,
     });
   });
 

@@ -22,7 +22,9 @@ describe('talos-dr log verify', () => {
   it('exits 0 for an intact log', async () => {
     const r = await runCli(['log', 'verify', log]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^log intact: 10 records, runbook nospace-recovery, chain head [0-9a-f]{64}\nnot signed$/);
+    expect(r.stdout).toMatch(
+      /^log intact: 10 records, runbook nospace-recovery, chain head [0-9a-f]{64}\nsegments: 1 \(the run\)\n {2}1\. records 1–10: the run, run-end #10 done \(exit 0\); not signed\nnot signed: .*\nends at a final outcome: run-end #10 done \(exit 0\); nothing can be resumed after it$/,
+    );
   });
 
   it('exits 1 naming the first bad record of a tampered log', async () => {
@@ -99,7 +101,7 @@ describe('talos-dr log keygen, verify --key, replay', () => {
     const ok = await runCli(['log', 'verify', signed, '--key', pub]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(
-      /\nsignatures verified with key sha256:[0-9a-f]{64}: 12 checkpoints, sealed by a signed run-end$/,
+      /\nsignatures verified with key sha256:[0-9a-f]{64}: 13 checkpoints, sealed by the signed run-end #65\nends at a final outcome/,
     );
     const wrong = await runCli(['log', 'verify', signed, '--key', join(dir, 'ops.pub')]);
     expect(wrong.code).toBe(1);

@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(CHROMIUM))('HTML report in headless Chromium', () =>
       const summary = await page.locator('#summary').innerText();
       expect(summary).toContain('bob on host bastion-2');
       expect(summary).toMatch(
-        /Signatures\s+verified with the key you gave, sha256:[0-9a-f]{64}: 12 checkpoints, sealed/,
+        /Signatures\s+verified with the key you gave, sha256:[0-9a-f]{64}: 13 checkpoints, sealed/,
       );
       // the approval that authorised the wipe of cp-1: who, how, token, node, and the command
       const gate = page.locator('.e-approval').filter({ hasText: 'talosctl -n 172.20.0.2 reset' });

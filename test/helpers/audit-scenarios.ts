@@ -170,12 +170,13 @@ export function writeRestoreRun(path: string, signer?: Signer): void {
   w.j.append('command-intent', { step: 'wipe-each[1].wipe', argv: wipeArgv, node: c1.node, effect: 'irreversible' });
   w.j.close(); // the bastion lost power here: no result, no run-end
   clock.advance(6 * 60_000);
-  const resumed = Journal.resume(path, opts);
+  // the crash left records after the last signed checkpoint: bob vouches for them (--accept-unsigned-tail)
+  const resumed = Journal.resume(path, { ...opts, acceptUnsignedTail: true });
   w.j = resumed.journal;
   w.j.append('deviation', {
     step: 'wipe-each[1].wipe',
     kind: 'resume',
-    detail: `run resumed by bob on bastion-2 after an interruption (the log ended at record ${resumed.records.length}, with no run-end)`,
+    detail: `run resumed by bob on bastion-2 after an interruption (the log ended at record ${resumed.records.length}, with no run-end)${resumed.unsignedTail ? ` with --accept-unsigned-tail; ACCEPTED UNSIGNED: ${resumed.unsignedTail.names}` : ''}`,
   });
   w.check('wipe-each[1].wipe', 'service-state', { nodes: [c1.node], state: 'Preparing' }, (_k, n) => ({
     stdout: serviceOut(n, 'Preparing'),

@@ -6,7 +6,7 @@ export const register: Register = (program, ctx, setResult) => {
   log
     .command('verify')
     .description(
-      'check the hash chain (and signatures) of a log: exit 0 intact, 1 tampered or badly signed (naming the first bad record), 2 unreadable',
+      'check the hash chain (and signatures) of a log and say what that proves (its segments, which are signed, how it ends): exit 0 intact, 1 tampered, badly signed or cut (naming the first bad record), 2 unreadable',
     )
     .argument('<file>', 'the JSON Lines log of a run')
     .option('--key <public-key>', 'require signatures by this ed25519 public key (<name>.pub) and a signed run-end')
@@ -14,7 +14,11 @@ export const register: Register = (program, ctx, setResult) => {
       '--allow-incomplete',
       'with --key: accept a log that does not end with a signed run-end (an interrupted run)',
     )
-    .action(async (file: string, opts: { key?: string; allowIncomplete?: boolean }) => {
+    .option(
+      '--witness <file|dir>',
+      "compare the log's head with the witness its run left (a head file, or the state dir: ~/.local/state/talos-dr): catches a log cut at a signed checkpoint",
+    )
+    .action(async (file: string, opts: { key?: string; allowIncomplete?: boolean; witness?: string }) => {
       const { logVerify } = await import('../../audit/log-verify.js');
       setResult(logVerify(file, { ...opts }, ctx));
     });

@@ -28,6 +28,11 @@ export const register: Register = (program, ctx, setResult) => {
       '--sign-key <file>',
       'ed25519 private key (from `talos-dr log keygen`): sign the checkpoints and the final record',
     )
+    .option(
+      '--witness-syslog',
+      'also send each checkpoint (seq, hash) to syslog/journald with `logger` (or TALOS_DR_WITNESS_SYSLOG=1)',
+    )
+    .option('--witness-url <url>', 'also POST each checkpoint as JSON to this URL (or TALOS_DR_WITNESS_URL)')
     .option('--replay <log>', 'with --dry-run: answer reads from a recorded log instead of the cluster')
     .action(async (file: string, opts: RunFlags) => {
       const { runCommand } = await import('../run-command.js');
@@ -47,4 +52,6 @@ export interface RunFlags {
   dryRun?: boolean;
   replay?: string;
   signKey?: string;
+  witnessSyslog?: boolean;
+  witnessUrl?: string;
 }
