@@ -234,6 +234,14 @@ export const DIAGNOSTICS = {
     hint: () =>
       'run it in a foreach over the nodes with node: { ref: … }, so each node gets its own confirm, recheck and quorum check',
   }),
+  RB1223: def<Path & { step: string; ref: string; confirm: string; capture: string }>({
+    severity: 'error',
+    title: 'target chosen after its confirm',
+    message: (p) =>
+      `${p.path}: gated step "${p.step}" uses { ref: ${p.ref} }, which "${p.capture}" sets after the confirm "${p.confirm}": the approval would cover a target the gate never showed`,
+    hint: () =>
+      'move the step that picks the target before the confirm, so the gate shows it and the operator types it',
+  }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
   RB1301: def<{ step: string; state: string; reason: string }>({
     severity: 'error',

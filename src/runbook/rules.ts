@@ -405,6 +405,54 @@ function ownEntry<T extends object>(record: T, key: string): T[keyof T] | undefi
   return Object.hasOwn(record, key) ? record[key as keyof T] : undefined;
 }
 
+/**
+ * What a confirm approves must be on its screen: the refs of a gated step it guards (argv and
+ * target) may not be captured between the confirm and the step, or the approval would cover a
+ * target chosen after it (a member picked from raft indexes the gate never showed).
+ */
+const targetsShownAtConfirm: Rule = ({ index }) => {
+  const out: PendingDiagnostic[] = [];
+  const reach = (from: string): Set<string> => {
+    const seen = new Set<string>();
+    const queue = flowEdges(index.get(from) as StepInfo).map((e) => e.to);
+    while (queue.length > 0) {
+      const id = queue.shift() as string;
+      const i = index.get(id);
+      if (i === undefined || seen.has(id)) continue;
+      seen.add(id);
+      if (i.step.kind === 'confirm') continue;
+      queue.push(...flowEdges(i).map((e) => e.to));
+    }
+    return seen;
+  };
+  const capturedBy = new Map<string, string>();
+  for (const { step } of index.values()) {
+    const name = step.kind === 'read' || step.kind === 'talosctl' ? step.capture : undefined;
+    if (name !== undefined) capturedBy.set(name, step.id);
+  }
+  for (const { step: confirm } of index.values()) {
+    if (confirm.kind !== 'confirm') continue;
+    const after = reach(confirm.id);
+    for (const id of after) {
+      const s = index.get(id)?.step;
+      if (s?.kind !== 'talosctl' || !s.gate) continue;
+      const refs = [...s.argv, ...(s.target === undefined ? [] : [s.target.value])].filter(isRef);
+      for (const r of refs) {
+        const t = parseRef(r.ref);
+        const by = t.kind === 'capture' ? capturedBy.get(t.name) : undefined;
+        if (by === undefined || by === s.id || !after.has(by) || !reach(by).has(s.id)) continue;
+        out.push(
+          makeDiagnostic('RB1223', { path: show(s.path), step: s.id, ref: r.ref, confirm: confirm.id, capture: by }, [
+            ...s.path,
+            'talosctl',
+          ]),
+        );
+      }
+    }
+  }
+  return out;
+};
+
 /** The rules, in the order their problems are reported. */
 export const RULES: readonly Rule[] = [
   duplicateIds,
@@ -415,6 +463,7 @@ export const RULES: readonly Rule[] = [
   names,
   refsAndArgs,
   unknownSubcommands,
+  targetsShownAtConfirm,
 ];
 
 /** Runs every rule over a schema-valid document. */

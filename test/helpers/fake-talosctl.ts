@@ -107,6 +107,11 @@ export function fakeTalosctl(state: FakeState = fakeState()): FakeTalosctl {
         return out(node, 0, '');
       }
       if (cmd === 'etcd defrag') return out(node, 0, '');
+      if (args[0] === 'reboot') return out(node, 0, ''); // the node comes back as it was
+      if (cmd === 'etcd leave') {
+        s.members = s.members.filter((m) => m.node !== node);
+        return out(node, 0, '');
+      }
       if (args[0] === 'etcd' && args[1] === 'remove-member') {
         s.members = s.members.filter((m) => m.id !== args[2]);
         return out(node, 0, '');

@@ -1,4 +1,5 @@
 import type { ApprovalToken, RunContext } from '../../compile/contract.js';
+import { indexSteps } from '../../runbook/flow.js';
 import { allSteps, type Step } from '../../runbook/model.js';
 import { resolveNodes } from '../../runbook/refs.js';
 import type { EngineEnv } from '../env.js';
@@ -82,6 +83,16 @@ export function gateText(
     const member = confirm.token.type === 'memberId' ? confirm.token.value : view.memberOfNode[confirm.token.value];
     lines.push(
       `  Target: ${confirm.token.type} ${confirm.token.value}${member && member !== confirm.token.value ? ` (member ${member})` : ''}`,
+    );
+  }
+  const loops =
+    confirm.token === undefined || _env.runbook === undefined
+      ? []
+      : (indexSteps(_env.runbook).get(confirm.stepId)?.loops ?? []);
+  if (loops.length > 0 && confirm.token !== undefined) {
+    // what a flag approval given before the run covers, said where the operator reads it
+    lines.push(
+      `  Approving by flag: --approve ${confirm.stepId} covers every iteration (${loops.map((l) => l.id).join(' › ')}), each recorded with its target; --approve ${confirm.stepId}@${confirm.token.value} covers this one only`,
     );
   }
   for (const [name, cap] of Object.entries(context.captures)) {
