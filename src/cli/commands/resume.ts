@@ -11,8 +11,8 @@ export const register: Register = (program, ctx, setResult) => {
     )
     .argument('<log>', 'the log of the run')
     .option(
-      '--approve <step-id>',
-      'approve this gate without a prompt (repeatable). To run an irreversible step again after a crash left its outcome unknown, name that step itself',
+      '--approve <step-id[@target]>',
+      'approve this gate without a prompt (repeatable; <step-id>@<node or member id> approves that target only). To run a gated step again after a crash left its outcome unknown, name that step itself',
       collect,
       [],
     )

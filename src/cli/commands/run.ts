@@ -7,13 +7,13 @@ export const register: Register = (program, ctx, setResult) => {
   program
     .command('run')
     .description(
-      'run a runbook against a cluster: checks before and after, a typed approval before every irreversible step, a log that proves it',
+      'run a runbook against a cluster: checks before and after, a typed approval before every irreversible step, a fresh quorum check before every disruptive one, a log that proves it',
     )
     .argument('<runbook>', 'a runbook file or a built-in runbook name')
     .option('--param <name=value>', 'a runbook parameter (repeatable)', collect, [])
     .option(
-      '--approve <step-id>',
-      'approve this gate without a prompt (repeatable; recorded as a flag approval)',
+      '--approve <step-id[@target]>',
+      'approve this gate without a prompt (repeatable; recorded as a flag approval). In a foreach a bare id approves every iteration; <step-id>@<node or member id> approves that target only',
       collect,
       [],
     )
