@@ -483,13 +483,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
       index,
       scopes,
     );
-    const tokenAt = (context: RunContext): ApprovalToken | undefined => {
-      if (source === undefined) return undefined;
-      const r = resolveValue(source.value, scopeOf(context));
-      return r.ok && (typeof r.value === 'string' || typeof r.value === 'number')
-        ? { type: source.type, value: String(r.value) }
-        : undefined;
-    };
+    const tokenAt = tokenResolver(source);
     add(states, {
       id: step.id,
       meta: meta(step, 'confirm'),
@@ -643,13 +637,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
   const compileReapprove = (step: StepOf<'talosctl'>, doneCheck: string | undefined): void => {
     const id = step.id;
     const source = tokenSource(undefined, [step], index, scopes);
-    const tokenAt = (context: RunContext): ApprovalToken | undefined => {
-      if (source === undefined) return undefined;
-      const r = resolveValue(source.value, scopeOf(context));
-      return r.ok && (typeof r.value === 'string' || typeof r.value === 'number')
-        ? { type: source.type, value: String(r.value) }
-        : undefined;
-    };
+    const tokenAt = tokenResolver(source);
     add(states, {
       id: `${id}:reapprove`,
       meta: meta(step, 'confirm'),
@@ -732,6 +720,19 @@ export function guardedSteps(confirmId: string, index: Map<string, StepInfo>): A
 import { flowEdges } from '../runbook/flow.js';
 
 const flowSuccessors = (i: StepInfo): string[] => flowEdges(i).map((e) => e.to);
+
+/** The token a gate asks for, resolved from the run's context (undefined when not resolvable). */
+function tokenResolver(
+  source: { value: ValueOrRef; type: ValueType } | undefined,
+): (context: RunContext) => ApprovalToken | undefined {
+  return (context) => {
+    if (source === undefined) return undefined;
+    const r = resolveValue(source.value, scopeOf(context));
+    return r.ok && (typeof r.value === 'string' || typeof r.value === 'number')
+      ? { type: source.type, value: String(r.value) }
+      : undefined;
+  };
+}
 
 function tokenSource(
   explicit: { value: ValueOrRef; at: string } | undefined,

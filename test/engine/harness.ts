@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AnyRecord } from '../../src/audit/log-format.js';
@@ -14,7 +14,7 @@ import { createReplay } from '../../src/engine/replay.js';
 import { executeRun, type RunResult } from '../../src/engine/run.js';
 import { indexSteps } from '../../src/runbook/flow.js';
 import { allSteps } from '../../src/runbook/model.js';
-import { F_IDS, F_NODES, type FakeTalosctl } from '../helpers/fake-talosctl.js';
+import { F_IDS, F_NODES, type FakeTalosctl, fakeTalosctl } from '../helpers/fake-talosctl.js';
 
 export const REMOVE_RUNBOOK = `apiVersion: talos-dr/v1
 kind: Runbook
@@ -122,3 +122,17 @@ export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord
 }
 
 export const removeCalls = (f: FakeTalosctl) => f.calls.filter((c) => c.args[1] === 'remove-member');
+
+/**
+ * A log cut right after the first command intent of a full run: the crash left that command's
+ * outcome unknown. The full run must succeed.
+ */
+export async function cutAfterFirstIntent(o: Pick<Go, 'text' | 'params' | 'approve'>): Promise<string> {
+  const full = await go({ fake: fakeTalosctl(), ...o });
+  if (full.result.exitCode !== 0) throw new Error(`the full run failed: ${JSON.stringify(full.result)}`);
+  const lines = readFileSync(full.log, 'utf8').trimEnd().split('\n');
+  const at = full.records.findIndex((r) => r.type === 'command-intent');
+  const log = tmpLog();
+  writeFileSync(log, `${lines.slice(0, at + 1).join('\n')}\n`);
+  return log;
+}

@@ -1,7 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { F_IDS, fakeState, fakeTalosctl } from '../helpers/fake-talosctl.js';
-import { go, REMOVE_RUNBOOK, removeCalls, tmpLog } from './harness.js';
+import { cutAfterFirstIntent, go, REMOVE_RUNBOOK, removeCalls } from './harness.js';
 
 /**
  * A talosctl step's `done:` check decides an unknown outcome on resume (a crash between the
@@ -30,15 +29,7 @@ const ENDS = `  - id: ok
 `;
 
 /** A log cut right after the remove command's intent: the crash left its outcome unknown. */
-async function crashedAtIntent(text: string): Promise<string> {
-  const full = await go({ fake: fakeTalosctl(), text, approve: ['confirm-remove'] });
-  expect(full.result.exitCode).toBe(0);
-  const lines = readFileSync(full.log, 'utf8').trimEnd().split('\n');
-  const at = full.records.findIndex((r) => r.type === 'command-intent');
-  const log = tmpLog();
-  writeFileSync(log, `${lines.slice(0, at + 1).join('\n')}\n`);
-  return log;
-}
+const crashedAtIntent = (text: string): Promise<string> => cutAfterFirstIntent({ text, approve: ['confirm-remove'] });
 
 const reobserved = (records: { type: string; payload: unknown }[]) =>
   records.filter((r) => r.type === 'check' && (r.payload as { step: string }).step === 'remove:reobserve');

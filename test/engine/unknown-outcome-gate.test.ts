@@ -1,7 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { F_IDS, F_NODES, fakeTalosctl } from '../helpers/fake-talosctl.js';
-import { go, tmpLog } from './harness.js';
+import { cutAfterFirstIntent, go } from './harness.js';
 
 /**
  * The review's attack: an irreversible step whose onFailure goes to ANOTHER confirm and
@@ -41,15 +40,8 @@ steps:
 `;
 const PARAMS = [`nodes=${F_NODES.join(',')}`];
 
-async function crashedAtLeave(): Promise<string> {
-  const full = await go({ fake: fakeTalosctl(), text: RUNBOOK, params: PARAMS, approve: ['confirm-leave'] });
-  expect(full.result.exitCode).toBe(0);
-  const lines = readFileSync(full.log, 'utf8').trimEnd().split('\n');
-  const at = full.records.findIndex((r) => r.type === 'command-intent');
-  const log = tmpLog();
-  writeFileSync(log, `${lines.slice(0, at + 1).join('\n')}\n`);
-  return log;
-}
+const crashedAtLeave = (): Promise<string> =>
+  cutAfterFirstIntent({ text: RUNBOOK, params: PARAMS, approve: ['confirm-leave'] });
 
 describe('an unknown outcome never falls through to onFailure without an approval', () => {
   it('resumed with --approve for the other confirm only: nothing runs, exit 3 at leave', async () => {
