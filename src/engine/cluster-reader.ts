@@ -59,6 +59,12 @@ export function journalResult(
   return ref;
 }
 
+/**
+ * The directory prefix of a throwaway revision snapshot: a local write the dry-run adapter lets
+ * through, because it lands in a fresh directory of the engine's own, never a user's file.
+ */
+export const THROWAWAY_PREFIX = 'talos-dr-rev-';
+
 export function createClusterReader(o: ReaderOptions): ClusterReader {
   async function read<T>(
     node: string,
@@ -79,7 +85,7 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
    * deleted. Costs one snapshot of the member's db (documented in docs/executor.md).
    */
   async function revision(node: string): Promise<Read<number>> {
-    const dir = mkdtempSync(join(tmpdir(), 'talos-dr-rev-'));
+    const dir = mkdtempSync(join(tmpdir(), THROWAWAY_PREFIX));
     try {
       const args = ['etcd', 'snapshot', join(dir, 'revision.snapshot')];
       const r = await read(node, args, (stdout) => parseSnapshot(stdout, 0));

@@ -1,5 +1,9 @@
 import { makeError } from '../io/errors.js';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { classify } from '../talos/commands.js';
+import { THROWAWAY_PREFIX } from './cluster-reader.js';
 import type { Talosctl } from '../talos/talosctl.js';
 
 /**
@@ -12,7 +16,12 @@ export function readOnlyTalosctl(inner: Talosctl): Talosctl {
   const guard = (args: readonly string[]): void => {
     const c = classify(args);
     const effect = c.ok ? c.value.effect : 'refused';
-    if (effect !== 'read') throw makeError('TDR_DRY_RUN_REFUSED', { argv: args.join(' '), effect });
+    if (effect === 'read') return;
+    // the one local write a dry run makes: a throwaway revision snapshot in the engine's own
+    // fresh temp directory (cluster-reader.ts), never a file of the user's
+    const file = c.ok && c.value.localFile !== undefined ? args[c.value.localFile] : undefined;
+    if (file !== undefined && isThrowaway(file)) return;
+    throw makeError('TDR_DRY_RUN_REFUSED', { argv: args.join(' '), effect });
   };
   return {
     binary: inner.binary,
@@ -34,4 +43,15 @@ export function readOnlyTalosctl(inner: Talosctl): Talosctl {
     },
     clientVersion: (opts) => inner.clientVersion(opts),
   };
+}
+
+function isThrowaway(file: string): boolean {
+  const dir = dirname(file);
+  return (
+    dirname(dir) === tmpdir() &&
+    basename(dir).startsWith(THROWAWAY_PREFIX) &&
+    basename(file) === 'revision.snapshot' &&
+    !existsSync(file) &&
+    join(dir, 'revision.snapshot') === file
+  );
 }
