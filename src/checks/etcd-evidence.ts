@@ -19,7 +19,8 @@ import { NO_LEADER, ownStatusRow } from './view.js';
  * | etcd status times out while `service etcd` answers Running, health not OK | down        |
  * | apid refused / unreachable, or etcd status AND service etcd time out     | down (node) |
  * | Unimplemented "only on control plane nodes", service not registered      | not-member  |
- * | PermissionDenied, no request forwarding, unparsed output, no own row,    | unknown     |
+ * | PermissionDenied, no request forwarding, a TLS/x509 certificate failure, | unknown     |
+ * |   unparsed output, no own row,                                           |             |
  * |   any other error; a timeout while service etcd says Running, health OK  |             |
  */
 export type NodeEtcd =
@@ -36,6 +37,7 @@ const CAUSE_WORDS: Readonly<Record<ReadCause, string>> = {
   'no-leader': 'etcd answers "no leader"',
   'not-control-plane': 'not a control plane node',
   denied: 'permission denied (a talosconfig/RBAC problem, not evidence about etcd)',
+  certificate: 'TLS certificate problem (talosconfig, endpoint or certificate SANs; not evidence about etcd)',
   unparsed: 'output not understood',
   error: 'error',
 };

@@ -8,8 +8,9 @@ import type { Read } from './reader.js';
  * `etcd-unreachable` (the node answered, its etcd did not: refused on :2379, deadline exceeded)
  * and `no-leader` (the node's etcd answered that it knows no leader). `timeout` is ambiguous on
  * its own (the node or only its etcd); the other reads of the node settle it. Everything else —
- * PermissionDenied, a worker's Unimplemented, output we did not understand, an unknown error — is
- * a problem on our side of the question and never evidence about the cluster.
+ * PermissionDenied, a certificate talosctl and the node do not agree on, a worker's Unimplemented,
+ * output we did not understand, an unknown error — is a problem on our side of the question and
+ * never evidence about the cluster: a wrong talosconfig must never read as a lost member.
  */
 export type ReadCause =
   | 'node-unreachable'
@@ -18,6 +19,7 @@ export type ReadCause =
   | 'no-leader'
   | 'not-control-plane'
   | 'denied'
+  | 'certificate'
   | 'unparsed'
   | 'error';
 
@@ -39,14 +41,16 @@ export function causeOfError(e: NodeError): ReadCause {
     case 'service-not-registered':
       return 'not-control-plane';
     case 'permission-denied':
+    case 'no-request-forwarding':
       return 'denied';
+    case 'certificate':
+      return 'certificate';
     case 'unreachable':
       if (/no such host/.test(text)) return 'error'; // a name that does not resolve proves nothing
       if (ETCD_DIAL.test(text)) return 'etcd-unreachable';
       if (NODE_DIAL.test(text)) return 'node-unreachable';
       return 'error';
     default:
-      if (/no request forwarding/.test(text)) return 'denied';
       return 'error';
   }
 }
@@ -60,7 +64,10 @@ export function causeOfOutcome(outcome: NodeOutcome): ReadCause {
 
 /** The failed Read of a talosctl call that did not succeed (shared by the live reader and replay). */
 export function failedRead(outcome: NodeOutcome): Extract<Read<never>, { ok: false }> {
-  const reason = outcome.errors.map((e) => e.desc).join('; ') || outcome.reason;
+  const reason =
+    outcome.errors
+      .map((e) => (e.hint === undefined || e.class !== 'config' ? e.desc : `${e.desc} (${e.hint})`))
+      .join('; ') || outcome.reason;
   const cause = causeOfOutcome(outcome);
   const unreachable = outcome.reason === 'timeout' || outcome.errors.some((e) => e.kind === 'unreachable');
   return { ok: false, reason, unreachable, cause };

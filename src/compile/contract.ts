@@ -54,6 +54,11 @@ export interface RunTalosctlOutput {
    * crash), or its call was cut short (step timeout, Ctrl-C). The machine re-observes it.
    */
   unknown?: string;
+  /**
+   * a failure no retry can mend (a certificate, RBAC or endpoint problem: error class `config`):
+   * why, with the fix. The machine does not spend the step's retries on it.
+   */
+  noRetry?: string;
   results: NodeResult[];
   /** the typed outputs named in `capture.fields`, when ok and capture was asked */
   captured: Record<string, Value> | undefined;

@@ -82,9 +82,9 @@ export const GUARDS = {
   outcomeUnknown: ({ event }: Ctx): boolean => typeof outputOf(event)?.unknown === 'string',
   unchanged: ({ event }: Ctx): boolean => outputOf(event)?.unchanged === true,
   manualDone: ({ event }: Ctx): boolean => outputOf(event)?.done === true,
-  /** another attempt is allowed: retries done + 1 < attempts */
-  canRetry: ({ context }: Ctx, p: { stepId: string; attempts: number }): boolean =>
-    (context.attempts[p.stepId] ?? 0) + 1 < p.attempts,
+  /** another attempt is allowed: retries done + 1 < attempts, and the failure is not one a retry cannot mend */
+  canRetry: ({ context, event }: Ctx, p: { stepId: string; attempts: number }): boolean =>
+    (context.attempts[p.stepId] ?? 0) + 1 < p.attempts && typeof outputOf(event)?.noRetry !== 'string',
   loopHasItem: ({ context }: Ctx, p: { loopId: string }): boolean => {
     const loop = context.loops[p.loopId];
     return loop !== undefined && loop.index < loop.items.length;

@@ -1,3 +1,4 @@
+import { CLASS_OF, isRetryable } from './parse/error-kinds.js';
 import { classifyError, type NodeError, type TalosctlErrorInfo } from './parse/errors.js';
 import type { CommandResult } from './talosctl.js';
 
@@ -23,8 +24,35 @@ export function hasData(stdout: string): boolean {
     .some((l) => l !== '' && !/^[A-Z][A-Z ]*$/.test(l));
 }
 
-function synthetic(kind: NodeError['kind'], desc: string, node: string, retryable: boolean): NodeError {
-  return { kind, code: undefined, desc, node: node || undefined, retryable, memberId: undefined };
+function synthetic(kind: NodeError['kind'], desc: string, node: string): NodeError {
+  return {
+    kind,
+    class: CLASS_OF[kind],
+    code: undefined,
+    desc,
+    node: node || undefined,
+    retryable: isRetryable(kind),
+    memberId: undefined,
+    hint: undefined,
+    causes: [],
+  };
+}
+
+/**
+ * A --wait command that failed without printing an error (talosctl suppresses it once its tracker
+ * runs, and a deadline can cut the last update): its last progress says how far it got.
+ */
+function fromProgress(info: TalosctlErrorInfo, how: string, node: string): NodeError | undefined {
+  const last = info.progress.at(-1);
+  if (last === undefined) return undefined;
+  const gone = info.progress.some((p) => p.message.startsWith('unavailable, retrying'));
+  const e = synthetic(
+    gone ? 'unreachable' : 'unknown',
+    `talosctl ended with ${how} while waiting; last progress: ${info.progress.map((p) => `${p.node}: ${p.message}`).join('; ')}`,
+    node,
+  );
+  // the action itself was accepted before the tracker lost the node: it may have run
+  return { ...e, retryable: false, node: last.node };
 }
 
 /**
@@ -35,17 +63,12 @@ function synthetic(kind: NodeError['kind'], desc: string, node: string, retryabl
 export function toNodeOutcome(result: CommandResult): NodeOutcome {
   const partial = hasData(result.stdout);
   if (result.spawnError !== undefined) {
-    const e = synthetic('unknown', result.spawnError.message, result.node, false);
+    const e = synthetic('unknown', result.spawnError.message, result.node);
     return { ok: false, partial: false, reason: 'spawn-error', errors: [e], error: undefined };
   }
   if (result.timedOut || result.canceled) {
     const reason = result.timedOut ? 'timeout' : 'canceled';
-    const e = synthetic(
-      reason,
-      `talosctl ${reason === 'timeout' ? 'timed out' : 'was canceled'}`,
-      result.node,
-      result.timedOut,
-    );
+    const e = synthetic(reason, `talosctl ${reason === 'timeout' ? 'timed out' : 'was canceled'}`, result.node);
     return { ok: false, partial, reason, errors: [e], error: classifyError(result.stderr) };
   }
   const info = classifyError(result.stderr);
@@ -57,6 +80,8 @@ export function toNodeOutcome(result: CommandResult): NodeOutcome {
   }
   const how = result.exitCode === null ? `signal ${result.signal ?? '?'}` : `exit code ${result.exitCode}`;
   const errors =
-    info.errors.length > 0 ? info.errors : [synthetic('unknown', `talosctl ended with ${how}`, result.node, false)];
+    info.errors.length > 0
+      ? info.errors
+      : [fromProgress(info, how, result.node) ?? synthetic('unknown', `talosctl ended with ${how}`, result.node)];
   return { ok: false, partial, reason: 'failed', errors, error: info };
 }

@@ -68,9 +68,26 @@ describe('read causes from real talosctl errors', () => {
       [`error from node ${A}: rpc error: code = Unavailable desc = etcdserver: no leader`, 'no-leader'],
       [`error from node ${A}: rpc error: code = Unavailable desc = dial tcp: lookup cp-9: no such host`, 'error'],
       ['something we never saw before', 'error'],
+      // a wrong talosconfig: the dial to :50000 in the text must not make it "node unreachable"
+      [
+        `error from node ${A}: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate is valid for cp-1, talos, not ${A}:50000"`,
+        'certificate',
+      ],
+      [
+        `error from node ${A}: rpc error: code = Unavailable desc = connection error: desc = "error reading server preface: remote error: tls: bad certificate"`,
+        'certificate',
+      ],
     ];
     for (const [stderr, cause] of cases) expect(readOf(stderr).cause, stderr).toBe(cause);
     expect(readOf('', { timedOut: true }).cause).toBe('timeout');
+  });
+
+  it('a certificate failure is not "did not answer": not unreachable, and its reason says what to fix', () => {
+    const r = readOf(
+      `error from node ${A}: rpc error: code = Unavailable desc = connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"`,
+    );
+    expect(r).toMatchObject({ unreachable: false, cause: 'certificate' });
+    expect(r.reason).toContain('use the talosconfig generated with this cluster');
   });
 
   it('an etcd status header with a column we do not know is unparsed, not an empty answer', () => {
@@ -152,6 +169,21 @@ describe('quorum-lost regressions (issue #14)', () => {
     node(c, B).fail = { status: FAILED.denied, members: FAILED.denied, service: FAILED.denied };
     const held = await quorumLost(c, { nodes: all, voters: 3 });
     expect(held.verdict).toBe('unknown');
+  });
+});
+
+describe('a certificate failure is misconfiguration, never loss', () => {
+  it('every read of a node fails its TLS handshake: the member is unknown, not down, and quorum is not lost', async () => {
+    const c = healthyCluster();
+    node(c, C).fail = { status: FAILED.certificate, members: FAILED.certificate, service: FAILED.certificate };
+    const e = etcdOnNode(await gatherReads(fakeReader(c), readsOf(['status', 'members', 'service'], nodes)), C);
+    expect(e.kind).toBe('unknown');
+    expect(e.why).toContain('TLS certificate problem');
+    expect((await quorumLost(c)).verdict).toBe('fail');
+    for (const n of c.nodes)
+      n.fail = { status: FAILED.certificate, members: FAILED.certificate, service: FAILED.certificate };
+    expect((await quorumLost(c)).verdict).toBe('unknown');
+    expect((await observe('lost-member', c)).ok).toBe(false);
   });
 });
 

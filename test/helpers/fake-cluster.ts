@@ -44,6 +44,13 @@ export const FAILED = {
     cause: 'denied',
   },
   noForwarding: { ok: false, reason: 'no request forwarding', unreachable: false, cause: 'denied' },
+  certificate: {
+    ok: false,
+    reason:
+      'connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"',
+    unreachable: false,
+    cause: 'certificate',
+  },
   worker: {
     ok: false,
     reason: 'etcd status is only available on control plane nodes',

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toNodeOutcome } from '../../src/talos/outcome.js';
@@ -20,7 +20,16 @@ interface Expected {
   exitCode: number;
   node?: string;
   expect: { ok: true; value: unknown } | { ok: false; code: string } | null;
-  error?: Record<string, unknown> & { errorCount?: number; errorKinds?: string[]; errorNodes?: string[] };
+  error?: Record<string, unknown> & {
+    errorCount?: number;
+    errorKinds?: string[];
+    errorNodes?: string[];
+    /** the kinds (codes) of the first error's nested causes */
+    causeKinds?: string[];
+    causeCodes?: (string | null)[];
+    /** reset/reboot --wait: nodes whose last line is progress, not an error */
+    progressCount?: number;
+  };
   outcome?: { ok: boolean; partial: boolean };
 }
 
@@ -53,6 +62,14 @@ describe('every parser over every fixture', () => {
     }
   });
 
+  it('every fixture kept from elsewhere names its source, or says it is derived', () => {
+    for (const c of cases) {
+      const source = join(c.dir, 'SOURCE.md');
+      if (!existsSync(source)) continue;
+      expect(readFileSync(source, 'utf8'), c.dir).toMatch(/^(?:Real (?:output|text): \S+\/\S+#\d+|DERIVED)/);
+    }
+  });
+
   it.each(cases)('$ver/$parser/$name', ({ parser, dir }) => {
     const stdout = readFileSync(join(dir, 'stdout.txt'), 'utf8');
     const stderr = readFileSync(join(dir, 'stderr.txt'), 'utf8');
@@ -72,12 +89,15 @@ describe('every parser over every fixture', () => {
       }
     }
     if (e.error !== undefined) {
-      const { errorCount, errorKinds, errorNodes, ...fields } = e.error;
+      const { errorCount, errorKinds, errorNodes, causeKinds, causeCodes, progressCount, ...fields } = e.error;
       const info = classifyError(stderr);
       expect(normalize(info)).toMatchObject(fields);
       if (errorCount !== undefined) expect(info.errors).toHaveLength(errorCount);
       if (errorKinds !== undefined) expect(info.errors.map((x) => x.kind)).toEqual(errorKinds);
       if (errorNodes !== undefined) expect(info.errors.map((x) => x.node)).toEqual(errorNodes);
+      if (causeKinds !== undefined) expect(info.errors[0]?.causes.map((x) => x.kind)).toEqual(causeKinds);
+      if (causeCodes !== undefined) expect(info.errors[0]?.causes.map((x) => x.code ?? null)).toEqual(causeCodes);
+      if (progressCount !== undefined) expect(info.progress).toHaveLength(progressCount);
       expect(info.raw).toBe(stderr);
     }
     if (e.outcome !== undefined) {

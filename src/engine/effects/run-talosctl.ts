@@ -3,6 +3,7 @@ import type { NodeResult, RunTalosctlInput, RunTalosctlOutput } from '../../comp
 import type { Value } from '../../runbook/params.js';
 import { type CommandClass, classify, isWeaker, needsQuorum, parseOutputs } from '../../talos/commands.js';
 import { toNodeOutcome } from '../../talos/outcome.js';
+import type { NodeError } from '../../talos/parse/errors.js';
 import type { CommandResult } from '../../talos/talosctl.js';
 import { journalResult } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
@@ -62,6 +63,7 @@ export function runTalosctlActor(env: EngineEnv) {
       const effect = input.effect;
       const results: NodeResult[] = [];
       let first: CommandResult | undefined;
+      let noRetry: string | undefined;
       // a read reads every node: their calls start together (the step takes the slowest call, not
       // the sum); the replay is consulted once per node, in node order, as the loop used to
       const read = effect === 'read';
@@ -140,7 +142,9 @@ export function runTalosctlActor(env: EngineEnv) {
           ? 'ok'
           : stepTimeout
             ? `timed out: the step's ${secs(input.timeoutMs)} timeout was reached, talosctl was stopped`
-            : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
+            : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map(describeError).join('; ')}`;
+        const config = o.ok ? undefined : o.errors.find((e) => e.class === 'config');
+        if (config !== undefined) noRetry ??= `${node}: ${describeError(config)}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
         if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
         // a gated change cut short (its timeout, a lost connection) may have run: unknown, not failed
@@ -161,9 +165,14 @@ export function runTalosctlActor(env: EngineEnv) {
           }
         }
       }
-      return { ok, results, captured };
+      return noRetry === undefined ? { ok, results, captured } : { ok, results, captured, noRetry };
     }),
   );
+}
+
+/** One error for the step's summary; a config problem (certificate, RBAC, endpoint) carries its fix. */
+function describeError(e: NodeError): string {
+  return e.class === 'config' && e.hint !== undefined ? `${e.desc} (${e.hint})` : e.desc;
 }
 
 interface LocalWrite {

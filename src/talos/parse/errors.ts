@@ -1,38 +1,31 @@
 /**
  * Classification of talosctl's stderr. talosctl exits 1 on any error and prints the Go error text;
- * what matters is the gRPC code and the known `desc` strings, possibly per node:
- *   v1.14+: `error from node <n>: rpc error: code = X desc = Y` (one line per failed node)
- *   ≤1.13:  `[WARNING: |<context>: ]N error(s) occurred:\n\t* <n>: rpc error: code = X desc = Y`
- * Cobra usage text, appended when the error mentions "command"/"flag"/"arg(s)", is ignored.
+ * what matters is the gRPC code and the known `desc` strings, per node, and every cause of a
+ * nested list (error-shapes.ts reads the shapes, error-kinds.ts names one cause). The worst cause
+ * names a failure: a certificate problem next to a timeout is a certificate problem.
  */
+import {
+  CLASS_OF,
+  type ErrorClass,
+  hintFor,
+  isRetryable,
+  kindOf,
+  severity,
+  type TalosctlErrorKind,
+} from './error-kinds.js';
+import { type Progress, readShapes } from './error-shapes.js';
 
-export type TalosctlErrorKind =
-  | 'none'
-  | 'already-bootstrapped'
-  | 'not-ready'
-  | 'not-control-plane'
-  | 'member-not-found'
-  | 'no-leader'
-  | 'not-enough-started-members'
-  | 'unhealthy-cluster'
-  | 'learner-not-supported'
-  | 'only-one-member'
-  | 'log-not-registered'
-  | 'service-not-registered'
-  | 'single-node-only'
-  | 'permission-denied'
-  | 'unreachable'
-  | 'invalid-argument'
-  | 'timeout'
-  | 'canceled'
-  | 'unknown';
+export type { ErrorClass, TalosctlErrorKind } from './error-kinds.js';
+export type { Progress } from './error-shapes.js';
 
 /** One classified error: for one node, or for the whole command when no node is named. */
 export interface NodeError {
   kind: TalosctlErrorKind;
+  /** the class of the kind: what a retry, an operator or the engine can do about it */
+  class: ErrorClass;
   /** the gRPC code name (`Unavailable`), when the text has one */
   code: string | undefined;
-  /** the gRPC description, or the whole error text when there is no gRPC part */
+  /** the gRPC description, or the whole error text when there is no gRPC part (causes included) */
   desc: string;
   /** the node the error is attributed to, when talosctl names one */
   node: string | undefined;
@@ -40,6 +33,10 @@ export interface NodeError {
   retryable: boolean;
   /** a member id named in the error, mapped from decimal back to 16 hex digits */
   memberId: string | undefined;
+  /** the fix, in words, when the operator must act */
+  hint: string | undefined;
+  /** the causes of a nested list (`N error(s) occurred:`), each classified; empty for one cause */
+  causes: NodeError[];
 }
 
 export interface TalosctlErrorInfo extends NodeError {
@@ -47,49 +44,14 @@ export interface TalosctlErrorInfo extends NodeError {
   errors: NodeError[];
   /** ≤1.13 `WARNING:` form: the command itself still succeeded for other nodes */
   warning: boolean;
+  /** reset/reboot --wait: the last progress message of each node that did not fail */
+  progress: Progress[];
   /** the stderr text, unchanged */
   raw: string;
 }
 
-const RETRYABLE: ReadonlySet<TalosctlErrorKind> = new Set([
-  'not-ready',
-  'no-leader',
-  'unhealthy-cluster',
-  'unreachable',
-  'timeout',
-]);
-
 const GRPC = /rpc error: code = (\w+) desc = ([\s\S]*)$/;
-
-/** The desc (or whole text) patterns, checked in order; the first that matches names the kind. */
-const KINDS: ReadonlyArray<[RegExp, TalosctlErrorKind, string?]> = [
-  [/etcd data directory is not empty/, 'already-bootstrapped'],
-  [/bootstrap is not available yet|time is not in sync yet|etcd service is not ready for recovery yet/, 'not-ready'],
-  [
-    /only available on control plane nodes|machine type is not set|can only be performed on a control plane node/,
-    'not-control-plane',
-  ],
-  [/member not found/, 'member-not-found'],
-  [/etcdserver: no leader/, 'no-leader'],
-  [/not enough started members/, 'not-enough-started-members'],
-  [/etcdserver: unhealthy cluster/, 'unhealthy-cluster'],
-  [/rpc not supported for learner/, 'learner-not-supported'],
-  [/cannot forfeit leadership, only one member/, 'only-one-member'],
-  [/log "[^"]*" was not registered/, 'log-not-registered'],
-  [/service "[^"]*" is not registered/, 'service-not-registered'],
-  [/requires exactly one node \(got \d+\)|is not supported with multiple nodes/, 'single-node-only'],
-  [/context deadline exceeded/, 'timeout'],
-  [/context canceled|Signal received, aborting/, 'canceled'],
-];
-
-const BY_CODE: Readonly<Record<string, TalosctlErrorKind>> = {
-  DeadlineExceeded: 'timeout',
-  Canceled: 'canceled',
-  PermissionDenied: 'permission-denied',
-  Unauthenticated: 'permission-denied',
-  Unavailable: 'unreachable',
-  InvalidArgument: 'invalid-argument',
-};
+const NESTED_HEADER = /\d+ (?:errors?|error\(s\)) occurred:\s*$/;
 
 function memberIdIn(text: string): string | undefined {
   const dec = /remove member (\d{1,20})\b/.exec(text)?.[1];
@@ -100,67 +62,85 @@ function memberIdIn(text: string): string | undefined {
   return /\b([0-9a-f]{16})\b/.exec(text)?.[1];
 }
 
-/** Classifies one error text (without a node prefix). */
-export function classifyOne(text: string, node?: string): NodeError {
+function leaf(text: string, node: string | undefined): NodeError {
   const t = text.trim();
   const g = GRPC.exec(t);
   const code = g?.[1];
-  const desc = (g?.[2] ?? t).trim();
-  let kind = KINDS.find(([re]) => re.test(t))?.[1];
-  if (kind === undefined && code !== undefined) kind = BY_CODE[code];
-  if (kind === undefined && /connection refused|no such host|connection error|i\/o timeout/.test(t)) {
-    kind = 'unreachable';
-  }
-  const k = kind ?? 'unknown';
-  return { kind: k, code, desc, node, retryable: RETRYABLE.has(k), memberId: memberIdIn(t) };
+  const kind = kindOf(t, code);
+  return {
+    kind,
+    class: CLASS_OF[kind],
+    code,
+    desc: (g?.[2] ?? t).trim(),
+    node,
+    retryable: isRetryable(kind),
+    memberId: memberIdIn(t),
+    hint: hintFor(kind, t),
+    causes: [],
+  };
 }
 
-/** Drops cobra's usage text (it starts at `Usage:`) and blank lines. */
-function errorLines(stderr: string): string[] {
-  const lines = stderr.replace(/\r\n?/g, '\n').split('\n');
-  const usage = lines.findIndex((l) => /^Usage:\s*$/.test(l));
-  return (usage >= 0 ? lines.slice(0, usage) : lines).filter((l) => l.trim() !== '');
+/**
+ * The cause that names a list of causes: the worst. Within one call's list (`attempts`), `member
+ * not found` supersedes the transient causes before it. Talos retries a removal and collects every attempt's error
+ * ("server stopped", then "member not found"): the member is gone, which was the goal.
+ */
+export function decisiveCause(causes: readonly NodeError[], attempts = true): NodeError | undefined {
+  const gone = attempts ? causes.find((c) => c.kind === 'member-not-found') : undefined;
+  if (gone !== undefined && causes.every((c) => c.class === 'transient' || c.class === 'done')) return gone;
+  let worst: NodeError | undefined;
+  for (const c of causes) if (worst === undefined || severity(c.kind) > severity(worst.kind)) worst = c;
+  return worst;
+}
+
+/**
+ * Classifies one error text (without a node prefix); the lines nested under it, if any, are its
+ * causes. A text that is only a list header takes its kind from its decisive cause.
+ */
+export function classifyOne(text: string, node?: string, nested: readonly string[] = []): NodeError {
+  const [first = '', ...rest] = String(text).replace(/\r\n?/g, '\n').split('\n');
+  const own = leaf(first, node);
+  const lines = [...rest, ...nested].map((l) => l.replace(/^\s*(?:\* )?/, '').trimEnd()).filter((l) => l !== '');
+  if (lines.length === 0) return own;
+  const causes = lines.map((l) => leaf(l, node));
+  const header = NESTED_HEADER.test(first);
+  const decisive = decisiveCause(header && own.kind === 'unknown' ? causes : [own, ...causes]) ?? own;
+  const desc = [own.desc, ...lines].join('\n');
+  return {
+    ...own,
+    kind: decisive.kind,
+    class: decisive.class,
+    retryable: decisive.retryable,
+    hint: decisive.hint,
+    memberId: own.memberId ?? causes.find((c) => c.memberId !== undefined)?.memberId,
+    desc,
+    causes,
+  };
 }
 
 const NONE: NodeError = {
   kind: 'none',
+  class: 'none',
   code: undefined,
   desc: '',
   node: undefined,
   retryable: false,
   memberId: undefined,
+  hint: undefined,
+  causes: [],
 };
 
 /**
- * Classifies talosctl's stderr into a primary error (the first one) plus the per-node list. Empty
- * stderr is kind 'none'; text we do not recognise is 'unknown' with the text kept in desc and raw.
+ * Classifies talosctl's stderr into the decisive error (the worst one) plus the per-node list.
+ * Empty stderr, or only progress and plain warnings, is kind 'none'; text we do not recognise is
+ * 'unknown' with the text kept in desc and raw. Never throws.
  */
 export function classifyError(stderr: string): TalosctlErrorInfo {
   const raw = typeof stderr === 'string' ? stderr : String(stderr);
-  const errors: NodeError[] = [];
-  let warning = false;
-  let multierror = false;
-  for (const line of errorLines(raw)) {
-    const fromNode = /^error from node ([^\s:][^\s]*?): ([\s\S]*)$/.exec(line);
-    const bullet = /^\t\* (\S+?): ([\s\S]*)$/.exec(line) ?? /^\s*\* ([^\s:]+): ([\s\S]*)$/.exec(line);
-    const header = /^(WARNING: )?(?:(.*?): )?\d+ errors? occurred:\s*$/.exec(line);
-    if (fromNode !== null) {
-      errors.push(classifyOne(fromNode[2] ?? '', fromNode[1]));
-    } else if (header !== null) {
-      multierror = true;
-      if (header[1] !== undefined) warning = true;
-    } else if (bullet !== null && multierror) {
-      errors.push(classifyOne(bullet[2] ?? '', bullet[1]));
-    } else if (/^WARNING: /.test(line) && !/rpc error|error/.test(line)) {
-      // a plain warning (e.g. server version older than client): not an error
-    } else if (/^\s/.test(line) && errors.length > 0) {
-      // a continuation of the previous error text
-    } else {
-      const text = line.replace(/^WARNING: /, '');
-      if (line !== text) warning = true;
-      errors.push(classifyOne(text));
-    }
-  }
-  const first = errors[0] ?? NONE;
-  return { ...first, errors, warning: warning && errors.length > 0, raw };
+  const shapes = readShapes(raw);
+  const errors = shapes.entries.map((e) => classifyOne(e.head, e.node, e.nested));
+  const warning = shapes.entries.some((e) => e.warning);
+  // the nodes' errors are independent: the worst names the command's failure
+  const primary = decisiveCause(errors, false) ?? NONE;
+  return { ...primary, errors, warning: warning && errors.length > 0, progress: shapes.progress, raw };
 }

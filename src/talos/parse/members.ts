@@ -1,21 +1,22 @@
 import type { Member } from '../observations.js';
 import { neverThrow, type ParseResult, parsed } from './result.js';
-import { type ColumnSpec, cell, isBool, isHex16, isToken, parseTable } from './table.js';
+import { type ColumnSpec, cell, isBool, isMemberId, isToken, normalizeMemberId, parseTable } from './table.js';
 
 const isUrls = (s: string): boolean => /^\S+:\/\/\S*$/.test(s);
 const isName = (s: string): boolean => isToken(s) && !s.includes('://');
 
 const COLUMNS: readonly ColumnSpec[] = [
   { name: 'NODE', optional: true, test: isToken },
-  { name: 'ID', test: isHex16 },
+  { name: 'ID', test: isMemberId },
   { name: 'HOSTNAME', blank: true, test: isName },
   { name: 'PEER URLS', test: isUrls },
   { name: 'CLIENT URLS', blank: true, test: isUrls },
-  { name: 'LEARNER', test: isBool },
+  // talosctl before learners (≤ 1.2) prints no LEARNER column: those members are voters
+  { name: 'LEARNER', optional: true, test: isBool },
 ];
 
 /**
- * Reads a row without positions: node, a 16-hex id, then the hostname (no `://`) and the URL lists
+ * Reads a row without positions: node, a hex id, then the hostname (no `://`) and the URL lists
  * (with `://`), either of hostname and client URLs possibly blank, then true/false.
  */
 function matchRow(line: string, present: readonly string[]): Record<string, string> | undefined {
@@ -23,8 +24,8 @@ function matchRow(line: string, present: readonly string[]): Record<string, stri
   const out: Record<string, string> = {};
   if (present.includes('NODE')) out.NODE = tokens.shift() ?? '';
   out.ID = tokens.shift() ?? '';
-  out.LEARNER = tokens.pop() ?? '';
-  if (!isHex16(out.ID) || !isBool(out.LEARNER)) return undefined;
+  if (present.includes('LEARNER')) out.LEARNER = tokens.pop() ?? '';
+  if (!isMemberId(out.ID) || (present.includes('LEARNER') && !isBool(out.LEARNER ?? ''))) return undefined;
   const names = tokens.filter((t) => !t.includes('://'));
   const urls = tokens.filter((t) => t.includes('://'));
   if (names.length > 1 || urls.length < 1 || urls.length > 2) return undefined;
@@ -47,7 +48,7 @@ export const parseMembers: (stdout: string) => ParseResult<Member[]> = neverThro
   return parsed(
     table.value.rows.map(({ cells }) => ({
       node: cell(cells, 'NODE'),
-      id: cell(cells, 'ID'),
+      id: normalizeMemberId(cell(cells, 'ID')),
       name: cell(cells, 'HOSTNAME'),
       peerUrls: splitList(cell(cells, 'PEER URLS')),
       clientUrls: splitList(cell(cells, 'CLIENT URLS')),

@@ -1,7 +1,7 @@
 import type { MemberStatus } from '../observations.js';
 import { neverThrow, type ParseResult, parsed, parseFailure } from './result.js';
 import { isSize, parseSize } from './size.js';
-import { type ColumnSpec, cell, isBool, isHex16, isToken, isUint, parseTable } from './table.js';
+import { type ColumnSpec, cell, isBool, isMemberId, isToken, isUint, normalizeMemberId, parseTable } from './table.js';
 
 const SIZE = String.raw`\d+(?:\.\d+)? [kKMGTPE]?B`;
 const PERCENT = String.raw`(?:\d+(?:\.\d+)?|NaN)`;
@@ -11,10 +11,10 @@ const isVersion = (s: string): boolean => /^(?:\d+\.\d+\.\d+\S*|unknown)$/.test(
 
 const COLUMNS: readonly ColumnSpec[] = [
   { name: 'NODE', optional: true, test: isToken },
-  { name: 'MEMBER', test: isHex16 },
+  { name: 'MEMBER', test: isMemberId },
   { name: 'DB SIZE', test: isSize },
   { name: 'IN USE', test: isInUse },
-  { name: 'LEADER', test: isHex16 },
+  { name: 'LEADER', test: isMemberId },
   { name: 'RAFT INDEX', test: isUint },
   { name: 'RAFT TERM', test: isUint },
   { name: 'RAFT APPLIED INDEX', optional: true, test: isUint },
@@ -30,8 +30,8 @@ function matchRow(line: string, present: readonly string[]): Record<string, stri
   const src = [
     '^',
     has('NODE') ? String.raw`(?<node>\S+)\s+` : '',
-    String.raw`(?<member>[0-9a-f]{16})\s+(?<db>${SIZE})\s+(?<inuse>${SIZE} \(${PERCENT}%\))\s+`,
-    String.raw`(?<leader>[0-9a-f]{16})\s+(?<index>\d+)\s+(?<term>\d+)\s+`,
+    String.raw`(?<member>[0-9a-f]{1,16})\s+(?<db>${SIZE})\s+(?<inuse>${SIZE} \(${PERCENT}%\))\s+`,
+    String.raw`(?<leader>[0-9a-f]{1,16})\s+(?<index>\d+)\s+(?<term>\d+)\s+`,
     has('RAFT APPLIED INDEX') ? String.raw`(?<applied>\d+)\s+` : '',
     '(?<learner>true|false)',
     has('PROTOCOL') ? String.raw`(?:\s+(?<protocol>\d+\.\d+\.\d+\S*|unknown))?` : '',
@@ -78,12 +78,12 @@ export const parseStatus: (stdout: string) => ParseResult<MemberStatus[]> = neve
     const errors = cell(cells, 'ERRORS');
     out.push({
       node: cell(cells, 'NODE'),
-      member: cell(cells, 'MEMBER'),
+      member: normalizeMemberId(cell(cells, 'MEMBER')),
       dbSizeBytes: db.value,
       inUseBytes: inUse.value,
       // 0/0 prints NaN in Go; an empty database is 0 % in use
       inUsePercent: m[2] === 'NaN' ? 0 : Number(m[2]),
-      leader: cell(cells, 'LEADER'),
+      leader: normalizeMemberId(cell(cells, 'LEADER')),
       raftIndex: Number(cell(cells, 'RAFT INDEX')),
       raftTerm: Number(cell(cells, 'RAFT TERM')),
       raftAppliedIndex: toNumber(cell(cells, 'RAFT APPLIED INDEX')),

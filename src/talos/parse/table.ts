@@ -166,6 +166,10 @@ export function cell(cells: Cells, name: string): string {
 
 export const HEX16 = /^[0-9a-f]{16}$/;
 export const isHex16 = (s: string): boolean => HEX16.test(s);
+/** A member id as printed: 16 hex digits, or fewer (talosctl ≤ 1.2 printed FormatUint, no leading zeros). */
+export const isMemberId = (s: string): boolean => /^[0-9a-f]{1,16}$/.test(s);
+/** The 16-digit form every other output (and `remove-member`) uses. */
+export const normalizeMemberId = (s: string): string => (isMemberId(s) ? s.padStart(16, '0') : s);
 export const isBool = (s: string): boolean => s === 'true' || s === 'false';
 export const isToken = (s: string): boolean => /^\S+$/.test(s);
 export const isUint = (s: string): boolean => /^\d+$/.test(s);
