@@ -226,7 +226,9 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
           ...(capture ? [act('storeCapture', { name: capture.name })] : []),
           ...(step.gate ? [act('consumeApproval')] : []),
         ];
-        const unknownTo = step.effect === 'read' ? undefined : compileUnknown(step, next);
+        // a read or a local write is journaled without an intent: after a crash it simply runs again
+        const unknownTo =
+          step.effect === 'read' || step.effect === 'local-write' ? undefined : compileUnknown(step, next);
         invoking(
           step,
           'command',
@@ -555,10 +557,12 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
             },
           ]
         : [{ target: t(again), actions: [act('noteFailure', { stepId: id })] }];
+    // args that cannot be resolved yet (a capture of this very step) make the check say
+    // "cannot tell": the change is then treated as not shown, never as done
     const input = ({ context }: { context: RunContext }) => ({
       stepId: `${id}:reobserve`,
       check: done.check,
-      args: must(resolveArgs(done.with, scopeOf(context)), id),
+      args: ((r) => (r.ok ? r.value : {}))(resolveArgs(done.with, scopeOf(context))),
       mode: 'wait' as const,
       poll: context.attempts[`${id}:reobserve`] ?? 0,
     });

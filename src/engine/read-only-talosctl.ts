@@ -1,10 +1,10 @@
-import { makeError } from '../io/errors.js';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { makeError } from '../io/errors.js';
 import { classify } from '../talos/commands.js';
-import { THROWAWAY_PREFIX } from './cluster-reader.js';
 import type { Talosctl } from '../talos/talosctl.js';
+import { THROWAWAY_PREFIX } from './cluster-reader.js';
 
 /**
  * The adapter of plan and dry-run: it forwards what the command registry classes `read` and

@@ -116,7 +116,9 @@ export function runTalosctlActor(env: EngineEnv) {
             break;
           }
           const argv = local?.argv ?? input.argv;
-          if (effect !== 'read') {
+          // a local write changes nothing on the cluster and never replaces a file: after a crash
+          // it runs again (its target still absent), so it needs no intent
+          if (effect !== 'read' && effect !== 'local-write') {
             env.journal.append('command-intent', { step: input.stepId, argv, node, effect });
           }
           r = await (early.get(node) ?? env.talosctl.run(node, argv, { timeoutMs: input.timeoutMs, signal: sig }));
