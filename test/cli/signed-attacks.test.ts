@@ -46,7 +46,9 @@ describe('attacks on signed logs through the CLI', () => {
     writeFileSync(s.log, firstEnd); // cut back to the first (signed) run-end
     const cut = await runCli(['log', 'verify', s.log, '--key', `${s.key}.pub`]);
     expect(cut.code).toBe(0);
-    expect(cut.stdout).toMatch(/ends at a resumable stop: run-end #\d+ stopped-at-gate \(exit 3\); a later resume may exist/);
+    expect(cut.stdout).toMatch(
+      /ends at a resumable stop: run-end #\d+ stopped-at-gate \(exit 3\); a later resume may exist/,
+    );
     expect(cut.stdout).toContain('a signature cannot show that nothing came after record');
     const witnessed = await runCli(['log', 'verify', s.log, '--key', `${s.key}.pub`, '--witness', s.state]);
     expect(witnessed.code).toBe(1);
