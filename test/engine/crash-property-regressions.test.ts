@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { F_IDS, fakeState, fakeTalosctl } from '../helpers/fake-talosctl.js';
-import { go, REMOVE_RUNBOOK, removeCalls, tmpLog } from './harness.js';
+import { F_IDS, F_NODES, fakeState, fakeTalosctl } from '../helpers/fake-talosctl.js';
+import { go, PARAMS, REMOVE_RUNBOOK, removeCalls, tmpLog } from './harness.js';
 
 /**
  * Cases the crash property (scripts/reliability/crash-property.ts, issue #14) found, minimized.
@@ -52,5 +52,24 @@ describe('crash property regressions', () => {
     expect(removeCalls(fake2)).toHaveLength(0);
     expect(fake2.calls.filter((c) => c.args.join(' ') === 'etcd alarm disarm')).toHaveLength(0);
     expect([third.result.exitCode, third.result.stepId]).toEqual([3, 'disarm']);
+  });
+
+  it('a literal member id in remove-member is the token the gate asks for, not the node', async () => {
+    const text = REMOVE_RUNBOOK.replace(
+      'confirm: { prompt: Remove the member, token: { ref: params.member } }',
+      'confirm: { prompt: Remove the member }',
+    ).replace(
+      'talosctl: [etcd, remove-member, { ref: params.member }]',
+      `talosctl: [etcd, remove-member, ${F_IDS[2]}]`,
+    );
+    const fake = fakeTalosctl();
+    const { result, records } = await go({ fake, text, params: PARAMS, approve: [`confirm-remove@${F_NODES[0]}`] });
+    // an approval for the node the command is sent to does not approve removing a member
+    expect([result.exitCode, removeCalls(fake).length]).toEqual([3, 0]);
+    const request = records.find((r) => r.type === 'approval-request');
+    expect(request?.payload).toMatchObject({ token: F_IDS[2] });
+    const ok = await go({ fake, text, params: PARAMS, approve: [`confirm-remove@${F_IDS[2]}`] });
+    expect([ok.result.exitCode, removeCalls(fake).length]).toEqual([0, 1]);
+    expect(ok.records.find((r) => r.type === 'approval')?.payload).toMatchObject({ target: F_IDS[2] });
   });
 });
