@@ -2,7 +2,7 @@
 // and broken talosctl, lock contention. Prints a table and writes reliability/results.json.
 // Counts come from the environment; the defaults are the full campaign:
 //   RELIABILITY_RUNBOOKS=100000 RELIABILITY_OUTPUTS=100000 RELIABILITY_LOCK_ROUNDS=20
-//   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_RECORDED_RUNBOOKS=2000 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
+//   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_RECORDED_RUNBOOKS=2000 RELIABILITY_CRASH_PROPERTY=10000 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
 //   RELIABILITY_CRASH_RUNBOOKS=nospace-recovery,replace-lost-member,restore-from-snapshot,member-not-syncing
 // The crash section runs on the real lab: run the campaign under the lab lock
 //   (flock /work/wt/lab.lock npm run test:reliability), or skip it with RELIABILITY_CRASH=0.
@@ -11,6 +11,7 @@ import { arch, cpus, platform } from 'node:os';
 import { brokenTalosctl } from './reliability/broken-talosctl.js';
 import { brokenThroughRun } from './reliability/broken-through-run.js';
 import { type CrashRunbookFigures, crashCampaign } from './reliability/crash-points.js';
+import { crashProperty } from './reliability/crash-property.js';
 import { hostileParams } from './reliability/hostile-params.js';
 import { lockContention, lockLifecycle } from './reliability/lock-contention.js';
 import { fuzzTalosctlOutputs } from './reliability/output-fuzz.js';
@@ -28,6 +29,7 @@ const counts = {
   lockRounds: num('RELIABILITY_LOCK_ROUNDS', 20),
   lockTakers: num('RELIABILITY_LOCK_TAKERS', 8),
   recorded: num('RELIABILITY_RECORDED_RUNBOOKS', 2_000),
+  crashProperty: num('RELIABILITY_CRASH_PROPERTY', 10_000),
   crash: num('RELIABILITY_CRASH', 1),
   crashPoints: num('RELIABILITY_CRASH_POINTS', 12),
 };
@@ -78,6 +80,40 @@ zero(
   recorded.violations,
 );
 for (const s of recorded.samples) log(s);
+
+log(`crash property: ${counts.crashProperty} generated runbooks × crash points × talosctl outcomes…`);
+const property = await crashProperty(counts.crashProperty, seed);
+row(
+  'property',
+  'cases / valid runbooks',
+  `${property.cases} / ${property.valid}`,
+  '= all',
+  property.valid === property.cases,
+);
+row(
+  'property',
+  'process runs (run + resumes) / talosctl calls (gated / disruptive)',
+  `${property.processRuns} / ${property.calls} (${property.gatedCalls} / ${property.disruptiveCalls})`,
+);
+row(
+  'property',
+  'unknown outcomes met on resume / re-approvals / approvals voided by drift',
+  `${property.unknownOutcomes} / ${property.reapprovals} / ${property.voided}`,
+);
+row(
+  'property',
+  'exit codes (code: runs)',
+  Object.entries(property.exits)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', '),
+);
+zero(
+  'property',
+  'cases violating an invariant (gate, recheck, quorum, twice, log verify, exit code, throw)',
+  property.violations,
+);
+row('property', 'seconds', property.seconds);
+if (property.counterexample !== undefined) log(property.counterexample);
 
 log('hostile params…');
 const params = await hostileParams();
@@ -225,6 +261,7 @@ writeFileSync(
       outputs,
       params,
       recorded,
+      crashProperty: property,
       broken,
       brokenThroughRun: throughRun,
       lock: { lifecycle: cycle, contention },

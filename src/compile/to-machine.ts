@@ -751,7 +751,11 @@ function tokenSource(
   if (explicit !== undefined) return { value: explicit.value, type: typeOf(explicit.value, explicit.at, 'string') };
   const first = guarded[0];
   if (first === undefined || !index.has(first.id)) return undefined;
-  const member = first.argv.find((a) => isRef(a) && typeOf(a, first.id, 'string') === 'memberId');
+  // the member the command destroys: a memberId ref, or remove-member's literal id (asking for
+  // the node there let an approval of the node it is sent to remove any member: crash property)
+  const member =
+    first.argv.find((a) => isRef(a) && typeOf(a, first.id, 'string') === 'memberId') ??
+    (first.command.shape === 'etcd remove-member <member-id>' ? first.argv[2] : undefined);
   if (member !== undefined) return { value: member, type: 'memberId' };
   return first.target === undefined || first.target.many ? undefined : { value: first.target.value, type: 'node' };
 }

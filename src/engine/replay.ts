@@ -10,6 +10,12 @@ import type { AnyRecord, LogRecord } from '../audit/log-format.js';
 export interface CommandGroup {
   intent: LogRecord<'command-intent'> | undefined;
   result: LogRecord<'command-result'> | undefined;
+  /**
+   * An intent without a result that a later resume already went on past: the log holds what
+   * that resume's re-observation, re-approval and recheck did, so they are replayed, not run
+   * again live (only the last unknown outcome of a log is the frontier).
+   */
+  settledLater?: boolean;
 }
 
 export interface Replay {
@@ -39,6 +45,19 @@ function queue<T>(map: Map<string, T[]>, key: string, item: T): void {
  * outputs; other steps' command records are reads behind checks). An approval is replayed only
  * when a command of a step it guards was started after it: an approval never used is asked again.
  */
+/** Whether an output a replay hands back was recorded after record i (then i is not the frontier). */
+function settledAfter(records: readonly AnyRecord[], i: number): boolean {
+  return records
+    .slice(i + 1)
+    .some(
+      (x) =>
+        x.type === 'command-intent' ||
+        x.type === 'check' ||
+        x.type === 'observation' ||
+        (x.type === 'approval' && x.payload.approved),
+    );
+}
+
 export function createReplay(
   records: readonly AnyRecord[],
   talosctlSteps: ReadonlySet<string>,
@@ -55,7 +74,7 @@ export function createReplay(
     switch (r.type) {
       case 'command-intent': {
         const key = `${r.payload.step}\u0000${r.payload.node ?? ''}`;
-        const g: CommandGroup = { intent: r, result: undefined };
+        const g: CommandGroup = { intent: r, result: undefined, settledLater: settledAfter(records, i) };
         open.set(key, g);
         queue(commands, key, g);
         break;

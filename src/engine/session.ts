@@ -23,7 +23,7 @@ import { acquireLock, logLockKey, type RunLock } from './lock.js';
 import { terminalView } from './progress-view.js';
 import { canPrompt, type Prompter } from './prompter.js';
 import { readOnlyTalosctl } from './read-only-talosctl.js';
-import { createReplay } from './replay.js';
+import { createReplay, type Replay } from './replay.js';
 import { replayTalosctl } from './replay-talosctl.js';
 import { executeRun, type RunResult } from './run.js';
 import { identityMismatch, nodesOfParams, resolveTalosTarget } from './target.js';
@@ -86,6 +86,19 @@ export function gateIds(runbook: Runbook): string[] {
   return allSteps(runbook.steps)
     .filter((s) => s.kind === 'confirm' || s.kind === 'manual' || (s.kind === 'talosctl' && s.gate))
     .map((s) => s.id);
+}
+
+/** The replay of a resumed run over its verified records (also what tests resume with). */
+export function createRunReplay(runbook: Runbook, records: readonly AnyRecord[]): Replay {
+  const index = indexSteps(runbook);
+  const steps = allSteps(runbook.steps);
+  return createReplay(
+    records,
+    new Set(steps.filter((s) => s.kind === 'talosctl').map((s) => s.id)),
+    // a gated step's own re-approval (after an unknown outcome) guards the step itself
+    (id) => (index.get(id)?.step.kind === 'talosctl' ? [id] : guardedSteps(id, index).map((s) => s.id)),
+    new Set(steps.filter((s) => s.kind === 'manual').map((s) => s.id)),
+  );
 }
 
 export async function runSession(o: SessionOptions): Promise<RunResult & { logPath: string }> {
@@ -215,17 +228,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
           : {}),
       });
     }
-    const index = indexSteps(o.runbook);
-    const steps = allSteps(o.runbook.steps);
-    const replay = o.resume
-      ? createReplay(
-          o.resume.records,
-          new Set(steps.filter((s) => s.kind === 'talosctl').map((s) => s.id)),
-          // a gated step's own re-approval (after an unknown outcome) guards the step itself
-          (id) => (index.get(id)?.step.kind === 'talosctl' ? [id] : guardedSteps(id, index).map((s) => s.id)),
-          new Set(steps.filter((s) => s.kind === 'manual').map((s) => s.id)),
-        )
-      : undefined;
+    const replay = o.resume ? createRunReplay(o.runbook, o.resume.records) : undefined;
     if (o.dryRun) progress.line('DRY RUN: reads are live, nothing that changes the cluster will run');
     const result = await executeRun({
       runbook: o.runbook,

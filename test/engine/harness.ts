@@ -4,16 +4,13 @@ import { join } from 'node:path';
 import type { AnyRecord } from '../../src/audit/log-format.js';
 import { verifyJournal } from '../../src/audit/verify.js';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { guardedSteps } from '../../src/compile/to-machine.js';
 import { Journal } from '../../src/engine/journal.js';
 import { parseParams } from '../../src/engine/params.js';
 import { silentProgress } from '../../src/engine/progress.js';
 import { type Prompter, PromptInterrupted } from '../../src/engine/prompter.js';
 import { readOnlyTalosctl } from '../../src/engine/read-only-talosctl.js';
-import { createReplay } from '../../src/engine/replay.js';
 import { executeRun, type RunResult } from '../../src/engine/run.js';
-import { indexSteps } from '../../src/runbook/flow.js';
-import { allSteps } from '../../src/runbook/model.js';
+import { createRunReplay } from '../../src/engine/session.js';
 import { F_IDS, F_NODES, type FakeTalosctl, fakeTalosctl } from '../helpers/fake-talosctl.js';
 
 export const REMOVE_RUNBOOK = `apiVersion: talos-dr/v1
@@ -75,18 +72,13 @@ export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord
   if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
   const log = o.log ?? tmpLog();
   let journal: Journal;
-  let replay: ReturnType<typeof createReplay> | undefined;
+  let replay: ReturnType<typeof createRunReplay> | undefined;
   if (o.resume) {
     const r = Journal.resume(log);
     journal = r.journal;
-    const steps = allSteps(lint.runbook.steps);
-    const index = indexSteps(lint.runbook);
-    replay = createReplay(
-      r.records,
-      new Set(steps.filter((s) => s.kind === 'talosctl').map((s) => s.id)),
-      (id) => guardedSteps(id, index).map((s) => s.id),
-      new Set(steps.filter((s) => s.kind === 'manual').map((s) => s.id)),
-    );
+    // the replay `talos-dr resume` builds (before, the harness had its own, which took a gated
+    // step's re-approval for an approval of the steps after it)
+    replay = createRunReplay(lint.runbook, r.records);
     journal.append('deviation', { step: null, kind: 'resume', detail: 'test resume' });
   } else {
     journal = Journal.create(log);

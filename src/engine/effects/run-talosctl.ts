@@ -83,14 +83,18 @@ export function runTalosctlActor(env: EngineEnv) {
           r = resultFromRecord(group.result);
           replayed = true;
         } else if (group?.intent !== undefined) {
-          // the unknown outcome is the frontier: the machine settles it (its :reobserve and
-          // :reapprove states) live, so the replay goes live here
-          env.replay?.goLive();
           const detail = `talosctl -n ${node} ${group.intent.payload.argv.join(' ')} was started but no result was recorded (or it was cut short)`;
-          env.journal.append('deviation', { step: input.stepId, kind: 'outcome-unknown', detail });
-          env.progress.line(
-            `  ? ${node}: the previous attempt left no result: re-observing the cluster before deciding`,
-          );
+          // the machine settles an unknown outcome (its :reobserve and :reapprove states). At the
+          // frontier they run live, so the replay goes live here; one a later resume already
+          // settled is replayed as that resume recorded it (going live there re-ran the step and
+          // everything after it on approvals meant for their first attempt: crash property)
+          if (group.settledLater !== true) {
+            env.replay?.goLive();
+            env.journal.append('deviation', { step: input.stepId, kind: 'outcome-unknown', detail });
+            env.progress.line(
+              `  ? ${node}: the previous attempt left no result: re-observing the cluster before deciding`,
+            );
+          }
           results.push({ node, ok: false, exitCode: undefined, summary: 'outcome unknown' });
           return { ok: false, results, captured: undefined, unknown: detail };
         }
