@@ -42,7 +42,11 @@ export function toNodeOutcome(result: CommandResult): NodeOutcome {
     const reason = result.timedOut ? 'timeout' : 'canceled';
     const e = synthetic(
       reason,
-      `talosctl ${reason === 'timeout' ? 'timed out' : 'was canceled'}`,
+      result.notAsked !== undefined
+        ? `not asked: ${result.notAsked}`
+        : reason === 'timeout'
+          ? `talosctl timed out after ${(result.durationMs / 1000).toFixed(1)}s`
+          : 'talosctl was canceled',
       result.node,
       result.timedOut,
     );

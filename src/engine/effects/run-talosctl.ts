@@ -140,7 +140,9 @@ export function runTalosctlActor(env: EngineEnv) {
           ? 'ok'
           : stepTimeout
             ? `timed out: the step's ${secs(input.timeoutMs)} timeout was reached, talosctl was stopped`
-            : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
+            : o.reason === 'timeout'
+              ? `did not answer (${o.errors.map((e) => e.desc).join('; ')})`
+              : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map((e) => e.desc).join('; ')}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
         if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
         // a gated change cut short (its timeout, a lost connection) may have run: unknown, not failed
