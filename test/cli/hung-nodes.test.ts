@@ -17,7 +17,7 @@ const STAND_IN = fileURLToPath(new URL('../../fixtures/bin/record-talosctl.mjs',
 const NODES = ['10.5.0.2', '10.5.0.3', '10.5.0.4'];
 const BOUND_MS = 30_000;
 
-async function healthCheck(hang: string) {
+async function healthCheck(hang: string, only = '') {
   const dir = mkdtempSync(join(tmpdir(), 'tdr-hung-'));
   const pids = mkdtempSync(join(dir, 'pids-'));
   const rec = join(dir, 'argv.jsonl');
@@ -28,7 +28,7 @@ async function healthCheck(hang: string) {
     ['run', 'health-check', '--param', `nodes=${NODES.join(',')}`, '--talosctl', STAND_IN, '--log', log],
     {
       cwd: dir,
-      env: { CI: 'true', RECORD_ARGV: rec, RECORD_HANG_NODES: hang, RECORD_PID_DIR: pids },
+      env: { CI: 'true', RECORD_ARGV: rec, RECORD_HANG_NODES: hang, RECORD_HANG_ONLY: only, RECORD_PID_DIR: pids },
       timeoutMs: 120_000,
     },
   );
@@ -72,6 +72,23 @@ describe('health-check with nodes that never answer (real CLI, stand-in talosctl
       for (const n of NODES) expect(line).toContain(n);
       expect(records.at(-1)?.payload.unanswered).toEqual(NODES);
       expect(hung.length).toBeGreaterThanOrEqual(NODES.length);
+      for (const pid of hung) expect(survivors(pid, [pid]), `stand-in ${pid}`).toEqual([]);
+    },
+  );
+
+  it(
+    'one node whose etcd never answers (its apid does): the first read times out, later ones are not asked',
+    { timeout: 120_000 },
+    async () => {
+      const { r, wallMs, hung, records } = await healthCheck('10.5.0.3', 'etcd');
+      expect(r.code, r.stdout + r.stderr).toBe(1);
+      expect(wallMs).toBeLessThanOrEqual(BOUND_MS);
+      expect(r.stdout).toContain('✘ 10.5.0.3: did not answer (talosctl timed out after 10.');
+      expect(r.stdout).toMatch(/Did not answer: 10\.5\.0\.3 \(talosctl etcd members after \d+\.\ds\)$/m);
+      const timedOut = records.filter((x) => x.type === 'command-result' && x.payload.timedOut === true);
+      expect(timedOut.filter((x) => x.payload.notAsked === undefined)).toHaveLength(1);
+      expect(timedOut.length).toBeGreaterThan(1);
+      expect(hung).toHaveLength(1);
       for (const pid of hung) expect(survivors(pid, [pid]), `stand-in ${pid}`).toEqual([]);
     },
   );
