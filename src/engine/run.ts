@@ -73,14 +73,9 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   const unanswered = o.unanswered ?? createUnanswered({ remember: isReadOnlyRunbook(o.runbook) });
   // timeouts seen before the log was opened (the cluster-identity read): never silently skipped
   for (const node of unanswered.nodes()) {
-    o.progress.line(
-      `✘ ${node} did not answer before the run started (${unanswered.why(node)})${unanswered.remember ? ': this read-only run does not wait on it again' : ''}`,
-    );
-    o.journal.append('deviation', {
-      step: null,
-      kind: 'skip',
-      detail: `${node} did not answer before the run started (${unanswered.why(node)})${unanswered.remember ? '; this read-only run does not wait on it again: its reads fail at once as "did not answer (not asked: timed out earlier in this run)"' : ''}`,
-    });
+    const said = `${node} did not answer before the run started (${unanswered.why(node)})${unanswered.remember ? '; this read-only run does not wait on it again: its reads fail at once as "not asked: timed out earlier in this run"' : ''}`;
+    o.progress.line(`✘ ${said}`);
+    o.journal.append('deviation', { step: null, kind: 'skip', detail: said });
   }
   let getContext: () => RunContext = () => {
     throw new Error('the run has not started');
