@@ -17,7 +17,7 @@ export interface Unanswered {
   readonly remember: boolean;
   /** the adapter with this memory in front of it */
   wrap(inner: Talosctl): Talosctl;
-  /** the nodes whose last call timed out, in the order they first did */
+  /** the nodes whose last call timed out, sorted (parallel calls time out in any order) */
   nodes(): string[];
   /** what timed out on a node: `talosctl etcd members after 10.0s` */
   why(node: string): string | undefined;
@@ -74,7 +74,7 @@ export function createUnanswered(o: { remember: boolean }): Unanswered {
   });
   return {
     remember: o.remember,
-    nodes: () => [...timedOut.keys()],
+    nodes: () => [...timedOut.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
     why: (node) => timedOut.get(node),
     wrap(inner) {
       const run = async (node: string, args: readonly string[], opts?: RunOptions): Promise<CommandResult> => {
