@@ -61,6 +61,11 @@ export interface PayloadByType {
     stdout: string;
     stderr: string;
     timedOut: boolean;
+    /**
+     * the call was never made: the node timed out earlier in this read-only run and is not waited
+     * on again (with `timedOut: true`, so the read counts as a timeout everywhere)
+     */
+    notAsked?: string;
     /** the call was cut short (step timeout, Ctrl-C): a change's outcome is unknown, not failed */
     interrupted?: boolean;
     /** id that checks' evidence links point to */
@@ -106,7 +111,8 @@ export interface PayloadByType {
   'approval-voided': { step: string; fingerprint: string; reason: string };
   deviation: { step: string | null; kind: DeviationKind; detail: string };
   'step-end': { step: string; outcome: string };
-  'run-end': { outcome: string; exitCode: number };
+  /** `unanswered`: the nodes whose last call in the run timed out (absent when none, and in older logs) */
+  'run-end': { outcome: string; exitCode: number; unanswered?: string[] };
 }
 
 export type RecordType = keyof PayloadByType;

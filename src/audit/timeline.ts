@@ -19,7 +19,12 @@ export function summarizeRecord(r: AnyRecord): string {
       return `about to run ${command(r.payload.argv, r.payload.node)} [${r.payload.effect}]`;
     case 'command-result': {
       const p = r.payload;
-      const end = p.timedOut ? 'timed out' : `exit ${p.exitCode ?? '?'}`;
+      const end =
+        p.notAsked !== undefined
+          ? `not asked: the node did not answer (${p.notAsked})`
+          : p.timedOut
+            ? 'timed out'
+            : `exit ${p.exitCode ?? '?'}`;
       const parse = p.parseError ? `; output not understood: ${p.parseError}` : '';
       return `${command(p.argv, p.node)} → ${end} in ${duration(p.durationMs)}${parse}`;
     }

@@ -10,6 +10,7 @@ import {
   type StepOf,
   type ValueOrRef,
 } from '../runbook/model.js';
+import { DEFAULTS } from '../runbook/normalize.js';
 import type { Checked } from '../runbook/params.js';
 import { resolveArgs, resolveArgv, resolveNodes, resolveValue, type Scope, typeOfRef } from '../runbook/refs.js';
 import { captureTypes } from '../runbook/rules.js';
@@ -188,7 +189,9 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     onTimeout?: Transition[],
   ): void => {
     const fail = failures(step, next, attempts);
-    delays[`${step.id}:timeout`] = step.timeoutMs;
+    // a read's calls each end at timeoutMs (the adapter kills them): the step waits for them
+    const read = step.kind === 'talosctl' && (step as StepOf<'talosctl'>).effect === 'read';
+    delays[`${step.id}:timeout`] = step.timeoutMs + (read ? DEFAULTS.readSettleMs : 0);
     add(states, {
       id: step.id,
       meta: meta(step, role),

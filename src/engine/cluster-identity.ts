@@ -1,4 +1,5 @@
 import { makeError } from '../io/errors.js';
+import { DEFAULTS } from '../runbook/normalize.js';
 import { parseMembers } from '../talos/parse/members.js';
 import type { Talosctl } from '../talos/talosctl.js';
 
@@ -60,14 +61,12 @@ export function parseClusterIds(stdout: string): string[] {
   return ids;
 }
 
-const READ_TIMEOUT_MS = 15_000;
-
 export async function readClusterIdentity(
   talosctl: Talosctl,
   nodes: readonly string[],
-  opts: { endpoints: readonly string[]; signal?: AbortSignal },
+  opts: { endpoints: readonly string[]; signal?: AbortSignal; timeoutMs?: number },
 ): Promise<ClusterIdentity> {
-  const run = { timeoutMs: READ_TIMEOUT_MS, ...(opts.signal ? { signal: opts.signal } : {}) };
+  const run = { timeoutMs: opts.timeoutMs ?? DEFAULTS.readTimeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) };
   if (nodes.length > 0) {
     const info = await talosctl.runEach(nodes, ['get', 'info', '--output', 'json'], run);
     const seen = new Map<string, string[]>();
@@ -81,7 +80,9 @@ export async function readClusterIdentity(
       });
     const [only] = seen;
     if (only) return { source: 'talos-cluster-id', value: only[0], readFrom: only[1] };
-    const members = await talosctl.runEach(nodes, ['etcd', 'members'], run);
+    // a node that did not even answer `get info` (its apid) is not asked again: it would not answer
+    const answered = nodes.filter((n) => !info.some((r) => r.node === n && r.timedOut));
+    const members = answered.length === 0 ? [] : await talosctl.runEach(answered, ['etcd', 'members'], run);
     for (const r of members) {
       if (r.exitCode !== 0) continue;
       const p = parseMembers(r.stdout);

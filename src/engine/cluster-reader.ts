@@ -30,7 +30,10 @@ export interface ReaderOptions {
   /** the step the reads are made for (journal attribution) */
   step: () => string;
   signal: AbortSignal;
+  /** each read (DEFAULTS.readTimeoutMs in a run) */
   timeoutMs: number;
+  /** the throwaway snapshot behind `revision` copies the whole db: default 30 s */
+  revisionTimeoutMs?: number;
 }
 
 /** Journals one finished talosctl call; returns the ref the evidence links to. */
@@ -51,7 +54,8 @@ export function journalResult(
     stdout: r.stdout,
     stderr: r.stderr,
     timedOut: r.timedOut,
-    ...(r.canceled || r.timedOut ? { interrupted: true } : {}),
+    ...(r.notAsked === undefined ? {} : { notAsked: r.notAsked }),
+    ...((r.canceled || r.timedOut) && r.notAsked === undefined ? { interrupted: true } : {}),
     ref,
     ...(parsed?.value === undefined ? {} : { parsed: parsed.value }),
     ...(parsed?.error === undefined ? {} : { parseError: parsed.error }),
@@ -70,8 +74,9 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
     node: string,
     args: readonly string[],
     parse: (stdout: string) => ParseResult<T>,
+    timeoutMs = o.timeoutMs,
   ): Promise<Read<T>> {
-    const r = await o.talosctl.run(node, args, { timeoutMs: o.timeoutMs, signal: o.signal });
+    const r = await o.talosctl.run(node, args, { timeoutMs, signal: o.signal });
     const outcome = toNodeOutcome(r);
     const p = outcome.ok ? parse(r.stdout) : undefined;
     const raw = journalResult(o.journal, o.step(), args, r, p?.ok === false ? { error: p.error.message } : undefined);
@@ -88,7 +93,7 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
     const dir = mkdtempSync(join(tmpdir(), THROWAWAY_PREFIX));
     try {
       const args = ['etcd', 'snapshot', join(dir, 'revision.snapshot')];
-      const r = await read(node, args, (stdout) => parseSnapshot(stdout, 0));
+      const r = await read(node, args, (stdout) => parseSnapshot(stdout, 0), o.revisionTimeoutMs ?? 30_000);
       if (!r.ok) return r;
       if (!r.value.infoPrinted)
         return { ok: false, reason: 'the snapshot printed no revision', unreachable: false, raw: r.raw };

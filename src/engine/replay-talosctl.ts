@@ -36,6 +36,7 @@ export function replayTalosctl(records: readonly AnyRecord[]): Talosctl {
       durationMs: 0,
       timedOut: p.timedOut,
       canceled: false,
+      ...(p.notAsked === undefined ? {} : { notAsked: p.notAsked }),
     };
   };
   const answerOrEmpty = (): CommandResult => ({

@@ -6,6 +6,7 @@ import type { CompiledRunbook, RunbookMachine } from '../compile/to-machine.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { indexSteps } from '../runbook/flow.js';
 import type { Runbook } from '../runbook/model.js';
+import { DEFAULTS } from '../runbook/normalize.js';
 import type { Value } from '../runbook/params.js';
 import type { Talosctl } from '../talos/talosctl.js';
 import { makeActors } from './actors.js';
@@ -17,6 +18,7 @@ import type { Prompter } from './prompter.js';
 import type { Replay } from './replay.js';
 import { replayClock } from './replay-clock.js';
 import { linkSignals } from './signals.js';
+import { createUnanswered, isReadOnlyRunbook, type Unanswered } from './unanswered.js';
 
 /**
  * The run loop: provide the real effects to the compiled machine, start it, announce each step
@@ -37,7 +39,13 @@ export interface ExecuteOptions {
   dryRun: boolean;
   signal: AbortSignal;
   replay?: Replay;
+  /** each read of a check, observation or gate; default DEFAULTS.readTimeoutMs */
   readTimeoutMs?: number;
+  /**
+   * the nodes that did not answer (session.ts passes the one its cluster-identity read used);
+   * default: a new one that remembers them only if the runbook is read-only
+   */
+  unanswered?: Unanswered;
   /** real-time pause; default timers/promises setTimeout */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** drills: acts out manual steps (journaled as drill-operator deviations) */
@@ -51,6 +59,8 @@ export interface RunResult {
   message: string | undefined;
   /** steps entered, for measurements */
   steps: number;
+  /** the nodes whose last call in the run timed out, each with what timed out */
+  unanswered: Array<{ node: string; why: string }>;
 }
 
 export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
@@ -60,13 +70,20 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   if (o.signal.aborted) onOuterAbort();
   else o.signal.addEventListener('abort', onOuterAbort, { once: true });
   const inflight = new Set<Promise<unknown>>();
+  const unanswered = o.unanswered ?? createUnanswered({ remember: isReadOnlyRunbook(o.runbook) });
+  // timeouts seen before the log was opened (the cluster-identity read): never silently skipped
+  for (const node of unanswered.nodes()) {
+    const said = `${node} did not answer before the run started (${unanswered.why(node)})${unanswered.remember ? '; this read-only run does not wait on it again: its reads fail at once as "not asked: timed out earlier in this run"' : ''}`;
+    o.progress.line(`✘ ${said}`);
+    o.journal.append('deviation', { step: null, kind: 'skip', detail: said });
+  }
   let getContext: () => RunContext = () => {
     throw new Error('the run has not started');
   };
   const env: EngineEnv = {
     runbook: o.runbook,
     compiled: o.compiled,
-    talosctl: o.talosctl,
+    talosctl: unanswered.wrap(o.talosctl),
     journal: o.journal,
     progress: o.progress,
     gate: createGatekeeper(o.policy, o.prompter, o.journal, o.progress),
@@ -74,7 +91,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     signal: stop.signal,
     context: () => getContext(),
     replay: o.replay,
-    readTimeoutMs: o.readTimeoutMs ?? 30_000,
+    readTimeoutMs: o.readTimeoutMs ?? DEFAULTS.readTimeoutMs,
     sleep: o.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
     assumed: new Set(),
     halt: { interrupted: false },
@@ -144,11 +161,11 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   actor.stop();
   // a stopped effect (Ctrl-C, timeout) still journals its killed command before the run ends
   await Promise.allSettled([...inflight]);
-  return finish(snap, env, steps);
+  return finish(snap, env, steps, unanswered);
 }
 
-function finish(snap: SnapshotFrom<RunbookMachine>, env: EngineEnv, steps: number): RunResult {
-  let result: RunResult;
+function finish(snap: SnapshotFrom<RunbookMachine>, env: EngineEnv, steps: number, unanswered: Unanswered): RunResult {
+  let result: Omit<RunResult, 'unanswered'>;
   if (env.halt.interrupted) {
     result = {
       outcome: 'interrupted',
@@ -177,6 +194,11 @@ function finish(snap: SnapshotFrom<RunbookMachine>, env: EngineEnv, steps: numbe
       steps,
     };
   }
-  env.journal.append('run-end', { outcome: result.outcome, exitCode: result.exitCode });
-  return result;
+  const silent = unanswered.nodes().map((node) => ({ node, why: unanswered.why(node) ?? '?' }));
+  env.journal.append('run-end', {
+    outcome: result.outcome,
+    exitCode: result.exitCode,
+    ...(silent.length > 0 ? { unanswered: silent.map((u) => u.node) } : {}),
+  });
+  return { ...result, unanswered: silent };
 }

@@ -27,6 +27,7 @@ import { createReplay, type Replay } from './replay.js';
 import { replayTalosctl } from './replay-talosctl.js';
 import { executeRun, type RunResult } from './run.js';
 import { identityMismatch, nodesOfParams, resolveTalosTarget } from './target.js';
+import { createUnanswered, isReadOnlyRunbook } from './unanswered.js';
 
 /**
  * One command-line run or resume, end to end: the adapter (read-only for a dry run, recorded
@@ -119,12 +120,14 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     ? readOnlyTalosctl(o.replayRecords ? replayTalosctl(o.replayRecords) : base)
     : base;
   const resolved = resolveTalosTarget(o.target, ctx.env, ctx.cwd);
+  // one memory of the nodes that did not answer, from the cluster-identity read to the run's end
+  const unanswered = createUnanswered({ remember: isReadOnlyRunbook(o.runbook) });
   let lock: RunLock | undefined;
   let logLockOf: RunLock | undefined;
   let identity: ClusterIdentity | undefined;
   if (!o.dryRun) {
     // one run per cluster: the lock is keyed on the cluster's identity, read from its nodes
-    identity = await readClusterIdentity(base, nodesOfParams(o.runbook, o.params), {
+    identity = await readClusterIdentity(unanswered.wrap(base), nodesOfParams(o.runbook, o.params), {
       endpoints: o.target.endpoints,
       ...(ctx.signal ? { signal: ctx.signal } : {}),
     });
@@ -241,6 +244,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       policy,
       dryRun: o.dryRun,
       signal: ctx.signal,
+      unanswered,
       ...(replay ? { replay } : {}),
       ...(o.manual ? { manual: o.manual } : {}),
     }).catch(async (e: unknown) => {
@@ -267,5 +271,9 @@ function endLine(r: RunResult, log: string): string {
       : r.exitCode === 130
         ? `\n  To continue: talos-dr resume ${log}`
         : '';
-  return `\n■ run ${r.outcome}${at}${why} (exit ${r.exitCode})${resume}`;
+  const silent =
+    r.unanswered.length === 0
+      ? ''
+      : `\n  Did not answer: ${r.unanswered.map((u) => `${u.node} (${u.why})`).join(', ')}`;
+  return `\n■ run ${r.outcome}${at}${why} (exit ${r.exitCode})${silent}${resume}`;
 }

@@ -10,8 +10,22 @@ import type { OnFailureDoc, RunbookDoc, StepDoc } from './schema.js';
  * Input is a document that passed the schema and the rules.
  */
 export const DEFAULTS = {
+  /** a command that changes something (or writes a snapshot file) */
   timeoutMs: 120_000,
+  /**
+   * each call of a read-class talosctl step without `timeout:`, and each read a check, an
+   * observation or a gate makes: a node that does not answer within it is reported as such (a
+   * healthy node answers in well under a second; etcd reads can hang until killed)
+   */
+  readTimeoutMs: 10_000,
+  /** the bound of a whole check step (its reads run in parallel, each within readTimeoutMs) */
   checkTimeoutMs: 30_000,
+  /**
+   * the machine waits this long past a read step's own timeout, so the adapter's per-call
+   * timeout (and the kill of the process group: 2 s grace, then the reap) ends each call first
+   * and every node's answer, or non-answer, is reported
+   */
+  readSettleMs: 5_000,
   retry: { attempts: 1, backoffMs: 5_000, factor: 2, maxBackoffMs: 300_000 },
   poll: { intervalMs: 5_000, factor: 1, maxIntervalMs: 60_000 },
 } as const;
@@ -136,6 +150,8 @@ export function normalizeStep(doc: StepDoc, path: ReadonlyArray<string | number>
   return {
     ...base,
     ...invoking,
+    // a read gets the short read timeout unless the runbook sets its own `timeout:`
+    timeoutMs: ms(doc.timeout, effect === 'read' ? DEFAULTS.readTimeoutMs : DEFAULTS.timeoutMs),
     kind: 'talosctl',
     argv: doc.talosctl,
     target,

@@ -73,7 +73,9 @@ const base = {
   description: Text.optional(),
 };
 const policy = {
-  timeout: Duration.optional().describe('per attempt; default 2m'),
+  timeout: Duration.optional().describe(
+    'per attempt; default 2m, 10s for a read-class talosctl step (each call), 30s for a check',
+  ),
   retry: Retry.optional(),
   onFailure: OnFailure.optional(),
 };

@@ -68,7 +68,15 @@ export function toNodeOutcome(result: CommandResult): NodeOutcome {
   }
   if (result.timedOut || result.canceled) {
     const reason = result.timedOut ? 'timeout' : 'canceled';
-    const e = synthetic(reason, `talosctl ${reason === 'timeout' ? 'timed out' : 'was canceled'}`, result.node);
+    const e = synthetic(
+      reason,
+      result.notAsked !== undefined
+        ? `not asked: ${result.notAsked}`
+        : reason === 'timeout'
+          ? `talosctl timed out after ${(result.durationMs / 1000).toFixed(1)}s`
+          : 'talosctl was canceled',
+      result.node,
+    );
     return { ok: false, partial, reason, errors: [e], error: classifyError(result.stderr) };
   }
   const info = classifyError(result.stderr);

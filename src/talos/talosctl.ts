@@ -30,6 +30,11 @@ export interface CommandResult {
   canceled: boolean;
   /** set when the binary could not be started at all */
   spawnError?: { code: string; message: string };
+  /**
+   * set when the call was never made: the node did not answer earlier in a read-only run
+   * (src/engine/unanswered.ts). `timedOut` is true with it: the read counts as a timeout.
+   */
+  notAsked?: string;
 }
 
 export interface RunOptions {

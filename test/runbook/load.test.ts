@@ -24,7 +24,7 @@ describe('parseRunbook', () => {
       kind: 'talosctl',
       effect: 'read',
       subcommand: 'etcd status',
-      timeoutMs: 120_000,
+      timeoutMs: 10_000, // a read: DEFAULTS.readTimeoutMs (a change gets 120 s)
       retry: { attempts: 1, backoffMs: 5000, factor: 2, maxBackoffMs: 300_000 },
       onFailure: { kind: 'abort' },
     });

@@ -66,6 +66,7 @@ export function readFromResult(kind: CommandKind, r: RecordedResult): Read<unkno
     durationMs: r.durationMs,
     timedOut: r.timedOut,
     canceled: false,
+    ...(r.notAsked === undefined ? {} : { notAsked: r.notAsked }),
   });
   const withRaw = <T extends Read<unknown>>(x: T): T => (raw === undefined ? x : { ...x, raw });
   if (!outcome.ok) return withRaw(failedRead(outcome));

@@ -48,6 +48,8 @@ export interface CommandEntry {
   exitCode: number | null;
   durationMs: number | null;
   timedOut: boolean;
+  /** never run: the node had timed out earlier in this read-only run */
+  notAsked?: string;
   stdout: string;
   stderr: string;
   parseError?: string;
@@ -148,6 +150,7 @@ function fillResult(e: CommandEntry, seq: number, p: PayloadByType['command-resu
   e.exitCode = p.exitCode;
   e.durationMs = p.durationMs;
   e.timedOut = p.timedOut;
+  if (p.notAsked !== undefined) e.notAsked = p.notAsked;
   e.stdout = p.stdout;
   e.stderr = p.stderr;
   if (p.parseError !== undefined) e.parseError = p.parseError;

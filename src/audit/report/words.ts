@@ -50,6 +50,7 @@ export function commandStatus(c: CommandEntry): string {
     case 'ok':
       return `exit 0 in ${duration(c.durationMs ?? 0)}`;
     case 'timed out':
+      if (c.notAsked !== undefined) return `NOT ASKED: the node did not answer (${c.notAsked})`;
       return `TIMED OUT after ${duration(c.durationMs ?? 0)} (killed)`;
     case 'failed':
       return `FAILED: exit ${c.exitCode ?? 'none (killed)'} after ${duration(c.durationMs ?? 0)}`;

@@ -148,7 +148,9 @@ export function runTalosctlActor(env: EngineEnv) {
           ? 'ok'
           : stepTimeout
             ? `timed out: the step's ${secs(input.timeoutMs)} timeout was reached, talosctl was stopped`
-            : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map(describeError).join('; ')}`;
+            : o.reason === 'timeout'
+              ? `did not answer (${o.errors.map(describeError).join('; ')})`
+              : `${o.reason === 'failed' ? `exit ${r.exitCode ?? '?'}` : o.reason}: ${o.errors.map(describeError).join('; ')}`;
         const config = o.ok ? undefined : o.errors.find((e) => e.class === 'config');
         if (config !== undefined) noRetry ??= `${node}: ${describeError(config)}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });

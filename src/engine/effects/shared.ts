@@ -30,6 +30,7 @@ export function resultFromRecord(r: LogRecord<'command-result'>): CommandResult 
     durationMs: p.durationMs,
     timedOut: p.timedOut,
     canceled: false,
+    ...(p.notAsked === undefined ? {} : { notAsked: p.notAsked }),
   };
 }
 
