@@ -1,6 +1,15 @@
 import { readsOf } from './reader.js';
 import { defineCheck, listText, nodesArg } from './verdict.js';
-import { failedJson, failedText, isSilent, leaderView, leaderViewText, nodeOfMember, statusRows } from './view.js';
+import {
+  failedDetail,
+  failedJson,
+  failedText,
+  isSilent,
+  leaderView,
+  leaderViewText,
+  nodeOfMember,
+  statusRows,
+} from './view.js';
 
 /**
  * Exactly one leader, named by the member of every asked node. It fails on what it saw: members
@@ -26,7 +35,8 @@ export const leaderElected = defineCheck({
     if (lv.kind === 'no-leader' || lv.kind === 'split' || silent.length > 0) {
       const parts = [
         ...(lv.kind === 'no-leader' || lv.kind === 'split' ? [leaderViewText(lv)] : []),
-        ...(silent.length > 0 ? [`no answer from the member on ${failedText(silent)}`] : []),
+        ...silent.map((f) => `no answer from the member on ${f.node} (${failedDetail(f)})`),
+        ...(unseen.length > 0 ? [`not seen: ${failedText(unseen)}`] : []),
       ];
       const summary = parts.join('; ');
       return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };

@@ -46,7 +46,8 @@ export function isSilent(f: Failed): boolean {
   return f.cause !== 'not-read' && f.cause !== 'no-row' && ETCD_SILENT.has(f.cause);
 }
 
-function failedDetail(f: Failed): string {
+/** The cause and reason of one failure, without the node: `its etcd refused the connection: …`. */
+export function failedDetail(f: Failed): string {
   if (f.cause === 'not-read' || f.cause === 'no-row' || f.cause === 'error' || f.cause === 'node-unreachable')
     return f.reason;
   const words = CAUSE_WORDS[f.cause];
