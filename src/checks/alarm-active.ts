@@ -1,8 +1,12 @@
 import { readsOf } from './reader.js';
-import { defineCheck, nodesArg, stringArg } from './verdict.js';
+import { defineCheck, listText, nodesArg, stringArg } from './verdict.js';
 import { answers, failedJson, failedText } from './view.js';
 
-/** The given alarm is raised: alarms are cluster-wide, so one answering node that lists it suffices. */
+/**
+ * The given alarm is raised. Alarms are cluster state (etcd keeps them through raft), so one node
+ * that lists the alarm is positive evidence: it passes on that. It fails only when every node
+ * listed the alarms and none shows it; a node that could not be read may be the one that would.
+ */
 export const alarmActive = defineCheck({
   name: 'alarm-active',
   reads: (args) => readsOf(['alarms'], nodesArg(args)),
@@ -17,16 +21,29 @@ export const alarmActive = defineCheck({
       unanswered: failedJson(a.failed),
     };
     const expected = `a ${kind} alarm raised`;
-    if (members.length > 0)
-      return { verdict: 'pass', observed, expected, summary: `${kind} alarm raised on member ${members.join(', ')}` };
-    if (a.answered.length === 0)
-      return { verdict: 'unknown', observed, expected, summary: `cannot list alarms: ${failedText(a.failed)}` };
+    if (members.length > 0) {
+      const by = listText([...new Set(raised.map((x) => x.node))]);
+      return {
+        verdict: 'pass',
+        observed,
+        expected,
+        summary: `${kind} alarm raised on member ${members.join(', ')} (listed by ${by})`,
+      };
+    }
     const others = [...new Set(observed.alarms.map((x) => x.kind).filter((k) => k !== 'NONE'))];
+    const seen = others.length > 0 ? `raised: ${others.join(', ')}` : 'no alarm';
+    if (a.failed.length > 0)
+      return {
+        verdict: 'unknown',
+        observed,
+        expected,
+        summary: `${a.answered.length > 0 ? `no ${kind} alarm in the lists of ${listText(a.answered.map((x) => x.node))} (${seen}), but` : 'cannot list alarms:'} ${failedText(a.failed)}`,
+      };
     return {
       verdict: 'fail',
       observed,
-      expected: `${expected}, last saw ${others.length > 0 ? others.join(', ') : 'no alarm'}`,
-      summary: `no ${kind} alarm is raised${others.length > 0 ? ` (raised: ${others.join(', ')})` : ''}, as ${a.answered.map((x) => x.node).join(', ')} report`,
+      expected: `${expected}, last saw ${seen}`,
+      summary: `no ${kind} alarm is raised${others.length > 0 ? ` (raised: ${others.join(', ')})` : ''}, as ${listText(a.answered.map((x) => x.node))} report`,
     };
   },
 });

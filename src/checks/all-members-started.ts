@@ -2,7 +2,10 @@ import { readsOf } from './reader.js';
 import { defineCheck, listText, nodesArg, plural } from './verdict.js';
 import { answers, failedJson, failedText, unionMembers } from './view.js';
 
-/** Every listed member has started: it has a name and client URLs (blank for added-not-started). */
+/**
+ * Every listed member has started: it has a name and client URLs (blank for added-not-started).
+ * A member seen unstarted in any list fails it; it passes only when every node printed its list.
+ */
 export const allMembersStarted = defineCheck({
   name: 'all-members-started',
   reads: (args) => readsOf(['members'], nodesArg(args)),
@@ -15,14 +18,22 @@ export const allMembersStarted = defineCheck({
       members: members.map((m) => ({ id: m.id, name: m.name, started: !unstarted.includes(m) })),
       unanswered: failedJson(a.failed),
     };
-    const expected = 'every member started (name and client URLs set)';
-    if (a.answered.length === 0)
-      return { verdict: 'unknown', observed, expected, summary: `no node listed the members: ${failedText(a.failed)}` };
+    const expected = 'every member started (name and client URLs set), in the list of every node';
     if (unstarted.length > 0) {
       const text = listText(unstarted.map((m) => `member ${m.id} (peer ${m.peerUrls.join(', ') || 'unknown'})`));
       const summary = `${text} ${unstarted.length === 1 ? 'has' : 'have'} not started`;
       return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
     }
+    if (a.failed.length > 0)
+      return {
+        verdict: 'unknown',
+        observed,
+        expected,
+        summary:
+          a.answered.length === 0
+            ? `no node listed the members: ${failedText(a.failed)}`
+            : `${plural(members.length, 'member')} started as ${listText(a.answered.map((x) => x.node))} list, but ${failedText(a.failed)}`,
+      };
     return { verdict: 'pass', observed, expected, summary: `all ${plural(members.length, 'member')} have started` };
   },
 });

@@ -54,7 +54,7 @@ export const CHECKS = {
   },
   'no-alarms': { description: 'no etcd alarm is raised and status errors are empty', args: { nodes } },
   'members-count': {
-    description: 'the member list has exactly `count` members, as every answering node sees it',
+    description: 'the member list has exactly `count` members, as every node sees it',
     args: { nodes, count: { type: 'number', required: true, description: 'expected number of members' } },
   },
   'all-members-started': { description: 'every listed member has started (name and client URLs set)', args: { nodes } },
@@ -75,7 +75,7 @@ export const CHECKS = {
       },
     },
   },
-  'leader-elected': { description: 'exactly one leader, agreed by every member that answers', args: { nodes } },
+  'leader-elected': { description: 'exactly one leader, agreed by the member of every node', args: { nodes } },
   'raft-converged': {
     description: 'raft index spread ≤ maxSpread for `polls` consecutive polls',
     args: {
@@ -167,7 +167,7 @@ export type CheckName = keyof typeof CHECKS;
 
 export const OBSERVATIONS = {
   leader: {
-    description: 'the current leader, as agreed by the members that answer',
+    description: 'the current leader, as agreed by the member of every node (a member positively down has no say)',
     args: { nodes },
     outputs: {
       node: { type: 'node', description: 'the leader node' },
@@ -212,7 +212,8 @@ export const OBSERVATIONS = {
     },
   },
   'reachable-node': {
-    description: 'a node that answers `service etcd`: the preferred one if given, else the first of nodes that answers',
+    description:
+      'a node that answers `service etcd`: the preferred one if given, else the first of nodes that answers (skipping only nodes that refuse)',
     args: {
       nodes,
       prefer: { type: 'string', required: false, description: 'the node to use (must be one of nodes); empty: any' },
@@ -220,7 +221,7 @@ export const OBSERVATIONS = {
     outputs: { node: { type: 'node', description: 'the chosen node' } },
   },
   'max-revision': {
-    description: 'the highest revision among the members that answer (for comparison with a snapshot)',
+    description: 'the highest revision of the given members, every one read (for comparison with a snapshot)',
     args: { nodes },
     outputs: { revision: { type: 'number', description: 'the highest revision seen' } },
   },

@@ -1,5 +1,5 @@
 import type { MemberStatus, ServiceState } from '../talos/observations.js';
-import { causeOf, type ReadCause } from './read-cause.js';
+import { CAUSE_WORDS, causeOf, type ReadCause } from './read-cause.js';
 import type { ClusterReads, Read } from './reader.js';
 import { listText } from './verdict.js';
 import { NO_LEADER, ownStatusRow } from './view.js';
@@ -30,18 +30,6 @@ export type NodeEtcd =
   | { kind: 'not-member'; node: string; why: string }
   | { kind: 'unknown'; node: string; why: string };
 
-const CAUSE_WORDS: Readonly<Record<ReadCause, string>> = {
-  'node-unreachable': 'the node did not answer',
-  'etcd-unreachable': 'its etcd refused the connection',
-  timeout: 'timed out',
-  'no-leader': 'etcd answers "no leader"',
-  'not-control-plane': 'not a control plane node',
-  denied: 'permission denied (a talosconfig/RBAC problem, not evidence about etcd)',
-  certificate: 'TLS certificate problem (talosconfig, endpoint or certificate SANs; not evidence about etcd)',
-  unparsed: 'output not understood',
-  error: 'error',
-};
-
 type Failed = Extract<Read<unknown>, { ok: false }>;
 
 /** "etcd status: permission denied (…) — rpc error text" */
@@ -64,7 +52,7 @@ function failuresText(reads: ReadonlyArray<readonly [string, Failed | undefined]
 }
 
 /** The node's own block of `service etcd`, or undefined. */
-function ownService(value: readonly ServiceState[], node: string): ServiceState | undefined {
+export function ownService(value: readonly ServiceState[], node: string): ServiceState | undefined {
   const mine = value.filter((b) => b.node === node && b.id === 'etcd');
   if (mine.length === 1) return mine[0];
   if (mine.length === 0 && value.length === 1 && value[0]?.node === '' && value[0].id === 'etcd') return value[0];

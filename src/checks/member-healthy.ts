@@ -1,11 +1,18 @@
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, type Json, nodesArg, numberArg, stringArg } from './verdict.js';
-import { failedText, leaderView, leaderViewText, statusRows } from './view.js';
+import { failedJson, failedText, isSilent, leaderView, leaderViewText, statusRows } from './view.js';
 
 /** Default `maxLag`: raft entries behind the leader still counted as caught up. */
 export const DEFAULT_MAX_LAG = 100;
 
-/** The node's member answers status, has no errors (but the ignored alarm), is a voter and is within maxLag of the leader. */
+/**
+ * The node's member answers status, has no errors (but the ignored alarm), is a voter and is
+ * within maxLag of the leader. It fails on what it saw: its etcd positively gives no answer (node
+ * or etcd refused, "no leader"), its row shows errors, a learner, no leader, a split or a lag
+ * beyond maxLag. It passes only when every asked node showed its own status row (the leader and
+ * its index included); a node not seen otherwise (PermissionDenied, output not understood, a
+ * missing row, a timeout) leaves it unknown: a wait must not move on over what it could not see.
+ */
 export const memberHealthy = defineCheck({
   name: 'member-healthy',
   reads: (args) => readsOf(['status'], [...new Set([stringArg(args, 'node'), ...nodesArg(args)])]),
@@ -19,13 +26,13 @@ export const memberHealthy = defineCheck({
     const expected = `the member on ${node} answering, without errors, a voter, at most ${fmt(maxLag)} entries behind the leader`;
     if (!own) {
       const why = rows.failed.filter((f) => f.node === node);
-      const summary = `the member on ${node} does not answer etcd status: ${failedText(why)}`;
-      return {
-        verdict: 'fail',
-        observed: { node, answered: false },
-        expected: `${expected}, last saw no answer`,
-        summary,
-      };
+      const observed = { node, answered: false, unanswered: failedJson(why) };
+      if (why.length > 0 && why.every(isSilent)) {
+        const summary = `the member on ${node} does not answer etcd status: ${failedText(why)}`;
+        return { verdict: 'fail', observed, expected: `${expected}, last saw no answer`, summary };
+      }
+      const summary = `cannot see the member on ${node}: ${failedText(why)}`;
+      return { verdict: 'unknown', observed, expected, summary };
     }
     const m = own.value;
     const observed = {
@@ -49,15 +56,25 @@ export const memberHealthy = defineCheck({
     const lv = leaderView(rows.answered);
     if (lv.kind !== 'agreed') return fail(leaderViewText(lv));
     const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);
-    if (!leaderRow) {
-      const summary = `the leader ${lv.leader} is not among the answering nodes, so the lag of ${node} is unknown`;
+    if (leaderRow) {
+      const lag = Math.max(0, leaderRow.value.raftIndex - m.raftIndex);
+      observed.lag = lag;
+      if (lag > maxLag)
+        return fail(
+          `member ${m.member} on ${node} is ${fmt(lag)} ${lag === 1 ? 'entry' : 'entries'} behind the leader`,
+        );
+    }
+    if (rows.failed.length > 0) {
+      observed.unanswered = failedJson(rows.failed);
+      const lagText = typeof observed.lag === 'number' ? `${fmt(observed.lag)} behind the leader` : 'its lag unknown';
+      const summary = `member ${m.member} on ${node} follows leader ${lv.leader} (${lagText}), but ${failedText(rows.failed)}`;
       return { verdict: 'unknown', observed, expected, summary };
     }
-    const lag = Math.max(0, leaderRow.value.raftIndex - m.raftIndex);
-    observed.lag = lag;
-    if (lag > maxLag)
-      return fail(`member ${m.member} on ${node} is ${fmt(lag)} ${lag === 1 ? 'entry' : 'entries'} behind the leader`);
-    const role = lv.leader === m.member ? 'the leader' : `${fmt(lag)} behind the leader`;
+    if (!leaderRow) {
+      const summary = `the leader ${lv.leader} is not among the given nodes, so the lag of ${node} is unknown`;
+      return { verdict: 'unknown', observed, expected, summary };
+    }
+    const role = lv.leader === m.member ? 'the leader' : `${fmt(observed.lag as number)} behind the leader`;
     return { verdict: 'pass', observed, expected, summary: `member ${m.member} on ${node} is healthy (${role})` };
   },
 });

@@ -1,12 +1,16 @@
 import type { CheckName } from './catalog.js';
 import { readsOf } from './reader.js';
 import { type CheckImpl, defineCheck, listText, memberArg, nodesArg } from './verdict.js';
-import { answers, failedJson, failedText } from './view.js';
+import { answers, failedJson, failedText, isSilent } from './view.js';
 
 /**
- * member-present and member-absent: the member is (or is not) in the member list of every node
- * that answers. Nodes that disagree fail the check: membership changes settle in a moment, so a
- * wait polls again.
+ * member-present and member-absent: the member is (or is not) in the member list of every node.
+ * A node whose list shows the opposite fails the check (membership changes settle in a moment,
+ * so a wait polls again). A node that could not be read leaves it unknown, with one exception for
+ * member-absent: a node whose etcd positively gives no answer (node or etcd refused, no leader)
+ * holds no view of the list to ask (after `etcd leave` or a lost machine, that is the removed
+ * member's own node), and a removal one answering node applied was committed by the cluster.
+ * At least one node must have answered.
  */
 export function memberPresence(name: CheckName, wantPresent: boolean): CheckImpl {
   return defineCheck({
@@ -19,22 +23,27 @@ export function memberPresence(name: CheckName, wantPresent: boolean): CheckImpl
       const having = a.answered.filter(({ value }) => value.some((m) => m.id === member)).map((x) => x.node);
       const lacking = a.answered.filter((x) => !having.includes(x.node)).map((x) => x.node);
       const observed = { listedBy: having, notListedBy: lacking, unanswered: failedJson(a.failed) };
-      const expected = `member ${member} ${wantPresent ? 'in' : 'absent from'} the member list`;
-      if (a.answered.length === 0)
+      const expected = `member ${member} ${wantPresent ? 'in' : 'absent from'} the member list of every node`;
+      const wrong = wantPresent ? lacking : having;
+      if (wrong.length > 0) {
+        const summary = `member ${member} is ${wantPresent ? 'missing from' : 'still in'} the member list of ${listText(wrong)}`;
+        return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
+      }
+      const excused = wantPresent ? [] : a.failed.filter(isSilent);
+      const unseen = a.failed.filter((f) => !excused.includes(f));
+      if (a.answered.length === 0 || unseen.length > 0)
         return {
           verdict: 'unknown',
           observed,
           expected,
-          summary: `no node listed the members: ${failedText(a.failed)}`,
+          summary:
+            a.answered.length === 0
+              ? `no node listed the members: ${failedText(a.failed)}`
+              : `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}, but ${failedText(unseen)}`,
         };
-      const wrong = wantPresent ? lacking : having;
-      const note = a.failed.length > 0 ? ` (${failedText(a.failed)})` : '';
-      if (wrong.length === 0) {
-        const summary = `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}${note}`;
-        return { verdict: 'pass', observed, expected, summary };
-      }
-      const summary = `member ${member} is ${wantPresent ? 'missing from' : 'still in'} the member list of ${listText(wrong)}`;
-      return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
+      const note = excused.length > 0 ? `; no list from ${failedText(excused)}` : '';
+      const summary = `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}${note}`;
+      return { verdict: 'pass', observed, expected, summary };
     },
   });
 }

@@ -2,7 +2,11 @@ import { readsOf } from './reader.js';
 import { defineCheck, fmt, listText, nodesArg } from './verdict.js';
 import { answers, failedJson, failedText, leaderView, nodeOfMember, statusRows, unionMembers } from './view.js';
 
-/** No member is a learner; a learner is named with its node and how far it is behind the leader. */
+/**
+ * No member is a learner; a learner is named with its node and how far it is behind the leader.
+ * A learner seen in any list or status row fails it; it passes only when every node printed its
+ * member list and its own status row (a node not seen may be the learner itself).
+ */
 export const noLearners = defineCheck({
   name: 'no-learners',
   reads: (args) => readsOf(['members', 'status'], nodesArg(args)),
@@ -17,10 +21,16 @@ export const noLearners = defineCheck({
     );
     for (const r of rows.answered) if (r.value.learner) learners.add(r.value.member);
     const observed = { learners: [...learners], unanswered: failedJson([...lists.failed, ...rows.failed]) };
-    const expected = 'no learner';
-    if (lists.answered.length === 0 && rows.answered.length === 0)
-      return { verdict: 'unknown', observed, expected, summary: `no node answered: ${failedText(lists.failed)}` };
-    if (learners.size === 0) return { verdict: 'pass', observed, expected, summary: 'no member is a learner' };
+    const expected = 'no learner, as every node sees it';
+    if (learners.size === 0) {
+      const texts = [
+        ...(lists.failed.length > 0 ? [`etcd members: ${failedText(lists.failed)}`] : []),
+        ...(rows.failed.length > 0 ? [`etcd status: ${failedText(rows.failed)}`] : []),
+      ];
+      if (texts.length > 0)
+        return { verdict: 'unknown', observed, expected, summary: `no learner seen, but ${texts.join('; ')}` };
+      return { verdict: 'pass', observed, expected, summary: `no member is a learner, as ${listText(nodes)} show` };
+    }
     const lv = leaderView(rows.answered.filter((r) => !r.value.learner));
     const leaderRow = lv.kind === 'agreed' ? rows.answered.find((r) => r.value.member === lv.leader) : undefined;
     const parts = [...learners].map((id) => {

@@ -1,7 +1,8 @@
+import type { Member } from '../talos/observations.js';
 import { quorum } from './quorum-safe-to-remove.js';
 import { readsOf } from './reader.js';
-import { CheckArgError, defineCheck, fmt, listText, nodesArg, plural, stringArg } from './verdict.js';
-import { answers, failedJson, failedText, NO_LEADER, statusRows, unionMembers } from './view.js';
+import { CheckArgError, defineCheck, fmt, nodesArg, plural, stringArg } from './verdict.js';
+import { failedJson, NO_LEADER, sightVoters, statusRows, unionMembers, urlHost, voterLists } from './view.js';
 
 /** What a disruptive command takes out of service, as the registry says (src/talos/commands.ts). */
 export const DISRUPTION_MODES = ['member', 'leadership', 'node'] as const;
@@ -16,15 +17,16 @@ function modeArg(v: unknown): Mode {
  * The fresh quorum check the compiler puts right before every disruptive command: on live reads,
  * the cluster keeps quorum while the command's target is out.
  *
- * - Voters come from the member lists (never from the number of nodes asked).
+ * - Voters come from every node's member list (never from the number of nodes asked); a list not
+ *   seen, but from a node whose etcd is positively silent, leaves the count unknown.
  * - A voter counts as healthy only with positive evidence: its own node answered `etcd status`,
  *   it is not a learner, and it names the leader most answering members name (never none).
- *   A node that did not answer, or answered with an error, is not evidence of health.
+ *   Anything not seen counts as not healthy: the safe direction, so a pass may rest on a subset.
  * - member / node: the healthy voters OTHER than the target's member ≥ quorum of all voters.
  * - leadership: the healthy voters, target included, ≥ quorum, and another healthy voter exists
  *   to take the leadership over.
- *
- * Unknown (no member list at all) blocks like a fail: nothing was seen.
+ * - It fails when even the voters not seen (PermissionDenied, output not understood, a missing
+ *   row, a timeout) could not make it safe; otherwise they leave it unknown. Both block.
  */
 export const quorumSafeToDisrupt = defineCheck({
   name: 'quorum-safe-to-disrupt',
@@ -33,16 +35,16 @@ export const quorumSafeToDisrupt = defineCheck({
     const target = stringArg(args, 'node');
     const mode = modeArg(args.mode);
     const nodes = [...new Set([target, ...nodesArg(args)])];
-    const lists = answers(reads.members, nodes);
+    const { lists, unseen: listsUnseen } = voterLists(reads, nodes);
     const rows = statusRows(reads, nodes);
     const out = mode === 'leadership' ? 'the leadership moves' : `${target} is out of service`;
     const expected = `the cluster keeps quorum while ${out}`;
-    if (lists.answered.length === 0)
+    if (listsUnseen !== undefined)
       return {
         verdict: 'unknown',
         observed: { unanswered: failedJson(lists.failed) },
         expected,
-        summary: `cannot tell whether quorum survives: no node listed the members (${failedText(lists.failed)})`,
+        summary: `cannot tell whether quorum survives: ${listsUnseen}`,
       };
     const voters = unionMembers(lists.answered).filter((m) => !m.learner);
     const voterIds = new Set(voters.map((m) => m.id));
@@ -51,16 +53,19 @@ export const quorumSafeToDisrupt = defineCheck({
       if (voterIds.has(r.value.member) && r.value.leader !== NO_LEADER && r.value.leader !== '')
         leaderVotes.set(r.value.leader, (leaderVotes.get(r.value.leader) ?? 0) + 1);
     const leader = [...leaderVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-    const healthy = new Set(
-      rows.answered
-        .filter((r) => voterIds.has(r.value.member) && !r.value.learner && r.value.leader === leader)
-        .map((r) => r.value.member),
-    );
+    const sights = sightVoters(voters, rows, lists.answered, nodes, (row) => {
+      if (row.learner) return `member ${row.member} on ${row.node} is a learner`;
+      if (row.leader !== leader) return `member ${row.member} on ${row.node} names leader ${row.leader}`;
+      return undefined;
+    });
+    const healthy = new Set(sights.filter((s) => s.state === 'healthy').map((s) => s.id));
+    const unseenSights = sights.filter((s) => s.state === 'unseen');
     const targetRow = rows.answered.find((r) => r.node === target);
-    const targetMember = targetRow?.value.member;
+    const targetMember = targetRow?.value.member ?? memberAt(voters, target);
     const others = [...healthy].filter((m) => m !== targetMember);
+    const unseenOthers = unseenSights.filter((s) => s.id !== targetMember);
     const need = quorum(voters.length);
-    const unseen = voters.map((m) => m.id).filter((id) => !healthy.has(id));
+    const notHealthy = voters.map((m) => m.id).filter((id) => !healthy.has(id));
     const observed = {
       node: target,
       mode,
@@ -69,19 +74,24 @@ export const quorumSafeToDisrupt = defineCheck({
       quorum: need,
       leader: leader ?? null,
       healthyVoters: [...healthy],
-      notSeenHealthy: unseen,
+      notSeenHealthy: notHealthy,
       unanswered: failedJson([...lists.failed, ...rows.failed]),
     };
     const why =
-      unseen.length === 0
+      notHealthy.length === 0
         ? ''
-        : `; not seen healthy: ${listText(unseen)}${rows.failed.length > 0 ? ` (${failedText(rows.failed)})` : ''}`;
+        : `; not seen healthy: ${sights
+            .filter((s) => s.state !== 'healthy')
+            .map((s) => s.why)
+            .join('; ')}`;
     const who = targetMember === undefined ? `${target} (its member not identified)` : `${targetMember} on ${target}`;
     if (mode === 'leadership') {
       const ok = healthy.size >= need && others.length >= 1;
       const summary = `${fmt(healthy.size)} of ${plural(voters.length, 'voter')} healthy (quorum ${fmt(need)}), ${fmt(others.length)} besides ${who} to take the leadership${why}`;
-      return ok
-        ? { verdict: 'pass', observed, expected, summary: `${summary}: safe` }
+      if (ok) return { verdict: 'pass', observed, expected, summary: `${summary}: safe` };
+      const could = healthy.size + unseenSights.length >= need && others.length + unseenOthers.length >= 1;
+      return could
+        ? { verdict: 'unknown', observed, expected, summary: `${summary}: cannot tell without the voters not seen` }
         : {
             verdict: 'fail',
             observed,
@@ -90,8 +100,15 @@ export const quorumSafeToDisrupt = defineCheck({
           };
     }
     const summary = `with ${who} out, ${fmt(others.length)} of ${plural(voters.length, 'voter')} stay healthy (quorum ${fmt(need)})${why}`;
-    return others.length >= need
-      ? { verdict: 'pass', observed, expected, summary: `${summary}: safe` }
+    if (others.length >= need) return { verdict: 'pass', observed, expected, summary: `${summary}: safe` };
+    return others.length + unseenOthers.length >= need
+      ? { verdict: 'unknown', observed, expected, summary: `${summary}: cannot tell without the voters not seen` }
       : { verdict: 'fail', observed, expected, summary: `${summary}: the cluster would lose quorum` };
   },
 });
+
+/** The voter whose peer or client URL is on `node`, when exactly one is. */
+function memberAt(voters: readonly Member[], node: string): string | undefined {
+  const at = voters.filter((m) => [...m.peerUrls, ...m.clientUrls].some((u) => urlHost(u) === node));
+  return at.length === 1 ? at[0]?.id : undefined;
+}

@@ -23,6 +23,25 @@ export type ReadCause =
   | 'unparsed'
   | 'error';
 
+/** Words for each cause, for summaries: what a responder should read about it. */
+export const CAUSE_WORDS: Readonly<Record<ReadCause, string>> = {
+  'node-unreachable': 'the node did not answer',
+  'etcd-unreachable': 'its etcd refused the connection',
+  timeout: 'timed out',
+  'no-leader': 'etcd answers "no leader"',
+  'not-control-plane': 'not a control plane node',
+  denied: 'permission denied (a talosconfig/RBAC problem, not evidence about etcd)',
+  certificate: 'TLS certificate problem (talosconfig, endpoint or certificate SANs; not evidence about etcd)',
+  unparsed: 'output not understood',
+  error: 'error',
+};
+
+/**
+ * Causes that positively say the node's etcd gives no answer at all (the node or its etcd is down,
+ * or it knows no leader). A timeout is not among them: it may be a slow etcd.
+ */
+export const ETCD_SILENT: ReadonlySet<ReadCause> = new Set(['node-unreachable', 'etcd-unreachable', 'no-leader']);
+
 /** A dial to etcd's client port on the node itself (Talos's etcd client talks to localhost:2379). */
 const ETCD_DIAL = /(?:127\.0\.0\.1|localhost|\[::1\]):2379\b/;
 /** A transport failure of talosctl → apid: the machine (or its apid) does not answer. */

@@ -9,7 +9,9 @@ export function hasChecksumTrailer(bytes: number): boolean {
 
 /**
  * The snapshot file exists, is complete, has readable status (hash, revision, keys: all recorded),
- * and, when live nodes are given, no live member is at a newer revision than the snapshot.
+ * and, when live nodes are given, no live member is at a newer revision than the snapshot: a
+ * member seen ahead fails it; a member whose revision was not read leaves it unknown (it may be
+ * the newer one, and passing would skip the approval of losing its data).
  */
 export const snapshotVerified = defineCheck({
   name: 'snapshot-verified',
@@ -63,19 +65,18 @@ export const snapshotVerified = defineCheck({
         `snapshot revision ${fmt(st.revision)} is behind the live member on ${ahead.node} at revision ${fmt(ahead.value)}`,
         observed,
       );
-    if (revs.answered.length === 0)
+    if (revs.failed.length > 0)
       return {
         verdict: 'unknown',
         observed,
         expected,
-        summary: `snapshot ${path} is complete (${facts}), but no live revision could be read: ${failedText(revs.failed)}`,
+        summary: `snapshot ${path} is complete (${facts})${revs.answered.length > 0 ? ` and not behind ${revs.answered.map((r) => r.node).join(', ')}` : ''}, but a live member not seen may be newer: ${failedText(revs.failed)}`,
       };
-    const note = revs.failed.length > 0 ? `; ${failedText(revs.failed)}` : '';
     return {
       verdict: 'pass',
       observed,
       expected,
-      summary: `snapshot ${path} is complete: ${fmt(bytes)} bytes, ${facts}, not behind any answering member${note}`,
+      summary: `snapshot ${path} is complete: ${fmt(bytes)} bytes, ${facts}, not behind any live member`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import type { Member, MemberStatus } from '../talos/observations.js';
+import { CAUSE_WORDS, causeOf, ETCD_SILENT, type ReadCause } from './read-cause.js';
 import type { ClusterReads, Read } from './reader.js';
 import { type Json, listText } from './verdict.js';
 
@@ -9,10 +10,14 @@ import { type Json, listText } from './verdict.js';
 
 export const NO_LEADER = '0000000000000000';
 
+/** Why a node was not seen: a read cause, no entry at all, or an answer without a row of its own. */
+export type UnseenCause = ReadCause | 'not-read' | 'no-row';
+
 export interface Failed {
   node: string;
   reason: string;
   unreachable: boolean;
+  cause: UnseenCause;
 }
 
 export interface Answers<T> {
@@ -25,23 +30,51 @@ export function answers<T>(byNode: Record<string, Read<T>>, nodes: readonly stri
   const out: Answers<T> = { answered: [], failed: [] };
   for (const node of nodes) {
     const r = byNode[node];
-    if (r === undefined) out.failed.push({ node, reason: 'not read', unreachable: false });
+    if (r === undefined) out.failed.push({ node, reason: 'not read', unreachable: false, cause: 'not-read' });
     else if (r.ok) out.answered.push({ node, value: r.value });
-    else out.failed.push({ node, reason: r.reason, unreachable: r.unreachable });
+    else out.failed.push({ node, reason: r.reason, unreachable: r.unreachable, cause: causeOf(r) });
   }
   return out;
 }
 
-/** "127.0.0.13 did not answer (timeout)" for one or several nodes. */
+/**
+ * The node's etcd positively gives no answer (node or etcd refused, or no leader): a fact about
+ * the cluster. Anything else that was not seen (PermissionDenied, a certificate, output not
+ * understood, a missing row, a timeout) is a gap in what we know.
+ */
+export function isSilent(f: Failed): boolean {
+  return f.cause !== 'not-read' && f.cause !== 'no-row' && ETCD_SILENT.has(f.cause);
+}
+
+/** The cause and reason of one failure, without the node: `its etcd refused the connection: …`. */
+export function failedDetail(f: Failed): string {
+  if (f.cause === 'not-read' || f.cause === 'no-row' || f.cause === 'error' || f.cause === 'node-unreachable')
+    return f.reason;
+  const words = CAUSE_WORDS[f.cause];
+  return f.reason === '' ? words : f.reason.includes(words) ? f.reason : `${words}: ${f.reason}`;
+}
+
+/** "127.0.0.13 did not answer (timeout)" for one or several nodes, with the cause of each. */
 export function failedText(failed: readonly Failed[]): string {
   return failed
-    .map((f) => `${f.node} ${f.unreachable ? 'did not answer' : 'answered with an error'} (${f.reason})`)
+    .map((f) => {
+      if (f.cause === 'not-read') return `${f.node} was not read`;
+      if (f.cause === 'no-row') return `${f.node}: ${f.reason}`;
+      return `${f.node} ${f.unreachable ? 'did not answer' : 'answered with an error'} (${failedDetail(f)})`;
+    })
     .join('; ');
 }
 
 /** What to log about the nodes that gave no answer. */
 export function failedJson(failed: readonly Failed[]): Json {
-  return Object.fromEntries(failed.map((f) => [f.node, { reason: f.reason, unreachable: f.unreachable }]));
+  return Object.fromEntries(failed.map((f) => [f.node, { cause: f.cause, reason: f.reason }]));
+}
+
+/** The failures of several reads of the same nodes, each node named once (its first failure). */
+export function firstFailures(...lists: readonly (readonly Failed[])[]): Failed[] {
+  const out: Failed[] = [];
+  for (const list of lists) for (const f of list) if (!out.some((x) => x.node === f.node)) out.push(f);
+  return out;
 }
 
 /**
@@ -65,8 +98,9 @@ export function statusRows(reads: ClusterReads, nodes: readonly string[]): Answe
     else
       out.failed.push({
         node,
-        reason: value.length === 0 ? 'etcd status printed no row' : `etcd status printed no row of its own for ${node}`,
+        reason: value.length === 0 ? 'etcd status printed no row' : 'etcd status printed no row of its own',
         unreachable: false,
+        cause: 'no-row',
       });
   }
   return out;
@@ -138,4 +172,59 @@ export function unionMembers(lists: readonly { node: string; value: Member[] }[]
   const seen = new Map<string, Member>();
   for (const { value } of lists) for (const m of value) if (!seen.has(m.id)) seen.set(m.id, m);
   return [...seen.values()];
+}
+
+/** One voter as a quorum check sees it: healthy, positively not (with why), or not seen (with why). */
+export type VoterSight = { id: string; state: 'healthy' | 'out' | 'unseen'; why: string };
+
+/**
+ * Sorts voters by what their node's own status read shows: `isHealthy` decides on a row that was
+ * seen; a node whose etcd is positively silent is out; anything else (PermissionDenied, output not
+ * understood, a missing row, a timeout, a member on none of the nodes) is unseen.
+ */
+export function sightVoters(
+  voters: readonly Member[],
+  rows: Answers<MemberStatus>,
+  lists: readonly { node: string; value: Member[] }[],
+  nodes: readonly string[],
+  isHealthy: (row: MemberStatus) => string | undefined,
+): VoterSight[] {
+  return voters.map((m) => {
+    const row = rows.answered.find((r) => r.value.member === m.id);
+    if (row) {
+      const why = isHealthy(row.value);
+      return why === undefined
+        ? { id: m.id, state: 'healthy' as const, why: `member ${m.id} on ${row.node} is healthy` }
+        : { id: m.id, state: 'out' as const, why };
+    }
+    const node = nodeOfMember(m.id, [], lists, nodes);
+    if (node === undefined)
+      return { id: m.id, state: 'unseen' as const, why: `member ${m.id} runs on none of the given nodes` };
+    const f = rows.failed.find((x) => x.node === node);
+    if (f === undefined) {
+      const other = rows.answered.find((r) => r.node === node)?.value.member ?? '?';
+      return { id: m.id, state: 'out' as const, why: `${node} now runs member ${other}, not ${m.id}` };
+    }
+    return {
+      id: m.id,
+      state: isSilent(f) ? ('out' as const) : ('unseen' as const),
+      why: `member ${m.id}: ${failedText([f])}`,
+    };
+  });
+}
+
+/**
+ * The member lists a quorum check may count voters from: every node's list, but for nodes whose
+ * etcd positively gives no answer (they hold no view to ask). A list not seen otherwise may hold a
+ * voter the others miss, so the count is unknown then (undefined, with the reason).
+ */
+export function voterLists(
+  reads: ClusterReads,
+  nodes: readonly string[],
+): { lists: Answers<Member[]>; unseen: string | undefined } {
+  const lists = answers(reads.members, nodes);
+  const gaps = lists.failed.filter((f) => !isSilent(f));
+  if (lists.answered.length === 0) return { lists, unseen: `no node listed the members: ${failedText(lists.failed)}` };
+  if (gaps.length > 0) return { lists, unseen: `a member list was not seen: ${failedText(gaps)}` };
+  return { lists, unseen: undefined };
 }

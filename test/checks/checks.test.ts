@@ -50,7 +50,7 @@ describe('alarm checks', () => {
     node(c, A).reach = 'unreachable';
     const v = await check('alarm-active', c, { alarm: 'NOSPACE' });
     expect(v.verdict).toBe('pass');
-    expect(v.summary).toBe(`NOSPACE alarm raised on member ${ID1}`);
+    expect(v.summary).toBe(`NOSPACE alarm raised on member ${ID1} (listed by ${B} and ${C})`);
   });
 
   it('alarm-active fails when no alarm is raised, unknown when no node answers', async () => {
@@ -82,7 +82,9 @@ describe('alarm checks', () => {
     node(c, C).reach = 'unreachable';
     const v = await check('no-alarms', c);
     expect(v.verdict).toBe('unknown');
-    expect(v.summary).toBe(`no alarm seen, but ${C} did not answer (timed out after 10s asking ${C})`);
+    expect(v.summary).toBe(
+      `no alarm seen, but alarm list: ${C} did not answer (timed out after 10s asking ${C}); etcd status: ${C} did not answer (timed out after 10s asking ${C})`,
+    );
   });
 });
 
@@ -93,9 +95,7 @@ describe('membership checks', () => {
     const v = await check('members-count', c, { count: 2 });
     expect(v.verdict).toBe('fail');
     expect(v.summary).toBe(`expected 2 members, but ${A} lists 3, ${B} lists 3 and ${C} lists 3`);
-    expect(v.expected).toBe(
-      `2 members as every answering node sees it, last saw ${A} lists 3, ${B} lists 3 and ${C} lists 3`,
-    );
+    expect(v.expected).toBe(`2 members as every node sees it, last saw ${A} lists 3, ${B} lists 3 and ${C} lists 3`);
   });
 
   it('members-count fails when nodes disagree', async () => {
@@ -178,12 +178,17 @@ describe('member-healthy', () => {
     node(c, B).learner = false;
     node(c, B).errors = ['etcdserver: mvcc: database space exceeded'];
     expect((await check('member-healthy', c, { node: B })).verdict).toBe('fail');
-    node(c, B).reach = 'unreachable';
+    // a refused node is positive evidence; a timeout alone is not (was 'fail' before issue #14)
+    node(c, B).reach = 'refused';
     const v = await check('member-healthy', c, { node: B });
     expect(v.verdict).toBe('fail');
-    expect(v.summary).toBe(
-      `the member on ${B} does not answer etcd status: ${B} did not answer (timed out after 10s asking ${B})`,
+    expect(v.summary).toMatch(
+      new RegExp(`^the member on ${B} does not answer etcd status: ${B} did not answer \\(connection error`),
     );
+    node(c, B).reach = 'unreachable';
+    const t = await check('member-healthy', c, { node: B });
+    expect(t.verdict).toBe('unknown');
+    expect(t.summary).toBe(`cannot see the member on ${B}: ${B} did not answer (timed out after 10s asking ${B})`);
   });
 
   it('is unknown when the leader is not among the answering nodes', async () => {
@@ -216,12 +221,19 @@ describe('leader-elected', () => {
     expect(v.summary).toBe(`members disagree on the leader: ${A} and ${B} say ${ID0}; ${C} says ${ID2}`);
   });
 
-  it('passes over the answering members when one is unreachable, and says so', async () => {
+  // issue #14: a wait must not move on over a member it could not see (it passed before)
+  it('is unknown when one member times out, fails when one is refused, and says which', async () => {
     const c = healthyCluster();
     node(c, C).reach = 'unreachable';
     const v = await check('leader-elected', c);
-    expect(v.verdict).toBe('pass');
-    expect(v.summary).toContain(`${C} did not answer`);
+    expect(v.verdict).toBe('unknown');
+    expect(v.summary).toBe(
+      `leader ${ID0}, agreed by ${A} and ${B}, but ${C} did not answer (timed out after 10s asking ${C})`,
+    );
+    node(c, C).reach = 'etcd-down';
+    const f = await check('leader-elected', c);
+    expect(f.verdict).toBe('fail');
+    expect(f.summary).toMatch(new RegExp(`^no answer from the member on ${C} \\(its etcd refused the connection`));
     for (const n of c.nodes) n.reach = 'unreachable';
     expect((await check('leader-elected', c)).verdict).toBe('unknown');
   });
@@ -250,7 +262,11 @@ describe('raft-converged over polls', () => {
     expect(v.summary).toBe('raft index spread is 0, within 50 for 1 of 2 polls');
     node(c, B).reach = 'unreachable';
     v = await check('raft-converged', c, { polls: 2 }, v.state);
-    expect(v.verdict).toBe('fail');
+    // issue #14: a node not seen is unknown, not 'fail' as before; the streak starts again
+    expect(v.verdict).toBe('unknown');
+    expect(v.summary).toBe(
+      `raft index spread 0 among the members seen, but ${B} did not answer (timed out after 10s asking ${B}); the streak starts again`,
+    );
     expect(v.state).toEqual({ streak: 0, spreads: [0, null] });
   });
 
@@ -289,7 +305,7 @@ describe('db-size-dropped', () => {
 describe('quorum-safe-to-remove', () => {
   it('is safe to remove a dead member of a 3-node cluster but not a live one of a 2-alive cluster', async () => {
     const c = healthyCluster();
-    node(c, C).reach = 'unreachable';
+    node(c, C).reach = 'refused'; // a timeout alone would not show C dead
     const dead = await check('quorum-safe-to-remove', c, { member: ID2 });
     expect(dead.verdict).toBe('pass');
     expect(dead.summary).toBe(`removing ${ID2} leaves 2 voters (quorum 2), 2 of them started and answering: safe`);

@@ -74,8 +74,9 @@ function evaluate(voters: number, alive: number, removedAlive: boolean) {
   const reads = emptyReads();
   for (const [i, n] of nodes.entries()) {
     if (!aliveIdx.has(i)) {
-      reads.members[n] = { ok: false, reason: 'timeout', unreachable: true };
-      reads.status[n] = { ok: false, reason: 'timeout', unreachable: true };
+      // positively dead (apid refused): a bare timeout would leave the count unknown (issue #14)
+      reads.members[n] = { ok: false, reason: 'connection refused', unreachable: true, cause: 'node-unreachable' };
+      reads.status[n] = { ok: false, reason: 'connection refused', unreachable: true, cause: 'node-unreachable' };
       continue;
     }
     reads.members[n] = { ok: true, value: list.map((m) => ({ ...m, node: n })) };

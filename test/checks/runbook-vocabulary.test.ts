@@ -78,9 +78,12 @@ describe('reachable-node', () => {
   it('takes the first node that answers service etcd, in the given order', async () => {
     const c = healthyCluster();
     expect(await observe(c)).toMatchObject({ ok: true, outputs: { node: A } });
-    node(c, A).reach = 'unreachable';
+    node(c, A).reach = 'refused';
     node(c, B).reach = 'etcd-down'; // apid still answers service etcd: a Preparing node is fine
     expect(await observe(c)).toMatchObject({ ok: true, outputs: { node: B } });
+    // a timeout is not "does not answer": A may be the node to use, so none is chosen over it
+    node(c, A).reach = 'unreachable';
+    expect(await observe(c)).toMatchObject({ ok: false });
   });
 
   it('keeps a preferred node, refuses it when it does not answer or is not one of the nodes', async () => {

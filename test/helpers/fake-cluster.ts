@@ -23,8 +23,11 @@ export interface FakeNode {
   dbSizeBytes: number;
   inUseBytes: number;
   errors: string[];
-  /** 'up': answers everything; 'etcd-down': apid answers, etcd calls fail; 'unreachable': no answer at all */
-  reach: 'up' | 'etcd-down' | 'unreachable';
+  /**
+   * 'up': answers everything; 'etcd-down': apid answers, etcd calls fail (refused on :2379);
+   * 'unreachable': every call times out (ambiguous); 'refused': apid refuses every call (node down)
+   */
+  reach: 'up' | 'etcd-down' | 'unreachable' | 'refused';
   service: { state: ServiceStateName; health: 'OK' | 'Fail' | '?'; message?: string };
   revision: number;
   /** overrides the member list this node prints (default: every member of the cluster) */
@@ -149,6 +152,7 @@ export function fakeReader(c: FakeCluster): ClusterReader {
     const failed = n?.fail?.[kind as keyof NonNullable<FakeNode['fail']>] ?? (n ? undefined : c.others?.[address]);
     if (failed) return Promise.resolve({ ...failed, raw: `cmd:${kind}:${address}` });
     if (!n || n.reach === 'unreachable') return Promise.resolve(timeout(address));
+    if (n.reach === 'refused') return Promise.resolve({ ...FAILED.nodeDown, raw: `cmd:${kind}:${address}` });
     if (etcd && n.reach === 'etcd-down') return Promise.resolve(etcdDown(address));
     return Promise.resolve({ ok: true, value: f(n), raw: `cmd:${kind}:${address}` });
   };

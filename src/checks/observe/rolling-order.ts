@@ -3,7 +3,10 @@ import { listText, nodesArg } from '../verdict.js';
 import { leader } from './leader.js';
 import { defineObservation } from './observation.js';
 
-/** Followers first (in the given order), the leader last: one leader change instead of several. */
+/**
+ * Followers first (in the given order), the leader last: one leader change instead of several.
+ * It rests on `leader`: when a node's member was not seen, no order is given.
+ */
 export const rollingOrder = defineObservation({
   name: 'rolling-order',
   reads: (args) => readsOf(['status', 'members'], nodesArg(args)),
