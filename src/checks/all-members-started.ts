@@ -1,6 +1,6 @@
 import { readsOf } from './reader.js';
 import { defineCheck, listText, nodesArg, plural } from './verdict.js';
-import { answers, failedJson, failedText, unionMembers } from './view.js';
+import { answers, failedJson, listsNotSeen, unionMembers } from './view.js';
 
 /**
  * Every listed member has started: it has a name and client URLs (blank for added-not-started).
@@ -29,10 +29,10 @@ export const allMembersStarted = defineCheck({
         verdict: 'unknown',
         observed,
         expected,
-        summary:
-          a.answered.length === 0
-            ? `no node listed the members: ${failedText(a.failed)}`
-            : `${plural(members.length, 'member')} started as ${listText(a.answered.map((x) => x.node))} list, but ${failedText(a.failed)}`,
+        summary: listsNotSeen(
+          a,
+          `${plural(members.length, 'member')} started as ${listText(a.answered.map((x) => x.node))} list`,
+        ),
       };
     return { verdict: 'pass', observed, expected, summary: `all ${plural(members.length, 'member')} have started` };
   },

@@ -1,7 +1,7 @@
 import type { CheckName } from './catalog.js';
 import { readsOf } from './reader.js';
 import { type CheckImpl, defineCheck, listText, memberArg, nodesArg } from './verdict.js';
-import { answers, failedJson, failedText, isSilent } from './view.js';
+import { answers, failedJson, failedText, isSilent, listsNotSeen } from './view.js';
 
 /**
  * member-present and member-absent: the member is (or is not) in the member list of every node.
@@ -36,10 +36,11 @@ export function memberPresence(name: CheckName, wantPresent: boolean): CheckImpl
           verdict: 'unknown',
           observed,
           expected,
-          summary:
-            a.answered.length === 0
-              ? `no node listed the members: ${failedText(a.failed)}`
-              : `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}, but ${failedText(unseen)}`,
+          summary: listsNotSeen(
+            a,
+            `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}`,
+            unseen,
+          ),
         };
       const note = excused.length > 0 ? `; no list from ${failedText(excused)}` : '';
       const summary = `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}${note}`;

@@ -1,6 +1,6 @@
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, listText, nodesArg, numberArg, plural } from './verdict.js';
-import { answers, failedJson, failedText } from './view.js';
+import { answers, failedJson, listsNotSeen } from './view.js';
 
 /**
  * Every node lists exactly `count` members. A node that lists another number fails it; it passes
@@ -30,10 +30,7 @@ export const membersCount = defineCheck({
         verdict: 'unknown',
         observed,
         expected,
-        summary:
-          a.answered.length === 0
-            ? `no node listed the members: ${failedText(a.failed)}`
-            : `${seen}, but ${failedText(a.failed)}`,
+        summary: listsNotSeen(a, seen),
       };
     return {
       verdict: 'pass',

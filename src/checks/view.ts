@@ -65,6 +65,16 @@ export function failedText(failed: readonly Failed[]): string {
     .join('; ');
 }
 
+/**
+ * The summary of a verdict that cannot tell because some member lists were not seen: what the
+ * lists that answered showed, and which nodes did not answer and why.
+ */
+export function listsNotSeen(a: Answers<unknown>, seen: string, unseen: readonly Failed[] = a.failed): string {
+  return a.answered.length === 0
+    ? `no node listed the members: ${failedText(a.failed)}`
+    : `${seen}, but ${failedText(unseen)}`;
+}
+
 /** What to log about the nodes that gave no answer. */
 export function failedJson(failed: readonly Failed[]): Json {
   return Object.fromEntries(failed.map((f) => [f.node, { cause: f.cause, reason: f.reason }]));
