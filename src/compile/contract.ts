@@ -76,6 +76,8 @@ export interface EvaluateCheckInput {
   poll: number;
 }
 export interface EvaluateCheckOutput {
+  /** replay only: the recorded run left this poll loop by its timeout here */
+  exhausted?: boolean;
   /**
    * 'unknown': the check could not see enough to decide (an error, unparsed output, a missing row,
    * PermissionDenied, a timeout). Never the pass branch: a precondition stops (precondition-failed,

@@ -76,6 +76,8 @@ export const GUARDS = {
   verdictUnknownFinal: ({ context, event }: Ctx, p: { stepId: string; attempts: number }): boolean =>
     outputOf(event)?.verdict === 'unknown' && (context.attempts[p.stepId] ?? 0) + 1 >= p.attempts,
   approved: ({ event }: Ctx): boolean => outputOf(event)?.approved === true,
+  /** replay: the recorded polls of this loop ended here (their timeout fired) */
+  pollsExhausted: ({ event }: Ctx): boolean => outputOf(event)?.exhausted === true,
   /** nobody could answer the gate or manual step */
   stopped: ({ event }: Ctx): boolean => outputOf(event)?.stopped === true,
   /** runTalosctl: the change's outcome is unknown (crash, cut short) */

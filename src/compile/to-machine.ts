@@ -448,16 +448,26 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     const sleep = `${id}:sleep`;
     const children: Record<string, StateConfig> = {};
     const note = act('noteFailure', { stepId: id });
+    const fail = failures(step, next, 1).map((f) => ({
+      ...f,
+      actions: [act('noteFailure', { stepId: id, timeoutMs: poll.timeoutMs }), act('resetAttempts', { stepId: id })],
+    }));
+    // on resume, a loop the recorded run left by its timeout leaves here too (its polls ran out)
+    const exhausted = fail.map((f) => ({
+      ...f,
+      guard: 'pollsExhausted',
+      actions: [
+        act('noteFailure', { stepId: id, reason: `timed out after ${poll.timeoutMs / 1000}s (as recorded)` }),
+        act('resetAttempts', { stepId: id }),
+      ],
+    }));
     add(children, {
       id: `${id}:poll`,
       meta: meta(step, 'poll'),
       invoke: {
         src: 'evaluateCheck',
         input,
-        onDone: [
-          { ...ok(step, next), guard: 'verdictPass' },
-          { target: t(sleep), actions: [note] },
-        ],
+        onDone: [...exhausted, { ...ok(step, next), guard: 'verdictPass' }, { target: t(sleep), actions: [note] }],
         onError: [{ target: t(sleep), actions: [note] }],
       },
     });
@@ -467,10 +477,6 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
       entry: [act('countAttempt', { stepId: id })],
       after: { [`${id}:interval`]: [{ target: t(`${id}:poll`) }] },
     });
-    const fail = failures(step, next, 1).map((f) => ({
-      ...f,
-      actions: [act('noteFailure', { stepId: id, timeoutMs: poll.timeoutMs }), act('resetAttempts', { stepId: id })],
-    }));
     add(states, {
       id,
       meta: meta(step, 'wait'),
@@ -589,6 +595,14 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
         poll.maxIntervalMs,
       );
     const children: Record<string, StateConfig> = {};
+    const timedOut: Transition[] = notDone.map((n) => ({
+      ...n,
+      // the timeout keeps the last poll's words (noteFailure on the poll) for the gate
+      actions: [
+        ...(n.actions ?? []).filter((a) => a.type !== 'noteFailure' || step.done?.otherwise === 'fail'),
+        act('resetAttempts', { stepId: reobserve }),
+      ],
+    }));
     add(children, {
       id: `${reobserve}:poll`,
       meta: meta(step, 'poll'),
@@ -596,6 +610,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
         src: 'evaluateCheck',
         input,
         onDone: [
+          // on resume, a loop the recorded run left by its timeout leaves here too
+          ...timedOut.map((n) => ({ ...n, guard: 'pollsExhausted' })),
           { ...passed, actions: [...(passed.actions ?? []), act('resetAttempts', { stepId: reobserve })] },
           { target: t(`${reobserve}:sleep`), actions: [act('noteFailure', { stepId: id })] },
         ],
@@ -613,16 +629,7 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
       meta: meta(step, 'wait'),
       initial: `${reobserve}:poll`,
       states: children,
-      after: {
-        [`${reobserve}:timeout`]: notDone.map((n) => ({
-          ...n,
-          // the timeout keeps the last poll's words (noteFailure on the poll) for the gate
-          actions: [
-            ...(n.actions ?? []).filter((a) => a.type !== 'noteFailure' || step.done?.otherwise === 'fail'),
-            act('resetAttempts', { stepId: reobserve }),
-          ],
-        })),
-      },
+      after: { [`${reobserve}:timeout`]: timedOut },
     });
     return reobserve;
   };

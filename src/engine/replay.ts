@@ -28,6 +28,12 @@ export interface Replay {
   manual(step: string): LogRecord<'step-end'> | undefined;
   /** whether a recorded call of this talosctl step is still queued (without consuming it) */
   hasCommand(step: string): boolean;
+  /**
+   * A poll of `step` with no poll left in the log while later records are still to replay: the
+   * recorded run left that poll loop by its timeout here. Virtual time cannot tell (replayed reads
+   * take no time, so more polls fit before the timer), so the log does.
+   */
+  pollsExhausted(step: string): boolean;
   /** switch to live (an invocation found nothing recorded) */
   goLive(): void;
   /** how many invocations were replayed */
@@ -140,6 +146,10 @@ export function createReplay(
     observation: (step) => take(observations, step),
     approval: (step) => take(approvals, step),
     manual: (step) => take(manual, step),
+    pollsExhausted: (step) =>
+      !live &&
+      (checks.get(step)?.length ?? 0) === 0 &&
+      [commands, checks, observations, approvals, manual].some((m) => [...m.values()].some((q) => q.length > 0)),
     hasCommand: (step) =>
       !live && [...commands.entries()].some(([key, q]) => key.startsWith(`${step}\u0000`) && q.length > 0),
     goLive() {

@@ -20,6 +20,14 @@ export function evaluateCheckActor(env: EngineEnv) {
       // command is in the log: before a call that will run live it reads the cluster live
       const quorumOf = input.stepId.endsWith(':quorum') ? input.stepId.slice(0, -':quorum'.length) : undefined;
       const fresh = quorumOf !== undefined && env.replay !== undefined && !env.replay.hasCommand(quorumOf);
+      // a poll loop the recorded run left by its timeout: the machine takes its timeout path
+      if (input.poll > 0 && env.replay?.pollsExhausted(input.stepId) === true)
+        return {
+          verdict: 'unknown',
+          observed: {},
+          description: 'replayed: the recorded polls ended here, at their timeout',
+          exhausted: true,
+        };
       const rec = env.replay?.check(input.stepId);
       if (fresh) env.replay?.goLive();
       if (rec !== undefined && !fresh) {
