@@ -21,6 +21,8 @@ export type ReadCause =
   | 'denied'
   | 'certificate'
   | 'unparsed'
+  /** etcd answers "rpc not supported for learner": the node's member is a learner */
+  | 'learner'
   | 'error';
 
 /** Words for each cause, for summaries: what a responder should read about it. */
@@ -33,6 +35,7 @@ export const CAUSE_WORDS: Readonly<Record<ReadCause, string>> = {
   denied: 'permission denied (a talosconfig/RBAC problem, not evidence about etcd)',
   certificate: 'TLS certificate problem (talosconfig, endpoint or certificate SANs; not evidence about etcd)',
   unparsed: 'output not understood',
+  learner: 'its member is a learner (a learner cannot list the members)',
   error: 'error',
 };
 
@@ -64,6 +67,8 @@ export function causeOfError(e: NodeError): ReadCause {
       return 'denied';
     case 'certificate':
       return 'certificate';
+    case 'learner-not-supported':
+      return 'learner';
     case 'unreachable':
       if (/no such host/.test(text)) return 'error'; // a name that does not resolve proves nothing
       if (ETCD_DIAL.test(text)) return 'etcd-unreachable';

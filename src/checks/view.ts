@@ -233,7 +233,9 @@ export function voterLists(
   nodes: readonly string[],
 ): { lists: Answers<Member[]>; unseen: string | undefined } {
   const lists = answers(reads.members, nodes);
-  const gaps = lists.failed.filter((f) => !isSilent(f));
+  // a learner's node cannot list the members ("rpc not supported for learner"): that is positive
+  // evidence its member is a learner, which has no vote; the voters' own lists are what count
+  const gaps = lists.failed.filter((f) => !isSilent(f) && f.cause !== 'learner');
   if (lists.answered.length === 0) return { lists, unseen: `no node listed the members: ${failedText(lists.failed)}` };
   if (gaps.length > 0) return { lists, unseen: `a member list was not seen: ${failedText(gaps)}` };
   return { lists, unseen: undefined };
