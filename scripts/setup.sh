@@ -9,6 +9,8 @@ need_apt=()
 command -v etcd >/dev/null 2>&1 || need_apt+=(etcd-server)
 command -v etcdctl >/dev/null 2>&1 || need_apt+=(etcd-client)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+# age: backups are checked against the real age CLI (encrypt here, decrypt there, and back)
+command -v age >/dev/null 2>&1 || need_apt+=(age)
 # headless Chromium opens the HTML audit report in the e2e tests (playwright-core drives it; no browser download)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -13,8 +13,24 @@ import { type LabNodeSpec, labPaths, type NodeRecord } from './state.js';
 
 export const DEFAULT_SNAPSHOT_COUNT = 5000;
 
-export function nodeSpecs(count: number): LabNodeSpec[] {
-  return Array.from({ length: count }, (_, i) => ({ index: i + 1, name: `lab-cp-${i + 1}`, ip: `127.0.0.${11 + i}` }));
+/** The lab's first member address unless `lab up --first-address` says otherwise. */
+export const DEFAULT_FIRST_ADDRESS = '127.0.0.11';
+
+/**
+ * Member addresses count up from `first` (127.0.0.11, .12, …). Two labs on different ranges bind
+ * different sockets, so a restore drill can run beside a lab a trainee is using.
+ */
+export function nodeSpecs(count: number, first = DEFAULT_FIRST_ADDRESS): LabNodeSpec[] {
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(first);
+  const [a, b, c] = (m?.slice(1) ?? []).map(Number) as [number, number, number];
+  if (!m || a > 255 || b > 255 || c < 1 || c + count - 1 > 254) {
+    throw new RangeError(`first address ${first} must be 127.x.y.z with room for ${count} members (z from 1 to 254)`);
+  }
+  return Array.from({ length: count }, (_, i) => ({
+    index: i + 1,
+    name: `lab-cp-${i + 1}`,
+    ip: `127.${a}.${b}.${c + i}`,
+  }));
 }
 
 export function initialClusterOf(nodes: readonly LabNodeSpec[]): string {

@@ -7,6 +7,7 @@ import { clientUrl, etcdctl } from './etcdctl.js';
 import {
   addEvent,
   LAB_STATE_VERSION,
+  type LabNodeSpec,
   type LabState,
   labPaths,
   type NodeRecord,
@@ -27,6 +28,8 @@ export interface UpOptions {
   readonly members: number;
   readonly quotaBytes: number | null;
   readonly seedKeys: number;
+  /** the first member's loopback address (default 127.0.0.11) */
+  readonly firstAddress?: string;
   readonly timeoutMs?: number;
 }
 
@@ -89,7 +92,16 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   for (const sub of ['data', 'nodes', 'logs', 'uploads']) rmSync(`${dir}/${sub}`, { recursive: true, force: true });
   rmSync(p.compactionPaused, { force: true });
   for (const sub of ['data', 'nodes', 'logs', 'uploads']) mkdirSync(`${dir}/${sub}`, { recursive: true });
-  const nodes = nodeSpecs(opts.members);
+  let nodes: LabNodeSpec[];
+  try {
+    nodes = nodeSpecs(opts.members, opts.firstAddress);
+  } catch (e) {
+    throw makeError('TDR_BAD_PARAM', {
+      flag: '--first-address',
+      value: opts.firstAddress ?? '',
+      reason: (e as Error).message,
+    });
+  }
   const lab: LabState = {
     version: LAB_STATE_VERSION,
     dir,

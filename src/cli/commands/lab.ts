@@ -34,12 +34,23 @@ export const register: Register = (program, ctx, setResult) => {
       33554432,
     )
     .option('--seed-keys <n>', 'keys to write under /lab/seed/', int('--seed-keys'), 100)
-    .action(async (opts: { members: number; quota: number; seedKeys: number }, cmd: Command) => {
+    .option(
+      '--first-address <ip>',
+      'first member address; members count up from it (a second lab needs its own range and --dir)',
+      '127.0.0.11',
+    )
+    .action(async (opts: { members: number; quota: number; seedKeys: number; firstAddress: string }, cmd: Command) => {
       const { labUp, shimPath } = await import('../../lab/lab.js');
       const { checksum } = await import('../../lab/cluster.js');
       const { clientUrl } = await import('../../lab/etcdctl.js');
       const dir = dirOf(cmd);
-      const r = await labUp({ dir, members: opts.members, quotaBytes: opts.quota || null, seedKeys: opts.seedKeys });
+      const r = await labUp({
+        dir,
+        members: opts.members,
+        quotaBytes: opts.quota || null,
+        seedKeys: opts.seedKeys,
+        firstAddress: opts.firstAddress,
+      });
       const sum = await checksum(
         r.lab.nodes.map((n) => clientUrl(n.ip)),
         r.lab.seedPrefix,
