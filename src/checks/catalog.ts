@@ -225,6 +225,33 @@ export const OBSERVATIONS = {
     args: { nodes },
     outputs: { revision: { type: 'number', description: 'the highest revision seen' } },
   },
+  'etcd-volume': {
+    description:
+      'where the node keeps etcd data (a directory under EPHEMERAL, or a dedicated ETCD partition on Talos 1.14+): the system labels a reset must wipe to clear it',
+    args: { node: { type: 'node', required: true, description: 'the node' } },
+    outputs: {
+      labels: { type: 'string', description: 'EPHEMERAL, or EPHEMERAL,ETCD when etcd has its own volume' },
+      dedicated: { type: 'boolean', description: 'whether etcd has a dedicated ETCD partition' },
+      layout: { type: 'string', description: 'the layout in words, for the log and the gate' },
+    },
+  },
+  preflight: {
+    description:
+      'risks found in the field, reported before a change: an even member count, clock skew between nodes, a TLS certificate problem, and the etcd versions (a mix flagged)',
+    args: {
+      nodes,
+      maxSkewMs: {
+        type: 'number',
+        required: false,
+        description: 'clock skew between nodes, in milliseconds, that counts as a risk (default 500)',
+      },
+    },
+    outputs: {
+      warnings: { type: 'number', description: 'how many risks were found' },
+      clean: { type: 'boolean', description: 'no risk found and every node read' },
+      report: { type: 'string', description: 'each finding in one sentence' },
+    },
+  },
 } as const satisfies Record<string, ObservationSpec>;
 
 export type ObservationName = keyof typeof OBSERVATIONS;

@@ -23,6 +23,8 @@ export type ReadCause =
   | 'unparsed'
   /** etcd answers "rpc not supported for learner": the node's member is a learner */
   | 'learner'
+  /** gRPC NotFound for a resource (`get volumestatus ETCD` on a Talos that has no ETCD volume) */
+  | 'not-found'
   | 'error';
 
 /** Words for each cause, for summaries: what a responder should read about it. */
@@ -36,6 +38,7 @@ export const CAUSE_WORDS: Readonly<Record<ReadCause, string>> = {
   certificate: 'TLS certificate problem (talosconfig, endpoint or certificate SANs; not evidence about etcd)',
   unparsed: 'output not understood',
   learner: 'its member is a learner (a learner cannot list the members)',
+  'not-found': 'the node has no such resource',
   error: 'error',
 };
 
@@ -75,7 +78,8 @@ export function causeOfError(e: NodeError): ReadCause {
       if (NODE_DIAL.test(text)) return 'node-unreachable';
       return 'error';
     default:
-      return 'error';
+      // a resource the node does not have; etcd's own "member not found" has a kind of its own
+      return e.code === 'NotFound' ? 'not-found' : 'error';
   }
 }
 

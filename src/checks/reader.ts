@@ -1,4 +1,4 @@
-import type { Alarm, Member, MemberStatus, ServiceState } from '../talos/observations.js';
+import type { Alarm, EtcdVolume, Member, MemberStatus, NodeTime, ServiceState } from '../talos/observations.js';
 import type { ReadCause } from './read-cause.js';
 
 /**
@@ -34,9 +34,13 @@ export interface ClusterReader {
    * 'unknown' with that reason; no value is ever invented.
    */
   revision?(node: string): Promise<Read<number>>;
+  /** `time`: the node's clock next to its NTP server's */
+  time(node: string): Promise<Read<NodeTime[]>>;
+  /** `get volumestatus ETCD`: where the node keeps etcd's data */
+  volume(node: string): Promise<Read<EtcdVolume[]>>;
 }
 
-export type ReadKind = 'members' | 'status' | 'alarms' | 'service' | 'revision';
+export type ReadKind = 'members' | 'status' | 'alarms' | 'service' | 'revision' | 'time' | 'volume';
 
 /** Which read of which node a check or observation needs (for plans and dry runs). */
 export interface ReadRequest {
@@ -51,10 +55,12 @@ export interface ClusterReads {
   alarms: Record<string, Read<Alarm[]>>;
   service: Record<string, Read<ServiceState[]>>;
   revision: Record<string, Read<number>>;
+  time: Record<string, Read<NodeTime[]>>;
+  volume: Record<string, Read<EtcdVolume[]>>;
 }
 
 export function emptyReads(): ClusterReads {
-  return { members: {}, status: {}, alarms: {}, service: {}, revision: {} };
+  return { members: {}, status: {}, alarms: {}, service: {}, revision: {}, time: {}, volume: {} };
 }
 
 /** The reason given when the engine provides no revision source. */

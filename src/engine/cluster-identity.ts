@@ -1,5 +1,6 @@
 import { makeError } from '../io/errors.js';
 import { DEFAULTS } from '../runbook/normalize.js';
+import { splitJsonStream } from '../talos/parse/json-stream.js';
 import { parseMembers } from '../talos/parse/members.js';
 import type { Talosctl } from '../talos/talosctl.js';
 
@@ -30,35 +31,9 @@ export function identityKey(id: Pick<ClusterIdentity, 'source' | 'value'>): stri
 
 /** The spec.clusterId of every resource in talosctl's JSON output (concatenated objects). */
 export function parseClusterIds(stdout: string): string[] {
-  const ids: string[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < stdout.length; i++) {
-    const c = stdout[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '{') {
-      if (depth === 0) start = i;
-      depth++;
-    } else if (c === '}') {
-      depth--;
-      if (depth === 0 && start >= 0) {
-        try {
-          const o = JSON.parse(stdout.slice(start, i + 1)) as { spec?: { clusterId?: unknown } };
-          if (typeof o.spec?.clusterId === 'string' && o.spec.clusterId !== '') ids.push(o.spec.clusterId);
-        } catch {
-          // not a resource: ignored
-        }
-        start = -1;
-      }
-    }
-  }
-  return ids;
+  return splitJsonStream(stdout)
+    .objects.map((o) => (o as { spec?: { clusterId?: unknown } }).spec?.clusterId)
+    .filter((id): id is string => typeof id === 'string' && id !== '');
 }
 
 export async function readClusterIdentity(

@@ -5,7 +5,16 @@ import { failedRead, unparsedRead } from '../checks/read-cause.js';
 import type { ClusterReader, Read } from '../checks/reader.js';
 import type { Json } from '../checks/verdict.js';
 import { toNodeOutcome } from '../talos/outcome.js';
-import { parseAlarms, parseMembers, parseService, parseSnapshot, parseStatus } from '../talos/parse/index.js';
+import {
+  parseAlarms,
+  parseMembers,
+  parseService,
+  parseSnapshot,
+  parseStatus,
+  parseTime,
+  parseVolumeStatus,
+} from '../talos/parse/index.js';
+import { READ_COMMANDS } from '../talos/read-commands.js';
 import type { ParseResult } from '../talos/parse/result.js';
 import type { CommandResult, Talosctl } from '../talos/talosctl.js';
 import type { Journal } from './journal.js';
@@ -16,13 +25,6 @@ import type { Journal } from './journal.js';
  * evidence points to. Reads never throw: a failed call or an output we do not understand is a
  * failed Read saying why.
  */
-
-export const READ_ARGV = {
-  members: ['etcd', 'members'],
-  status: ['etcd', 'status'],
-  alarms: ['etcd', 'alarm', 'list'],
-  service: ['service', 'etcd'],
-} as const;
 
 export interface ReaderOptions {
   talosctl: Talosctl;
@@ -104,9 +106,11 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
   }
   return {
     revision,
-    members: (node) => read(node, READ_ARGV.members, parseMembers),
-    status: (node) => read(node, READ_ARGV.status, parseStatus),
-    alarms: (node) => read(node, READ_ARGV.alarms, parseAlarms),
-    service: (node) => read(node, READ_ARGV.service, parseService),
+    members: (node) => read(node, READ_COMMANDS.members, parseMembers),
+    status: (node) => read(node, READ_COMMANDS.status, parseStatus),
+    alarms: (node) => read(node, READ_COMMANDS.alarms, parseAlarms),
+    service: (node) => read(node, READ_COMMANDS.service, parseService),
+    time: (node) => read(node, READ_COMMANDS.time, parseTime),
+    volume: (node) => read(node, READ_COMMANDS.volume, parseVolumeStatus),
   };
 }

@@ -107,3 +107,23 @@ export interface RecoveryInfo {
   totalKeys: number;
   totalSize: number;
 }
+
+/** A row of `talosctl time`: the node's clock next to its NTP server's, read at one moment. */
+export interface NodeTime {
+  node: string;
+  server: string;
+  /** the node's clock minus the NTP server's, in milliseconds (sub-ms kept) */
+  offsetMs: number;
+  /** the node time as printed */
+  nodeTime: string;
+}
+
+/** Where a node keeps etcd's data: `talosctl get volumestatus ETCD -o json` (Talos ≥ 1.12). */
+export interface EtcdVolume {
+  node: string;
+  /** partition (a dedicated ETCD volume, v1.14+), directory (under EPHEMERAL), or another type */
+  type: string;
+  phase: string;
+  /** the block device of a partition, e.g. /dev/sda5; empty for a directory */
+  location: string;
+}

@@ -5,7 +5,14 @@ import { unparsedRead } from '../../src/checks/read-cause.js';
 import { type ClusterReads, gatherReads, type Read, type ReadKind, type readsOf } from '../../src/checks/reader.js';
 import { CHECK_IMPLS } from '../../src/checks/registry.js';
 import type { CheckArgs, Observed } from '../../src/checks/verdict.js';
-import { parseAlarms, parseMembers, parseService, parseStatus } from '../../src/talos/parse/index.js';
+import {
+  parseAlarms,
+  parseMembers,
+  parseService,
+  parseStatus,
+  parseTime,
+  parseVolumeStatus,
+} from '../../src/talos/parse/index.js';
 import { FAILED, type FailedRead, fakeReader, healthyCluster, IDS, NODES, node } from '../helpers/fake-cluster.js';
 
 // Issue #14 item 5: every check and observation of the catalog, over one node that could not be
@@ -16,7 +23,7 @@ import { FAILED, type FailedRead, fakeReader, healthyCluster, IDS, NODES, node }
 const nodes = [...NODES];
 const [A, B, C] = NODES;
 const [ID0, ID1, ID2] = IDS;
-const KINDS: ReadKind[] = ['members', 'status', 'alarms', 'service', 'revision'];
+const KINDS: ReadKind[] = ['members', 'status', 'alarms', 'service', 'revision', 'time', 'volume'];
 
 const unparsedOf = (r: { ok: boolean; error?: { message: string } }): FailedRead =>
   unparsedRead(r.ok ? 'parsed' : (r.error?.message ?? ''));
@@ -54,9 +61,14 @@ function inject(reads: ClusterReads, at: string, fault: Fault): void {
     const f = fixed[fault];
     if (f) byNode[at] = f;
     else if (fault === 'garbage') {
-      const parse = { members: parseMembers, status: parseStatus, alarms: parseAlarms, service: parseService }[
-        kind as 'members'
-      ] as ((s: string) => { ok: boolean; error?: { message: string } }) | undefined;
+      const parse = {
+        members: parseMembers,
+        status: parseStatus,
+        alarms: parseAlarms,
+        service: parseService,
+        time: parseTime,
+        volume: parseVolumeStatus,
+      }[kind as 'members'] as ((s: string) => { ok: boolean; error?: { message: string } }) | undefined;
       byNode[at] = parse ? unparsedOf(parse(GARBAGE)) : unparsedRead('revision: "%%% garbage" is not a number');
     } else if (fault === 'spare-column' && kind === 'status') byNode[at] = unparsedOf(parseStatus(SPARE));
     else if (fault === 'partial' && (kind === 'status' || kind === 'service')) {
@@ -123,6 +135,14 @@ const OBSERVATION_CASES: Record<ObservationName, Case> = {
   'max-revision': { args: {}, baseline: 'ok', except: NO_ROW },
   // reachable-node skips a node that refuses (its meaning); anything else on A stops the choice
   'reachable-node': { args: {}, at: A, baseline: 'ok', except: { refused: 'ok', 'spare-column': 'baseline' } },
+  // only the node's own volume read counts; a wipe must never guess where etcd keeps its data
+  'etcd-volume': { args: { node: C }, baseline: 'ok', except: NO_ROW },
+  // a report, never a stop: what it could not read is in its words (observe.test.ts)
+  preflight: {
+    args: {},
+    baseline: 'ok',
+    except: Object.fromEntries(FAULTS.map((f) => [f, 'ok'])) as Record<Fault, Want>,
+  },
 };
 
 function cluster() {

@@ -1,5 +1,6 @@
 import type { PayloadByType } from '../../src/audit/log-format.js';
-import { READ_COMMANDS, rebuildReads } from '../../src/audit/replay/rebuild.js';
+import { rebuildReads } from '../../src/audit/replay/rebuild.js';
+import { READ_COMMANDS } from '../../src/talos/read-commands.js';
 import type { CheckName } from '../../src/checks/catalog.js';
 import { CHECK_IMPLS } from '../../src/checks/registry.js';
 import type { CheckArgs, Json, SnapshotFacts } from '../../src/checks/verdict.js';

@@ -2,8 +2,10 @@ import type { ClusterReader, Read } from '../../src/checks/reader.js';
 import type {
   Alarm,
   AlarmKind,
+  EtcdVolume,
   Member,
   MemberStatus,
+  NodeTime,
   ServiceState,
   ServiceStateName,
 } from '../../src/talos/observations.js';
@@ -33,7 +35,11 @@ export interface FakeNode {
   /** overrides the member list this node prints (default: every member of the cluster) */
   members?: Member[];
   /** replaces one kind of read of this node with a failed answer (an error, garbage, a timeout) */
-  fail?: Partial<Record<'members' | 'status' | 'alarms' | 'service' | 'revision', FailedRead>>;
+  fail?: Partial<Record<'members' | 'status' | 'alarms' | 'service' | 'revision' | 'time' | 'volume', FailedRead>>;
+  /** the node's clock minus its NTP server's (default 0) */
+  clockOffsetMs?: number;
+  /** where etcd keeps its data (default: a directory under EPHEMERAL) */
+  etcdVolume?: 'directory' | 'partition';
 }
 
 export type FailedRead = Extract<Read<never>, { ok: false }>;
@@ -178,6 +184,15 @@ export function fakeReader(c: FakeCluster): ClusterReader {
         },
       ]),
     alarms: (a) => ask(a, 'alarms', true, (n): Alarm[] => c.alarms.map((al) => ({ node: n.node, ...al }))),
+    time: (a) =>
+      ask(a, 'time', false, (n): NodeTime[] => [
+        { node: n.node, server: 'time.cloudflare.com', offsetMs: n.clockOffsetMs ?? 0, nodeTime: '' },
+      ]),
+    volume: (a) =>
+      ask(a, 'volume', false, (n): EtcdVolume[] => {
+        const type = n.etcdVolume ?? 'directory';
+        return [{ node: n.node, type, phase: 'ready', location: type === 'partition' ? '/dev/sda5' : '' }];
+      }),
     service: (a) =>
       ask(a, 'service', false, (n): ServiceState[] => [
         {

@@ -12,7 +12,9 @@ import type { ParseResult } from '../../src/talos/parse/result.js';
 import { parseService } from '../../src/talos/parse/service.js';
 import { parseSnapshot } from '../../src/talos/parse/snapshot.js';
 import { parseStatus } from '../../src/talos/parse/status.js';
+import { parseTime } from '../../src/talos/parse/time.js';
 import { parseClientVersion } from '../../src/talos/parse/version.js';
+import { parseVolumeStatus } from '../../src/talos/parse/volume-status.js';
 
 const ROOT = join(import.meta.dirname, '../../fixtures/talosctl');
 
@@ -43,6 +45,8 @@ const PARSERS: Record<string, (stdout: string, e: Expected) => ParseResult<unkno
   'no-output': (s) => parseNoOutput(s),
   version: (s) => parseClientVersion(s),
   logs: (s, e) => parseLogs(s, e.node),
+  time: (s) => parseTime(s),
+  'volume-status': (s) => parseVolumeStatus(s),
   errors: () => undefined,
 };
 

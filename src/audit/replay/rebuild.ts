@@ -8,8 +8,7 @@ import {
   type ReadRequest,
 } from '../../checks/reader.js';
 import { toNodeOutcome } from '../../talos/outcome.js';
-import { parseAlarms, parseMembers, parseService, parseStatus } from '../../talos/parse/index.js';
-import type { ParseResult } from '../../talos/parse/result.js';
+import { READ_PARSERS, readKindOf } from '../../talos/read-commands.js';
 import type { PayloadByType } from '../log-format.js';
 
 /**
@@ -20,34 +19,7 @@ import type { PayloadByType } from '../log-format.js';
 
 type CommandKind = Exclude<ReadKind, 'revision'>;
 
-/** The talosctl subcommand of each read kind (after `-n <node>`). */
-export const READ_COMMANDS: Readonly<Record<CommandKind, readonly string[]>> = {
-  members: ['etcd', 'members'],
-  status: ['etcd', 'status'],
-  alarms: ['etcd', 'alarm', 'list'],
-  service: ['service', 'etcd'],
-};
-
-const PARSERS: Readonly<Record<CommandKind, (stdout: string) => ParseResult<unknown>>> = {
-  members: parseMembers,
-  status: parseStatus,
-  alarms: parseAlarms,
-  service: parseService,
-};
-
-/** The read kind of a recorded argv (node flags ignored), or undefined for any other command. */
-export function readKindOf(argv: readonly string[]): CommandKind | undefined {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] ?? '';
-    if (a === '-n' || a === '--nodes' || a === '-e' || a === '--endpoints') i++;
-    else if (!a.startsWith('-')) words.push(a);
-  }
-  const text = words.join(' ');
-  for (const [kind, cmd] of Object.entries(READ_COMMANDS) as [CommandKind, readonly string[]][])
-    if (text === cmd.join(' ')) return kind;
-  return undefined;
-}
+export { readKindOf } from '../../talos/read-commands.js';
 
 type RecordedResult = PayloadByType['command-result'];
 
@@ -70,7 +42,7 @@ export function readFromResult(kind: CommandKind, r: RecordedResult): Read<unkno
   });
   const withRaw = <T extends Read<unknown>>(x: T): T => (raw === undefined ? x : { ...x, raw });
   if (!outcome.ok) return withRaw(failedRead(outcome));
-  const p = PARSERS[kind](r.stdout);
+  const p = READ_PARSERS[kind](r.stdout);
   if (!p.ok) return withRaw(unparsedRead(p.error.message));
   return withRaw({ ok: true, value: p.value });
 }

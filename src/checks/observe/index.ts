@@ -2,11 +2,13 @@ import type { ObservationName } from '../catalog.js';
 import { type ClusterReader, type ClusterReads, evidenceOf, gatherReads } from '../reader.js';
 import type { CheckArgs } from '../verdict.js';
 import { laggingMember } from './lagging-member.js';
+import { etcdVolume } from './etcd-volume.js';
 import { leader } from './leader.js';
 import { lostMember } from './lost-member.js';
 import { maxRevision } from './max-revision.js';
 import { memberOfNode } from './member-of-node.js';
 import type { Derived, ObservationImpl } from './observation.js';
+import { preflight } from './preflight.js';
 import { reachableNode } from './reachable-node.js';
 import { rollingOrder } from './rolling-order.js';
 
@@ -21,6 +23,8 @@ export const OBSERVATION_IMPLS: Readonly<Record<ObservationName, ObservationImpl
   'lagging-member': laggingMember,
   'reachable-node': reachableNode,
   'max-revision': maxRevision,
+  'etcd-volume': etcdVolume,
+  preflight,
 };
 
 export interface ObservationRun {

@@ -17,3 +17,5 @@ export { isSize, parseSize } from './size.js';
 export { parseSnapshot } from './snapshot.js';
 export { parseStatus } from './status.js';
 export { type ClientVersion, type MultiNodeSemantics, parseClientVersion } from './version.js';
+export { parseTime } from './time.js';
+export { parseVolumeStatus } from './volume-status.js';
