@@ -14,8 +14,8 @@ import {
   parseTime,
   parseVolumeStatus,
 } from '../talos/parse/index.js';
-import { READ_COMMANDS } from '../talos/read-commands.js';
 import type { ParseResult } from '../talos/parse/result.js';
+import { READ_COMMANDS } from '../talos/read-commands.js';
 import type { CommandResult, Talosctl } from '../talos/talosctl.js';
 import type { Journal } from './journal.js';
 

@@ -2,6 +2,7 @@ import type { RunContext } from '../compile/contract.js';
 import type { Step } from '../runbook/model.js';
 import { isRef } from '../runbook/model.js';
 import { resolveValue, type Scope } from '../runbook/refs.js';
+import { classify } from '../talos/commands.js';
 
 /**
  * How a talosctl step reads to a person: its argv and nodes with refs resolved where the values
@@ -33,4 +34,27 @@ export function targetText(step: Extract<Step, { kind: 'talosctl' }>, scope: Sco
 /** "talosctl -n 10.0.0.2 etcd remove-member 0a1b…" */
 export function commandText(step: Extract<Step, { kind: 'talosctl' }>, scope: Scope | undefined): string {
   return `talosctl -n ${targetText(step, scope)} ${argvText(step, scope).join(' ')}`;
+}
+
+/**
+ * What the step's argv destroys once its refs are known (e.g. the labels a reset wipes, read
+ * from the node just before): the registry's words for the resolved argv, or the compiled ones
+ * while a ref is still unknown.
+ */
+export function destroysText(step: Extract<Step, { kind: 'talosctl' }>, scope: Scope | undefined): string | undefined {
+  if (scope !== undefined) {
+    const resolved: string[] = [];
+    for (const a of step.argv) {
+      if (!isRef(a)) {
+        resolved.push(String(a));
+        continue;
+      }
+      const r = resolveValue(a, scope);
+      if (!r.ok) return step.command.destroys;
+      resolved.push(Array.isArray(r.value) ? r.value.join(',') : String(r.value));
+    }
+    const c = classify(resolved);
+    if (c.ok) return c.value.destroys ?? step.command.destroys;
+  }
+  return step.command.destroys;
 }

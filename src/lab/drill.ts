@@ -16,6 +16,7 @@ import type { Checksum } from './cluster.js';
 import { actOutManual, DRILL_RUNBOOK, DRILL_SETUPS } from './drill-faults.js';
 import { labIndependentChecks } from './drill-grade.js';
 import { labChecksum, labDown, labUp, shimPath } from './lab.js';
+import type { LabTalosVersion } from './talos-versions.js';
 
 /**
  * `talos-dr drill <scenario>`: a lab up in a fresh dir, the fault the runbook exists for, the
@@ -35,6 +36,10 @@ export interface DrillOptions {
   signer?: Signer;
   /** tests / TTY: how gates are answered when not --approve-all */
   prompter?: Prompter;
+  /** the Talos version the lab answers as (default 1.14) */
+  talosVersion?: LabTalosVersion;
+  /** 1.14: etcd on a dedicated ETCD volume */
+  dedicatedEtcd?: boolean;
 }
 
 export interface GateAnswerRow {
@@ -81,7 +86,14 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
   const log = o.log ? resolve(ctx.cwd, o.log) : join(work, `${runbookName}.jsonl`);
   const say = (t: string): void => void ctx.stdout.write(`${t}\n`);
   say(`drill ${o.scenario}: lab up in ${dir}`);
-  const up = await labUp({ dir, members: o.members, quotaBytes: 33554432, seedKeys: 100 });
+  const up = await labUp({
+    dir,
+    members: o.members,
+    quotaBytes: 33554432,
+    seedKeys: 100,
+    ...(o.talosVersion ? { talosVersion: o.talosVersion } : {}),
+    dedicatedEtcd: o.dedicatedEtcd === true,
+  });
   try {
     const lab = up.lab;
     const before = await labChecksum(dir);

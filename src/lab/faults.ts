@@ -19,7 +19,8 @@ export type FaultName =
   | 'lag'
   | 'stuck-learner'
   | 'quorum-loss'
-  | 'corrupt-snapshot';
+  | 'corrupt-snapshot'
+  | 'clock-skew';
 export const FAULTS: readonly FaultName[] = [
   'nospace',
   'nospace-full',
@@ -29,6 +30,7 @@ export const FAULTS: readonly FaultName[] = [
   'stuck-learner',
   'quorum-loss',
   'corrupt-snapshot',
+  'clock-skew',
 ];
 
 /** `--node` as an address (127.0.0.12), a name (lab-cp-2) or a 1-based index. */
@@ -41,7 +43,7 @@ export function resolveNode(lab: LabState, value: string): string {
 export async function injectFault(
   dir: string,
   fault: FaultName,
-  opts: { node?: string; file?: string },
+  opts: { node?: string; file?: string; offsetMs?: number },
 ): Promise<string> {
   const lab = requireLab(dir);
   const needNode = (): string => {
@@ -49,6 +51,16 @@ export async function injectFault(
     return resolveNode(lab, opts.node);
   };
   switch (fault) {
+    case 'clock-skew': {
+      const name = needNode();
+      if (opts.offsetMs === undefined)
+        throw makeError('TDR_USAGE', { detail: 'fault clock-skew needs --offset-ms <n> (e.g. 3000)' });
+      const offset = opts.offsetMs;
+      await withNode(dir, name, (rec) => {
+        rec.clockOffsetMs = offset;
+      });
+      return `clock-skew: ${name}'s clock now reads ${offset} ms off in talosctl time (lab heal resets it)`;
+    }
     case 'kill':
       return killNode(dir, needNode(), false);
     case 'lose':
@@ -153,6 +165,10 @@ export async function heal(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const n of lab.nodes) {
     const msg = await withNode(dir, n.name, (rec) => {
+      if (rec.clockOffsetMs) {
+        rec.clockOffsetMs = 0;
+        return `${rec.ip}: clock back in sync`;
+      }
       if (rec.holdPromotion) {
         rec.holdPromotion = false;
         if (rec.promote) return `${rec.ip}: learner ${rec.promote} may be promoted now`;

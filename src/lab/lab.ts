@@ -17,6 +17,7 @@ import {
   writeJsonAtomic,
   writeNode,
 } from './state.js';
+import { DEFAULT_LAB_TALOS_VERSION, type LabTalosVersion } from './talos-versions.js';
 
 /**
  * `talos-dr lab up|down|status|checksum`: builds a lab of real members managed by the
@@ -30,6 +31,10 @@ export interface UpOptions {
   readonly seedKeys: number;
   /** the first member's loopback address (default 127.0.0.11) */
   readonly firstAddress?: string;
+  /** the Talos version the shim answers as (default 1.14) */
+  readonly talosVersion?: LabTalosVersion;
+  /** 1.14 only: etcd on a dedicated ETCD partition */
+  readonly dedicatedEtcd?: boolean;
   readonly timeoutMs?: number;
 }
 
@@ -88,6 +93,13 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   if (opts.members < 1 || opts.members > 9) {
     throw makeError('TDR_BAD_PARAM', { flag: '--members', value: String(opts.members), reason: 'must be 1 to 9' });
   }
+  if (opts.dedicatedEtcd && (opts.talosVersion ?? DEFAULT_LAB_TALOS_VERSION) !== '1.14') {
+    throw makeError('TDR_BAD_PARAM', {
+      flag: '--etcd-volume',
+      value: 'dedicated',
+      reason: `a dedicated ETCD volume exists from Talos 1.14 (this lab is ${opts.talosVersion})`,
+    });
+  }
   const p = labPaths(dir);
   for (const sub of ['data', 'nodes', 'logs', 'uploads']) rmSync(`${dir}/${sub}`, { recursive: true, force: true });
   rmSync(p.compactionPaused, { force: true });
@@ -111,6 +123,8 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
     seedPrefix: SEED_PREFIX,
     createdAt: new Date().toISOString(),
     supervisorPid: null,
+    talosVersion: opts.talosVersion ?? DEFAULT_LAB_TALOS_VERSION,
+    dedicatedEtcd: opts.dedicatedEtcd === true,
   };
   const ic = initialClusterOf(nodes);
   for (const n of nodes) {

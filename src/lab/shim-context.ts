@@ -2,6 +2,7 @@ import { isMemberAlive } from './cluster.js';
 import { clientUrl } from './etcdctl.js';
 import { rpcError } from './format.js';
 import { type LabState, type NodeRecord, readNode } from './state.js';
+import { DEFAULT_LAB_TALOS_VERSION, reportNodeErrors, type TalosProfile, talosProfile } from './talos-versions.js';
 
 /**
  * What every shim command gets: the lab, the -n nodes as typed, and the ways a node can fail as
@@ -67,26 +68,46 @@ export function clusterEndpoints(ctx: ShimCtx, first?: string): string[] {
   return eps;
 }
 
+/** The per-node failures of one multi-node call, and how many nodes answered. */
+export interface NodeFailures {
+  readonly list: readonly { node: string; message: string }[];
+  readonly answered: number;
+}
+
 /**
- * Runs `fn` for every node in parallel; returns the rows in node order and prints
- * `error from node <n>: …` for each failure (talosctl v1.14: exit 1, good rows still printed).
+ * Runs `fn` for every node in parallel; returns the rows in node order and the failures, which
+ * `finish` reports as the lab's Talos version does (see talos-versions.ts).
  */
 export async function perNode(
   ctx: ShimCtx,
   fn: (node: string) => Promise<string[]>,
-): Promise<{ rows: string[]; errors: string[] }> {
+): Promise<{ rows: string[]; errors: NodeFailures }> {
   const results = await Promise.all(
     ctx.nodes.map(async (node) => {
       try {
         return { rows: await fn(node), error: null };
       } catch (e) {
-        const msg = e instanceof NodeError ? e.message : String(e instanceof Error ? e.message : e);
-        return { rows: [], error: `error from node ${node}: ${msg}` };
+        const message = e instanceof NodeError ? e.message : String(e instanceof Error ? e.message : e);
+        return { rows: [], error: { node, message } };
       }
     }),
   );
   return {
     rows: results.flatMap((r) => r.rows),
-    errors: results.flatMap((r) => (r.error ? [r.error] : [])),
+    errors: {
+      list: results.flatMap((r) => (r.error ? [r.error] : [])),
+      answered: results.filter((r) => r.error === null).length,
+    },
   };
+}
+
+/** The Talos behaviour the lab answers with. */
+export const profileOf = (ctx: Pick<ShimCtx, 'lab'>): TalosProfile =>
+  talosProfile(ctx.lab.talosVersion ?? DEFAULT_LAB_TALOS_VERSION, ctx.lab.dedicatedEtcd === true);
+
+/** Prints a multi-node call's failures as its Talos version does; returns the exit code. */
+export function finish(ctx: ShimCtx, errors: NodeFailures, verb: string): number {
+  const r = reportNodeErrors(profileOf(ctx), verb, errors.list, errors.answered);
+  if (r.text !== '') ctx.io.err(r.text);
+  return r.code;
 }

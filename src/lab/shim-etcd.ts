@@ -10,7 +10,16 @@ import {
   snapshotStatus,
 } from './etcdctl.js';
 import { formatInUse, formatMemberId, humanizeBytes, rpcError, tabwrite } from './format.js';
-import { clusterEndpoints, etcdRefused, localEtcd, NodeError, perNode, type ShimCtx } from './shim-context.js';
+import {
+  clusterEndpoints,
+  etcdRefused,
+  finish,
+  localEtcd,
+  NodeError,
+  perNode,
+  profileOf,
+  type ShimCtx,
+} from './shim-context.js';
 import { addEvent, withNode } from './state.js';
 
 /**
@@ -46,11 +55,14 @@ export async function etcdMembers(ctx: ShimCtx): Promise<number> {
         `${node}\t${formatMemberId(m.id)}\t${m.name}\t${m.peerURLs.join(',')}\t${m.clientURLs.join(',')}\t${m.isLearner}`,
     );
   });
-  ctx.io.out(tabwrite(['NODE\tID\tHOSTNAME\tPEER URLS\tCLIENT URLS\tLEARNER', ...rows]));
-  return finish(ctx, errors);
+  // ≤ 1.13 prints the header only above a row; 1.14 always
+  if (rows.length > 0 || profileOf(ctx).semantics === 'per-node')
+    ctx.io.out(tabwrite(['NODE\tID\tHOSTNAME\tPEER URLS\tCLIENT URLS\tLEARNER', ...rows]));
+  return finish(ctx, errors, 'error getting members');
 }
 
 export async function etcdStatus(ctx: ShimCtx): Promise<number> {
+  const versions = profileOf(ctx).statusVersionColumns; // PROTOCOL and STORAGE from talosctl 1.11
   const { rows, errors } = await perNode(ctx, async (node) => {
     const { st } = await localStatus(ctx, node);
     const storage = /^(\d+)\.(\d+)\./.exec(st.version);
@@ -65,19 +77,14 @@ export async function etcdStatus(ctx: ShimCtx): Promise<number> {
         st.raftTerm,
         st.raftAppliedIndex,
         st.isLearner,
-        st.version,
-        storage ? `${storage[1]}.${storage[2]}.0` : 'unknown',
+        ...(versions ? [st.version, storage ? `${storage[1]}.${storage[2]}.0` : 'unknown'] : []),
         st.errors.join(', '),
       ].join('\t'),
     ];
   });
-  ctx.io.out(
-    tabwrite([
-      'NODE\tMEMBER\tDB SIZE\tIN USE\tLEADER\tRAFT INDEX\tRAFT TERM\tRAFT APPLIED INDEX\tLEARNER\tPROTOCOL\tSTORAGE\tERRORS',
-      ...rows,
-    ]),
-  );
-  return finish(ctx, errors);
+  const header = `NODE\tMEMBER\tDB SIZE\tIN USE\tLEADER\tRAFT INDEX\tRAFT TERM\tRAFT APPLIED INDEX\tLEARNER${versions ? '\tPROTOCOL\tSTORAGE' : ''}\tERRORS`;
+  if (rows.length > 0 || profileOf(ctx).semantics === 'per-node') ctx.io.out(tabwrite([header, ...rows]));
+  return finish(ctx, errors, 'error getting status');
 }
 
 const ALARM_HEADER = 'NODE\tMEMBER\tALARM';
@@ -94,7 +101,7 @@ export async function etcdAlarmList(ctx: ShimCtx): Promise<number> {
     return parseAlarms(r.stdout).map((a) => `${node}\t${formatMemberId(a.memberId)}\t${a.alarm}`);
   });
   if (rows.length > 0) ctx.io.out(tabwrite([ALARM_HEADER, ...rows]));
-  return finish(ctx, errors);
+  return finish(ctx, errors, 'error listing alarms');
 }
 
 export async function etcdAlarmDisarm(ctx: ShimCtx): Promise<number> {
@@ -107,7 +114,7 @@ export async function etcdAlarmDisarm(ctx: ShimCtx): Promise<number> {
     );
   });
   if (rows.length > 0) ctx.io.out(tabwrite([ALARM_HEADER, ...rows]));
-  return finish(ctx, errors);
+  return finish(ctx, errors, 'error disarming alarms');
 }
 
 /** Single-node commands report their error bare (no "error from node" prefix). */
@@ -217,7 +224,7 @@ export async function etcdRemoveMember(ctx: ShimCtx): Promise<number> {
     }
     throw new NodeError(rpcOf(rm.error, `failed to remove member: failed to remove member ${dec}: `));
   });
-  return finish(ctx, errors);
+  return finish(ctx, errors, 'error removing member');
 }
 
 export async function etcdForfeitLeadership(ctx: ShimCtx): Promise<number> {
@@ -234,11 +241,5 @@ export async function etcdForfeitLeadership(ctx: ShimCtx): Promise<number> {
     if (r.code !== 0 && !r.error.includes('not leader')) throw new NodeError(rpcOf(r.error));
     return [];
   });
-  return finish(ctx, errors);
-}
-
-export function finish(ctx: ShimCtx, errors: readonly string[]): number {
-  if (errors.length === 0) return 0;
-  ctx.io.err(`${errors.join('\n')}\n`);
-  return 1;
+  return finish(ctx, errors, 'error forfeiting leadership');
 }

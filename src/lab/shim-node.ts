@@ -3,17 +3,16 @@ import { join } from 'node:path';
 import { dataDirEmpty, isMemberAlive, killMember, wipeData } from './cluster.js';
 import { endpointStatus, etcdctl, peerUrl, snapshotStatus } from './etcdctl.js';
 import { goDurationSeconds, rpcError, tabwrite } from './format.js';
-import { flag, flagBool, machine, NodeError, perNode, type ShimCtx } from './shim-context.js';
-import { finish, leaveCluster } from './shim-etcd.js';
+import { finish, flag, flagBool, machine, NodeError, perNode, profileOf, type ShimCtx } from './shim-context.js';
+import { leaveCluster } from './shim-etcd.js';
 import { addEvent, labPaths, type NodeRecord, withNode } from './state.js';
+import type { TalosProfile } from './talos-versions.js';
 
 /**
  * The node-level talosctl commands the DR procedure uses: `service etcd`, `logs etcd`,
  * `bootstrap [--recover-from]`, `reset`, `version --client`. State changes go through the node
  * records; the supervisor starts the etcd processes.
  */
-
-export const TALOSCTL_VERSION = 'v1.14.0';
 
 function serviceBlock(node: string, rec: NodeRecord, now: number): string {
   const lines = [`NODE\t${node}`, 'ID\tetcd', `STATE\t${rec.state}`, `HEALTH\t${rec.health}`];
@@ -49,7 +48,7 @@ export async function service(ctx: ShimCtx): Promise<number> {
   });
   if (id === undefined) ctx.io.out(tabwrite(['NODE\tSERVICE\tSTATE\tHEALTH\tLAST CHANGE\tLAST EVENT', ...rows]));
   else ctx.io.out(rows.join(''));
-  return finish(ctx, errors);
+  return finish(ctx, errors, 'error listing services');
 }
 
 export async function logs(ctx: ShimCtx): Promise<number> {
@@ -72,16 +71,39 @@ export async function logs(ctx: ShimCtx): Promise<number> {
     return [lines.map((l) => `${node}: ${l}\n`).join('')];
   });
   ctx.io.out(rows.join(''));
-  return finish(ctx, errors);
+  return finish(ctx, errors, 'error fetching logs');
 }
 
+/** `version --client`: the talosctl of the lab's Talos version (lab up --talos-version). */
 export function version(ctx: ShimCtx): number {
-  if (flagBool(ctx, 'short', false)) ctx.io.out(`Client:\nTalos ${TALOSCTL_VERSION}\n`);
-  else
-    ctx.io.out(
-      `Client:\n\tTag:         ${TALOSCTL_VERSION}\n\tSHA:         talos-dr-lab\n\tOS/Arch:     linux/amd64\n`,
-    );
+  const tag = profileOf(ctx).tag;
+  if (flagBool(ctx, 'short', false)) ctx.io.out(`Client:\nTalos ${tag}\n`);
+  else ctx.io.out(`Client:\n\tTag:         ${tag}\n\tSHA:         talos-dr-lab\n\tOS/Arch:     linux/amd64\n`);
   return 0;
+}
+
+/** Go's time.String() in UTC with nanoseconds: `2023-04-12 11:43:52.324593578 +0000 UTC`. */
+export function goTimeString(ms: number): string {
+  const d = new Date(Math.floor(ms));
+  const nanos = Math.round((ms - Math.floor(ms)) * 1e6) + d.getUTCMilliseconds() * 1e6;
+  const frac = String(nanos).padStart(9, '0').replace(/0+$/, '');
+  return `${d.toISOString().slice(0, 19).replace('T', ' ')}${frac ? `.${frac}` : ''} +0000 UTC`;
+}
+
+/**
+ * `talosctl time`: the node's clock next to its NTP server's. The lab's clocks are this machine's,
+ * moved by `lab inject clock-skew`; the server column names Talos's default server, which the lab
+ * never dials.
+ */
+export async function time(ctx: ShimCtx): Promise<number> {
+  const { rows, errors } = await perNode(ctx, async (node) => {
+    const rec = machine(ctx, node);
+    const now = Date.now() + (performance.now() % 1);
+    return [`${node}\ttime.cloudflare.com\t${goTimeString(now + (rec.clockOffsetMs ?? 0))}\t${goTimeString(now)}`];
+  });
+  if (rows.length > 0 || profileOf(ctx).semantics === 'per-node')
+    ctx.io.out(tabwrite(['NODE\tNTP-SERVER\tNODE-TIME\tNTP-SERVER-TIME', ...rows]));
+  return finish(ctx, errors, 'error fetching time');
 }
 
 /** Restores into a scratch dir (etcdctl refuses an existing data dir), then moves it into place. */
@@ -167,8 +189,14 @@ export async function bootstrap(ctx: ShimCtx): Promise<number> {
 export async function reset(ctx: ShimCtx): Promise<number> {
   const graceful = flagBool(ctx, 'graceful', true);
   const reboot = flagBool(ctx, 'reboot', false);
-  const labels = (ctx.flags.get('system-labels-to-wipe') ?? []).flatMap((l) => l.split(','));
-  const wipe = labels.includes('EPHEMERAL') || labels.includes('ETCD');
+  const labels = (ctx.flags.get('system-labels-to-wipe') ?? []).flatMap((l) => l.split(',')).filter((l) => l !== '');
+  const refused = labelRefusal(profileOf(ctx), labels);
+  if (refused !== undefined) {
+    ctx.io.err(`${refused}\n`);
+    return 1;
+  }
+  // where etcd keeps its data decides what clears it: a dedicated ETCD partition survives EPHEMERAL
+  const wipe = profileOf(ctx).etcdVolume === 'partition' ? labels.includes('ETCD') : labels.includes('EPHEMERAL');
   const { errors } = await perNode(ctx, async (node) => {
     const rec0 = machine(ctx, node);
     if (graceful && rec0.mode === 'run' && isMemberAlive(ctx.dir, rec0)) {
@@ -200,5 +228,24 @@ export async function reset(ctx: ShimCtx): Promise<number> {
     });
     return [];
   });
-  return finish(ctx, errors);
+  return finish(ctx, errors, 'error executing reset');
+}
+
+const KNOWN_LABELS = ['STATE', 'EPHEMERAL', 'META', 'ETCD'];
+
+/**
+ * Talos's validation of --system-labels-to-wipe (talosctl-reference §15): an unknown label has no
+ * volume status; ETCD is "not located" before it can be a partition (≤ 1.13), and while it is a
+ * directory on 1.14 it cannot be wiped without EPHEMERAL.
+ */
+function labelRefusal(p: TalosProfile, labels: readonly string[]): string | undefined {
+  for (const l of labels) {
+    if (!KNOWN_LABELS.includes(l) || (l === 'ETCD' && p.etcdVolume === 'none'))
+      return `failed to get volume status with label "${l}": resource VolumeStatuses.block.talos.dev(runtime/${l}@undefined) doesn't exist`;
+  }
+  if (!labels.includes('ETCD') || p.etcdVolume === 'partition') return undefined;
+  if (p.semantics === 'aggregated') return 'failed to reset: volume "ETCD" is not located';
+  if (!labels.includes('EPHEMERAL'))
+    return 'failed to reset: volume "ETCD" resides on volume "EPHEMERAL", and therefore "ETCD" cannot be wiped without wiping "EPHEMERAL"';
+  return undefined;
 }

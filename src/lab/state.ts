@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { LabTalosVersion } from './talos-versions.js';
 
 /**
  * The lab's on-disk state: one lab.json (what `lab up` built) and one JSON record per node (what
@@ -25,6 +26,10 @@ export interface LabState {
   readonly seedPrefix: string;
   readonly createdAt: string;
   readonly supervisorPid: number | null;
+  /** the Talos version the shim answers as (absent in older lab dirs: 1.14) */
+  readonly talosVersion?: LabTalosVersion;
+  /** 1.14 only: etcd on a dedicated ETCD partition, which an EPHEMERAL-only reset leaves in place */
+  readonly dedicatedEtcd?: boolean;
 }
 
 /** Talos's service states, as `talosctl service etcd` prints them. */
@@ -59,6 +64,8 @@ export interface NodeRecord {
   holdPromotion?: boolean;
   /** a lost machine: joins only once its old member (hex id) was removed by the runbook */
   waitRemovalOf: string | null;
+  /** `lab inject clock-skew`: the node's clock minus the real one, in ms (`talosctl time`) */
+  clockOffsetMs?: number;
   state: ServiceState;
   health: 'OK' | 'Fail' | '?';
   healthMessage: string;

@@ -1,4 +1,5 @@
 import type { ShimCtx, ShimIo } from './shim-context.js';
+import { profileOf } from './shim-context.js';
 import {
   etcdAlarmDisarm,
   etcdAlarmList,
@@ -11,8 +12,9 @@ import {
   etcdStatus,
 } from './shim-etcd.js';
 import { getResource } from './shim-get.js';
-import { bootstrap, logs, reset, service, version } from './shim-node.js';
+import { bootstrap, logs, reset, service, time, version } from './shim-node.js';
 import { defaultLabDir, readLabState } from './state.js';
+import { singleNodeError } from './talos-versions.js';
 
 /**
  * talosctl-lab: a talosctl-compatible command line over the lab (etcdctl + the supervisor's node
@@ -105,7 +107,8 @@ const COMMANDS: Record<string, { run: Handler; single?: boolean; args: number }>
   bootstrap: { run: bootstrap, single: true, args: 0 },
   reset: { run: reset, args: 0 },
   version: { run: version, args: 0 },
-  get: { run: getResource, args: 1 },
+  get: { run: getResource, args: 2 },
+  time: { run: time, args: 0 },
 };
 
 export const SUPPORTED_COMMANDS = Object.keys(COMMANDS);
@@ -136,7 +139,10 @@ export async function runShim(
     io.err(`talosctl-lab: too many arguments for "${key}": ${args.join(' ')}\n`);
     return 1;
   }
-  if (key === 'version') return version({ dir: '', lab: emptyLab, nodes: [], args, flags, io });
+  if (key === 'version') {
+    const dir = defaultLabDir(env, cwd);
+    return version({ dir, lab: readLabState(dir) ?? emptyLab, nodes: [], args, flags, io });
+  }
   const nodes = (flags.get('nodes') ?? []).flatMap((n) => n.split(',')).filter((n) => n !== '');
   const outside = nodes.filter((n) => !inLoopback(n));
   if (outside.length > 0) {
@@ -151,14 +157,14 @@ export async function runShim(
     );
     return 1;
   }
-  if (cmd.single && nodes.length !== 1) {
-    io.err(`command "${key}" requires exactly one node (got ${nodes.length})\n`);
-    return 1;
-  }
   const dir = defaultLabDir(env, cwd);
   const lab = readLabState(dir);
   if (!lab) {
     io.err(`talosctl-lab: no lab in ${dir} (start one with \`talos-dr lab up\`, or set TALOS_DR_LAB_DIR)\n`);
+    return 1;
+  }
+  if (cmd.single && nodes.length !== 1) {
+    io.err(`${singleNodeError(profileOf({ lab }), key, nodes.length)}\n`);
     return 1;
   }
   return cmd.run({ dir, lab, nodes, args, flags, io });

@@ -1,5 +1,5 @@
-import type { ParseResult } from './parse/result.js';
 import { parseAlarms, parseMembers, parseService, parseStatus, parseTime, parseVolumeStatus } from './parse/index.js';
+import type { ParseResult } from './parse/result.js';
 
 /**
  * The one list of what a check may read from one node: the talosctl argv of each read (sent with

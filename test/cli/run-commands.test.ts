@@ -100,7 +100,7 @@ describe('run, plan and dry run through the CLI', () => {
     writeFileSync(log, text.replace('"etcd","defrag"', '"etcd","defrak"'));
     expect((await runCli(['log', 'verify', log])).code).not.toBe(0);
     expect((await runCli(['resume', log], { env: s.env })).code).toBe(1);
-  });
+  }, 60_000); // a whole run and resume through the CLI: dozens of stand-in talosctl processes
 
   it('bad params and unknown --approve ids exit 2 naming the flag', async () => {
     const s = setup();
@@ -141,5 +141,5 @@ describe('run, plan and dry run through the CLI', () => {
         })
       ).code,
     ).toBe(2);
-  });
+  }, 60_000); // a whole run and resume through the CLI: dozens of stand-in talosctl processes
 });

@@ -101,7 +101,7 @@ describe('talos-dr graph', () => {
     const r = await runCli(['graph', 'nospace-recovery', '--format', 'json']);
     expect(r.code).toBe(0);
     const g = JSON.parse(r.stdout) as { initial: string; edges: unknown[] };
-    expect(g.initial).toBe('require-nospace');
+    expect(g.initial).toBe('preflight');
     expect(g.edges.length).toBeGreaterThan(10);
   });
 });

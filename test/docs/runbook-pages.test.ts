@@ -50,7 +50,7 @@ describe('runbook docs pages', () => {
     );
     if (!r.ok) throw new Error(r.problems.join('\n'));
     expect(r.page).toContain(
-      '| ↳ `wipe` | talosctl | ⚠ **irreversible** | Wipe EPHEMERAL and reboot (no graceful leave): `talosctl reset --graceful=false --reboot --system-labels-to-wipe EPHEMERAL` |',
+      '| ↳ `wipe` | talosctl | ⚠ **irreversible** | Wipe the volumes holding etcd data and reboot (no graceful leave): `talosctl reset --graceful=false --reboot --system-labels-to-wipe {volume.labels}` |',
     );
     expect(r.page).toContain('Irreversible steps: `wipe`, `bootstrap`, `bootstrap-raw`.');
     expect(r.page).toMatch(

@@ -10,8 +10,9 @@ describe('executor gates', () => {
     expect(removeCalls(fake)).toHaveLength(0);
     expect(records.some((r) => r.type === 'command-intent')).toBe(false);
     const req = records.find((r) => r.type === 'approval-request');
-    expect(req?.type === 'approval-request' && req.payload.prompt).toContain(
-      'removes the member from the etcd cluster',
+    // the gate names the member it removes: the registry's words for the resolved argv
+    expect(req?.type === 'approval-request' && req.payload.prompt).toMatch(
+      /removes the member [0-9a-f]{16} from the etcd cluster/,
     );
     expect(req?.type === 'approval-request' && req.payload.prompt).toContain('After it: 2 voter(s) remain');
     expect(records.at(-1)).toMatchObject({ type: 'run-end', payload: { exitCode: 3 } });

@@ -1,10 +1,10 @@
 import type { PayloadByType } from '../../src/audit/log-format.js';
 import { rebuildReads } from '../../src/audit/replay/rebuild.js';
-import { READ_COMMANDS } from '../../src/talos/read-commands.js';
 import type { CheckName } from '../../src/checks/catalog.js';
 import { CHECK_IMPLS } from '../../src/checks/registry.js';
 import type { CheckArgs, Json, SnapshotFacts } from '../../src/checks/verdict.js';
 import type { Journal } from '../../src/engine/journal.js';
+import { READ_COMMANDS } from '../../src/talos/read-commands.js';
 
 /**
  * Realistic sample runs for the auditor's report, written through the real Journal with a clock

@@ -1,8 +1,8 @@
 import type { ObservationName } from '../catalog.js';
 import { type ClusterReader, type ClusterReads, evidenceOf, gatherReads } from '../reader.js';
 import type { CheckArgs } from '../verdict.js';
-import { laggingMember } from './lagging-member.js';
 import { etcdVolume } from './etcd-volume.js';
+import { laggingMember } from './lagging-member.js';
 import { leader } from './leader.js';
 import { lostMember } from './lost-member.js';
 import { maxRevision } from './max-revision.js';

@@ -1,5 +1,7 @@
 import { InvalidArgumentError } from 'commander';
+import type { LabTalosVersion } from '../../lab/talos-versions.js';
 import type { Register } from './index.js';
+import { etcdVolumeOption, talosVersionOption } from './lab.js';
 
 /**
  * `talos-dr drill <runbook>`: rehearse a runbook on a fresh lab with the fault it exists for, and
@@ -25,6 +27,8 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--sign-key <file>', "ed25519 private key (from `talos-dr log keygen`): sign the drill's log")
     .option('--keep-lab', 'leave the lab running after the drill')
     .option('--dir <path>', 'the lab dir (default: a fresh temp dir)')
+    .addOption(talosVersionOption())
+    .addOption(etcdVolumeOption())
     .action(async (scenario: string, f: DrillFlags) => {
       const { runDrill } = await import('../../lab/drill.js');
       const { drillReportText } = await import('../../lab/drill-report.js');
@@ -36,6 +40,8 @@ export const register: Register = (program, ctx, setResult) => {
           approveAll: f.approveAll === true,
           members: f.members,
           keepLab: f.keepLab === true,
+          talosVersion: f.talosVersion,
+          dedicatedEtcd: f.etcdVolume === 'dedicated',
           ...(f.dir ? { dir: f.dir } : {}),
           ...(f.log ? { log: f.log } : {}),
           ...(f.signKey ? { signer: openSigner(resolve(ctx.cwd, f.signKey)) } : {}),
@@ -55,4 +61,6 @@ interface DrillFlags {
   keepLab?: boolean;
   dir?: string;
   signKey?: string;
+  talosVersion: LabTalosVersion;
+  etcdVolume: 'ephemeral' | 'dedicated';
 }

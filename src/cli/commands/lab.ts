@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_LAB_TALOS_VERSION, LAB_TALOS_VERSIONS, type LabTalosVersion } from '../../lab/talos-versions.js';
 import type { Register } from './index.js';
 
 /**
@@ -39,38 +40,54 @@ export const register: Register = (program, ctx, setResult) => {
       'first member address; members count up from it (a second lab needs its own range and --dir)',
       '127.0.0.11',
     )
-    .action(async (opts: { members: number; quota: number; seedKeys: number; firstAddress: string }, cmd: Command) => {
-      const { labUp, shimPath } = await import('../../lab/lab.js');
-      const { checksum } = await import('../../lab/cluster.js');
-      const { clientUrl } = await import('../../lab/etcdctl.js');
-      const dir = dirOf(cmd);
-      const r = await labUp({
-        dir,
-        members: opts.members,
-        quotaBytes: opts.quota || null,
-        seedKeys: opts.seedKeys,
-        firstAddress: opts.firstAddress,
-      });
-      const sum = await checksum(
-        r.lab.nodes.map((n) => clientUrl(n.ip)),
-        r.lab.seedPrefix,
-      );
-      const shim = shimPath();
-      const nodes = r.lab.nodes.map((n) => n.ip).join(',');
-      const lines = [
-        `lab up: ${r.lab.nodes.length} members healthy in ${(r.elapsedMs / 1000).toFixed(2)} s (dir ${dir})`,
-        ...r.lab.nodes.map((n) => `  ${n.name}  ${n.ip}  pid ${r.pids[n.name] ?? '?'}`),
-        `  supervisor pid ${r.lab.supervisorPid ?? '?'}${r.lab.quotaBytes ? `, quota ${r.lab.quotaBytes} bytes` : ''}`,
-        `seeded ${sum.keys} keys under ${r.lab.seedPrefix} (sha256 ${sum.sha256})`,
-        '',
-        'Point talos-dr at the lab:',
-        `  export TALOS_DR_LAB_DIR=${dir}`,
-        `  talos-dr run <runbook> --talosctl ${shim} --param nodes=${nodes}`,
-        `  ${shim} --nodes ${r.lab.nodes[0]?.ip ?? '127.0.0.11'} etcd members`,
-      ];
-      ctx.stdout.write(`${lines.join('\n')}\n`);
-      setResult(0);
-    });
+    .addOption(talosVersionOption())
+    .addOption(etcdVolumeOption())
+    .action(
+      async (
+        opts: {
+          members: number;
+          quota: number;
+          seedKeys: number;
+          firstAddress: string;
+          talosVersion: LabTalosVersion;
+          etcdVolume: 'ephemeral' | 'dedicated';
+        },
+        cmd: Command,
+      ) => {
+        const { labUp, shimPath } = await import('../../lab/lab.js');
+        const { checksum } = await import('../../lab/cluster.js');
+        const { clientUrl } = await import('../../lab/etcdctl.js');
+        const dir = dirOf(cmd);
+        const r = await labUp({
+          dir,
+          members: opts.members,
+          quotaBytes: opts.quota || null,
+          seedKeys: opts.seedKeys,
+          firstAddress: opts.firstAddress,
+          talosVersion: opts.talosVersion,
+          dedicatedEtcd: opts.etcdVolume === 'dedicated',
+        });
+        const sum = await checksum(
+          r.lab.nodes.map((n) => clientUrl(n.ip)),
+          r.lab.seedPrefix,
+        );
+        const shim = shimPath();
+        const nodes = r.lab.nodes.map((n) => n.ip).join(',');
+        const lines = [
+          `lab up: ${r.lab.nodes.length} members healthy in ${(r.elapsedMs / 1000).toFixed(2)} s (dir ${dir}), answering as Talos ${r.lab.talosVersion}${r.lab.dedicatedEtcd ? ' with a dedicated ETCD volume' : ''}`,
+          ...r.lab.nodes.map((n) => `  ${n.name}  ${n.ip}  pid ${r.pids[n.name] ?? '?'}`),
+          `  supervisor pid ${r.lab.supervisorPid ?? '?'}${r.lab.quotaBytes ? `, quota ${r.lab.quotaBytes} bytes` : ''}`,
+          `seeded ${sum.keys} keys under ${r.lab.seedPrefix} (sha256 ${sum.sha256})`,
+          '',
+          'Point talos-dr at the lab:',
+          `  export TALOS_DR_LAB_DIR=${dir}`,
+          `  talos-dr run <runbook> --talosctl ${shim} --param nodes=${nodes}`,
+          `  ${shim} --nodes ${r.lab.nodes[0]?.ip ?? '127.0.0.11'} etcd members`,
+        ];
+        ctx.stdout.write(`${lines.join('\n')}\n`);
+        setResult(0);
+      },
+    );
 
   lab
     .command('down')
@@ -118,24 +135,32 @@ export const register: Register = (program, ctx, setResult) => {
   lab
     .command('inject')
     .description(
-      'inject a fault: nospace | nospace-full | kill | lose | lag | stuck-learner | quorum-loss | corrupt-snapshot <file>',
+      'inject a fault: nospace | nospace-full | kill | lose | lag | stuck-learner | quorum-loss | corrupt-snapshot <file> | clock-skew --offset-ms <n>',
     )
     .argument('<fault>', 'the fault')
     .argument('[file]', 'the snapshot file (corrupt-snapshot)')
     .option('--node <node>', 'the node: an address (127.0.0.12), a name or an index (2)')
+    .option('--offset-ms <n>', "clock-skew: move the node's clock by this many milliseconds (may be negative)", (v) => {
+      if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('--offset-ms must be a whole number of milliseconds');
+      return Number(v);
+    })
     .option(...dirOption)
-    .action(async (fault: string, file: string | undefined, opts: { node?: string }, cmd: Command) => {
-      const { FAULTS, injectFault } = await import('../../lab/faults.js');
-      const { makeError } = await import('../../io/errors.js');
-      const f = FAULTS.find((x) => x === fault);
-      if (!f) throw makeError('TDR_BAD_PARAM', { flag: 'fault', value: fault, reason: `known: ${FAULTS.join(', ')}` });
-      const msg = await injectFault(dirOf(cmd), f, {
-        ...(opts.node ? { node: opts.node } : {}),
-        ...(file ? { file } : {}),
-      });
-      ctx.stdout.write(`${msg}\n`);
-      setResult(0);
-    });
+    .action(
+      async (fault: string, file: string | undefined, opts: { node?: string; offsetMs?: number }, cmd: Command) => {
+        const { FAULTS, injectFault } = await import('../../lab/faults.js');
+        const { makeError } = await import('../../io/errors.js');
+        const f = FAULTS.find((x) => x === fault);
+        if (!f)
+          throw makeError('TDR_BAD_PARAM', { flag: 'fault', value: fault, reason: `known: ${FAULTS.join(', ')}` });
+        const msg = await injectFault(dirOf(cmd), f, {
+          ...(opts.node ? { node: opts.node } : {}),
+          ...(file ? { file } : {}),
+          ...(opts.offsetMs !== undefined ? { offsetMs: opts.offsetMs } : {}),
+        });
+        ctx.stdout.write(`${msg}\n`);
+        setResult(0);
+      },
+    );
 
   lab
     .command('heal')
@@ -148,3 +173,23 @@ export const register: Register = (program, ctx, setResult) => {
       setResult(0);
     });
 };
+
+/** `--talos-version`: which talosctl/Talos behaviour the lab answers with (shared by lab up and drill). */
+export function talosVersionOption(): Option {
+  return new Option(
+    '--talos-version <v>',
+    'answer as this Talos version (talosctl formats, multi-node errors, volumes)',
+  )
+    .choices([...LAB_TALOS_VERSIONS])
+    .default(DEFAULT_LAB_TALOS_VERSION);
+}
+
+/** `--etcd-volume`: where etcd keeps its data on a 1.14 lab. */
+export function etcdVolumeOption(): Option {
+  return new Option(
+    '--etcd-volume <layout>',
+    'ephemeral: etcd data under EPHEMERAL; dedicated: its own ETCD partition (Talos 1.14), which an EPHEMERAL-only reset leaves in place',
+  )
+    .choices(['ephemeral', 'dedicated'])
+    .default('ephemeral');
+}

@@ -4,7 +4,7 @@ import { allSteps, type Step } from '../../runbook/model.js';
 import { resolveNodes } from '../../runbook/refs.js';
 import type { EngineEnv } from '../env.js';
 import type { GateView } from '../fingerprint.js';
-import { commandText, scopeOf } from '../step-text.js';
+import { commandText, destroysText, scopeOf } from '../step-text.js';
 
 type TalosStep = Extract<Step, { kind: 'talosctl' }>;
 
@@ -56,7 +56,7 @@ export function gateText(
   for (const s of steps) {
     lines.push(`  Next: ${s.id} [${s.effect.toUpperCase()}]  ${commandText(s, scope)}`);
     // the words come from the command registry: what this argv destroys or takes out of service
-    const what = s.command.destroys ?? (s.quorum !== undefined ? s.command.reason : undefined);
+    const what = destroysText(s, scope) ?? (s.quorum !== undefined ? s.command.reason : undefined);
     if (what !== undefined) lines.push(`    This ${what}.`);
   }
   const d = view.digest;
@@ -96,6 +96,9 @@ export function gateText(
     );
   }
   for (const [name, cap] of Object.entries(context.captures)) {
+    // where the node keeps etcd data decides what the wipe must take (etcd-volume)
+    if (typeof cap.layout === 'string' && typeof cap.labels === 'string')
+      lines.push(`  etcd data (${name}): ${cap.layout}; wiping ${cap.labels}`);
     if (typeof cap.hash === 'string' && typeof cap.revision === 'number') {
       lines.push(
         `  Latest snapshot (${name}): hash ${cap.hash}, revision ${cap.revision}${typeof cap.path === 'string' ? `, ${cap.path}` : ''}`,

@@ -16,6 +16,6 @@ export { parseService } from './service.js';
 export { isSize, parseSize } from './size.js';
 export { parseSnapshot } from './snapshot.js';
 export { parseStatus } from './status.js';
-export { type ClientVersion, type MultiNodeSemantics, parseClientVersion } from './version.js';
 export { parseTime } from './time.js';
+export { type ClientVersion, type MultiNodeSemantics, parseClientVersion } from './version.js';
 export { parseVolumeStatus } from './volume-status.js';
