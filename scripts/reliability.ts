@@ -3,6 +3,7 @@
 // Counts come from the environment; the defaults are the full campaign:
 //   RELIABILITY_RUNBOOKS=100000 RELIABILITY_OUTPUTS=100000 RELIABILITY_LOCK_ROUNDS=20
 //   RELIABILITY_LOCK_TAKERS=8 RELIABILITY_RECORDED_RUNBOOKS=2000 RELIABILITY_CRASH_PROPERTY=10000 RELIABILITY_SEED=1 RELIABILITY_CRASH=1 RELIABILITY_CRASH_POINTS=12
+//   RELIABILITY_MATRIX=1 (the recovery drills on Talos 1.8–1.14, scripts/reliability/drill-matrix.ts)
 //   RELIABILITY_CRASH_RUNBOOKS=nospace-recovery,replace-lost-member,restore-from-snapshot,member-not-syncing
 // The crash section runs on the real lab: run the campaign under the lab lock
 //   (flock /work/wt/lab.lock npm run test:reliability), or skip it with RELIABILITY_CRASH=0.
@@ -12,6 +13,7 @@ import { brokenTalosctl } from './reliability/broken-talosctl.js';
 import { brokenThroughRun } from './reliability/broken-through-run.js';
 import { type CrashRunbookFigures, crashCampaign } from './reliability/crash-points.js';
 import { crashProperty } from './reliability/crash-property.js';
+import { drillMatrix } from './reliability/drill-matrix.js';
 import { hostileParams } from './reliability/hostile-params.js';
 import { lockContention, lockLifecycle } from './reliability/lock-contention.js';
 import { fuzzTalosctlOutputs } from './reliability/output-fuzz.js';
@@ -32,6 +34,7 @@ const counts = {
   crashProperty: num('RELIABILITY_CRASH_PROPERTY', 10_000),
   crash: num('RELIABILITY_CRASH', 1),
   crashPoints: num('RELIABILITY_CRASH_POINTS', 12),
+  matrix: num('RELIABILITY_MATRIX', 1),
 };
 
 const rows: Array<[area: string, figure: string, value: string, must: string, ok: boolean]> = [];
@@ -41,6 +44,13 @@ const zero = (area: string, figure: string, value: number) => row(area, figure, 
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const started = Date.now();
+
+if (counts.matrix > 0) {
+  log('drill matrix: the four recovery drills on every lab Talos version…');
+  const cells = drillMatrix(log);
+  row('drill matrix', 'versions × drills', `${cells.length} (${[...new Set(cells.map((c) => c.version))].join(', ')})`);
+  zero('drill matrix', 'drills not recovered, data not intact or log not verified', cells.filter((c) => !c.ok).length);
+}
 
 log(`runbooks: ${counts.runbooks} cases…`);
 const runbooks = fuzzRunbooks(counts.runbooks, seed);

@@ -31,7 +31,10 @@ export const preflight = defineObservation({
     ];
     const warnings = found.filter((f) => f.warn).length;
     const gaps = [lists, rows, times].some((a) => a.failed.length > 0);
-    const report = found.map((f) => `${f.warn ? 'WARNING: ' : ''}${f.text}`).join(' ');
+    const report = found
+      .filter((f) => f.text !== '')
+      .map((f) => `${f.warn ? 'WARNING: ' : ''}${f.text}`)
+      .join(' ');
     return {
       ok: true,
       outputs: { warnings, clean: warnings === 0 && !gaps, report },

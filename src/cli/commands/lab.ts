@@ -115,7 +115,8 @@ export const register: Register = (program, ctx, setResult) => {
         ({ rec, alive }) =>
           `${rec.ip}\t${rec.name}\t${rec.mode}${rec.frozen ? ' (frozen)' : ''}\t${rec.state}\t${rec.health}\t${alive ? rec.pid : '-'}`,
       );
-      ctx.stdout.write(`lab ${s.lab.dir}: supervisor ${s.supervisor ?? 'NOT RUNNING'}\n`);
+      const talos = `Talos ${s.lab.talosVersion ?? '1.14'}${s.lab.dedicatedEtcd ? ' (dedicated ETCD volume)' : ''}`;
+      ctx.stdout.write(`lab ${s.lab.dir}: answering as ${talos}, supervisor ${s.supervisor ?? 'NOT RUNNING'}\n`);
       ctx.stdout.write(tabwrite(['NODE\tNAME\tMODE\tSTATE\tHEALTH\tPID', ...rows]));
       setResult(s.supervisor === null ? 1 : 0);
     });

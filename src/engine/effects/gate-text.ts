@@ -1,6 +1,6 @@
 import type { ApprovalToken, RunContext } from '../../compile/contract.js';
 import { indexSteps } from '../../runbook/flow.js';
-import { allSteps, type Step } from '../../runbook/model.js';
+import { allSteps, isRef, type Step } from '../../runbook/model.js';
 import { resolveNodes } from '../../runbook/refs.js';
 import type { EngineEnv } from '../env.js';
 import type { GateView } from '../fingerprint.js';
@@ -74,11 +74,11 @@ export function gateText(
   for (const n of d.unreachable.filter((x) => !silent.includes(x)))
     lines.push(`  Answering with an error: ${n} (${refusal(view, n)})`);
   const removes = steps.some((s) => s.effect === 'irreversible' && s.command.outOfService !== undefined);
-  if (removes) {
+  if (removes && view.voters > 0) {
     const after = view.voters - 1;
     const quorum = Math.floor(after / 2) + 1;
     lines.push(`  After it: ${after} voter(s) remain; quorum of ${after} is ${quorum}`);
-  }
+  } else if (removes) lines.push('  After it: no voter was seen before it (quorum is already lost or not read)');
   if (confirm.token !== undefined) {
     const member = confirm.token.type === 'memberId' ? confirm.token.value : view.memberOfNode[confirm.token.value];
     lines.push(
@@ -95,10 +95,12 @@ export function gateText(
       `  Approving by flag: --approve ${confirm.stepId} covers every iteration (${loops.map((l) => l.id).join(' › ')}), each recorded with its target; --approve ${confirm.stepId}@${confirm.token.value} covers this one only`,
     );
   }
+  const used = new Set(steps.flatMap((s) => s.argv.flatMap((a) => (isRef(a) ? [a.ref.split('.')[0]] : []))));
   for (const [name, cap] of Object.entries(context.captures)) {
-    // where the node keeps etcd data decides what the wipe must take (etcd-volume)
-    if (typeof cap.layout === 'string' && typeof cap.labels === 'string')
-      lines.push(`  etcd data (${name}): ${cap.layout}; wiping ${cap.labels}`);
+    // where the node keeps etcd data decides what the wipe must take (etcd-volume), said only
+    // for the capture the next command reads: another node's layout would mislead
+    if (used.has(name) && typeof cap.layout === 'string' && typeof cap.labels === 'string')
+      lines.push(`  etcd data on this node: ${cap.layout}; wiping ${cap.labels}`);
     if (typeof cap.hash === 'string' && typeof cap.revision === 'number') {
       lines.push(
         `  Latest snapshot (${name}): hash ${cap.hash}, revision ${cap.revision}${typeof cap.path === 'string' ? `, ${cap.path}` : ''}`,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { drillOnLab, ran } from '../../helpers/drill.js';
 import { runCli, TALOSCTL_LAB as TALOS_LAB_BIN } from '../../helpers/run-cli.js';
 
 /**
@@ -11,50 +12,10 @@ import { runCli, TALOSCTL_LAB as TALOS_LAB_BIN } from '../../helpers/run-cli.js'
  * that the log verifies, and what the log says ran (or did not).
  */
 
-interface Report {
-  scenario: string;
-  run: { outcome: string; exitCode: number; stepId: string | null };
-  recovered: boolean;
-  checks: { name: string; ok: boolean; detail: string }[];
-  data: {
-    before: { keys: number; sha256: string };
-    expected: { keys: number; sha256: string };
-    after: { keys: number; sha256: string } | null;
-    intact: boolean;
-  };
-  timeToRecoverMs: number;
-  gates: { step: string; approved: boolean; who: string; how: string }[];
-  exitCode: number;
-  log: string;
-  labDir: string;
-}
-
 const work = mkdtempSync(join(tmpdir(), 'talos-dr-scenarios-'));
 const labDir = join(work, 'lab');
 
-async function drill(scenario: string): Promise<{ code: number; report: Report; argvs: string[][] }> {
-  const log = join(work, `${scenario}.jsonl`);
-  const r = await runCli(['drill', scenario, '--approve-all', '--json', '--dir', labDir, '--log', log], {
-    timeoutMs: 240_000,
-  });
-  let report: Report;
-  try {
-    report = JSON.parse(r.stdout) as Report;
-  } catch {
-    throw new Error(`drill ${scenario} printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr.slice(-3000)}`);
-  }
-  const v = await runCli(['log', 'verify', log]);
-  expect(v.code, v.stdout + v.stderr).toBe(0);
-  const argvs = readFileSync(log, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { type: string; payload: { argv?: string[] } })
-    .filter((x) => x.type === 'command-result')
-    .map((x) => x.payload.argv ?? []);
-  return { code: r.code, report, argvs };
-}
-
-const ran = (argvs: string[][], words: string): boolean => argvs.some((a) => a.join(' ').startsWith(words));
+const drill = (scenario: string) => drillOnLab(work, scenario);
 
 afterAll(async () => {
   await runCli(['lab', 'down', '--dir', labDir]);
