@@ -131,6 +131,16 @@ export const MESSAGES = {
     text: (p) => `${p.flag} ${JSON.stringify(p.value)}: unknown format`,
     hint: (p) => `use one of ${p.known.join(', ')}`,
   }),
+  // backup: maintenance
+  TDR_BACKUP_KEEP: def<{ flag: string; value: string; part: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) =>
+      p.part === p.value
+        ? `${p.flag} ${JSON.stringify(p.value)}: ${p.reason}`
+        : `${p.flag} ${JSON.stringify(p.value)}: ${JSON.stringify(p.part)}: ${p.reason}`,
+    hint: () =>
+      'write --keep last=N,hourly=N,daily=N,weekly=N,monthly=N,yearly=N (any of them, e.g. last=3,daily=7,weekly=4,monthly=6), or restic-style --keep-daily N',
+  }),
   TDR_LAB_RUNNING: def<{ dir: string; pids: string }>({
     exit: ExitCode.precondition,
     text: (p) => `a lab is already running in ${p.dir} (pids ${p.pids})`,
