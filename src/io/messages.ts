@@ -141,6 +141,11 @@ export const MESSAGES = {
     hint: () =>
       'write --keep last=N,hourly=N,daily=N,weekly=N,monthly=N,yearly=N (any of them, e.g. last=3,daily=7,weekly=4,monthly=6), or restic-style --keep-daily N',
   }),
+  TDR_BACKUP_OUT_WRITE: def<{ path: string; reason: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `--out ${p.path}: cannot write it (${p.reason})`,
+    hint: () => 'the directory must exist and be writable (for node_exporter: its --collector.textfile.directory)',
+  }),
   TDR_LAB_RUNNING: def<{ dir: string; pids: string }>({
     exit: ExitCode.precondition,
     text: (p) => `a lab is already running in ${p.dir} (pids ${p.pids})`,

@@ -1,3 +1,4 @@
+import { logKey, objectKey } from '../../src/backup/catalog.js';
 import type { BackupRecord, BackupVerification } from '../../src/backup/record.js';
 
 /** What a history entry is, for the retention tests: how its run ended and what verify said. */
@@ -39,13 +40,14 @@ export function makeRecord(takenAt: string, kind: Kind, n = 0, cluster = 'c-1'):
             totalKeys: 42,
           },
           object: {
-            key: `${cluster}/${compact}-${hash}.db.gz`,
+            key: objectKey(cluster, `${compact}-${hash}`, false),
             bytes: 4_000 + n,
             sha256: hash.padEnd(64, 'f'),
             compression: 'gzip' as const,
             recipients: [],
           },
         }),
+    log: logKey(cluster, `${compact}-${hash}`),
     verifications,
   };
 }
