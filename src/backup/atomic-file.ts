@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { makeError } from '../io/errors.js';
 
@@ -14,6 +14,8 @@ export function writeFileAtomic(path: string, text: string, mode = 0o644): void 
   try {
     const fd = openSync(tmp, 'wx', mode);
     try {
+      // the mode exactly, whatever the umask (a unit's UMask=0077 would hide it from node_exporter)
+      fchmodSync(fd, mode);
       writeSync(fd, text);
       fsyncSync(fd);
     } finally {

@@ -172,7 +172,8 @@ describe('backup status, the command', () => {
     mkdirSync(collector);
     const out = join(collector, 'talos_dr_backup.prom');
     const args = ['backup', 'status', '--format', 'prometheus', '--out', out, '--max-age', '26h', '--target', dir];
-    const first = await backupCli(args);
+    const umask = process.umask(0o077); // as under the shipped unit's UMask=0077
+    const first = await backupCli(args).finally(() => process.umask(umask));
     expect(first.code).toBe(1); // stale, and the metrics are written all the same: they are what alerts
     expect(first.stdout).toBe('');
     const families = checkExposition(readFileSync(out, 'utf8'));
