@@ -80,13 +80,15 @@ export async function applyRetention(
   return { cluster: clusterId, policy, dryRun: opts.dryRun, decisions, frozen, problems, removed, failed };
 }
 
-/** The clusters a target holds backups of (from the catalog's folders, readable entries or not). */
+/**
+ * The clusters a target holds backups of: the folders that hold entries (`<cluster>/<id>.json`),
+ * readable or not, from one listing (no entry is fetched: on S3 that is one request, not one each).
+ */
 export async function clustersOf(target: BackupTarget): Promise<string[]> {
-  const catalog = await readCatalog(target);
-  const ids = new Set(catalog.map((r) => r.cluster.id));
-  for (const p of catalog.problems) {
-    const dir = p.key.split('/')[0];
-    if (dir !== undefined && p.key.includes('/')) ids.add(clusterIdOfDir(dir));
+  const ids = new Set<string>();
+  for (const key of await target.list('')) {
+    const dir = /^([^/]+)\/[^/]+\.json$/.exec(key)?.[1];
+    if (dir !== undefined) ids.add(clusterIdOfDir(dir));
   }
   return [...ids].sort();
 }
