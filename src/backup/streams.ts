@@ -81,3 +81,10 @@ export function trailerProblem(bytes: number, contentSha: Buffer, trailer: Buffe
     return `its sha256 trailer does not match its content (trailer ${trailer.toString('hex').slice(0, 12)}…, content ${contentSha.toString('hex').slice(0, 12)}…)`;
   return undefined;
 }
+
+/** 45.1 kB, 3.2 MB, 2.1 GB (base 1000, as etcd and talosctl print sizes). */
+export function formatBytes(n: number): string {
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
