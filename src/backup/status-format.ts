@@ -40,7 +40,13 @@ export function statusText(
 
 export function statusJson(
   clusters: readonly ClusterStatus[],
-  o: { url: string; now: Date; maxAgeSeconds: number | undefined },
+  o: {
+    url: string;
+    now: Date;
+    maxAgeSeconds: number | undefined;
+    /** catalog entries that could not be read */
+    unreadable: readonly { key: string; reason: string }[];
+  },
 ): string {
   return `${JSON.stringify(
     {
@@ -49,6 +55,7 @@ export function statusJson(
       maxAgeSeconds: o.maxAgeSeconds ?? null,
       ok: clusters.length > 0 && clusters.every((c) => c.problem === undefined),
       clusters,
+      unreadable: o.unreadable,
     },
     null,
     2,

@@ -83,7 +83,7 @@ export async function backupStatusCommand(f: StatusFlags, ctx: CliContext): Prom
     format === 'prometheus'
       ? statusPrometheus(clusters)
       : format === 'json'
-        ? statusJson(clusters, { url: target.url, now, maxAgeSeconds })
+        ? statusJson(clusters, { url: target.url, now, maxAgeSeconds, unreadable: catalog.problems })
         : statusText(clusters, { url: target.url, maxAgeSeconds });
   if (f.out === undefined) ctx.stdout.write(text);
   else writeFileAtomic(resolve(ctx.cwd, f.out), text);

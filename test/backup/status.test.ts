@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BackupRecord } from '../../src/backup/record.js';
@@ -209,9 +209,18 @@ describe('backup status, the command', () => {
   it('--json: the same facts for scripts', async () => {
     const { dir, target } = tempTarget();
     await store(target, history([[5, 'verified']], 'c-1', new Date()));
+    writeFileSync(join(dir, 'c-1', '20261201T000000Z-000000000000.json'), 'not json');
     const r = await backupCli(['backup', 'status', '--json', '--target', dir]);
-    const j = JSON.parse(r.stdout) as { ok: boolean; clusters: { newestVerified: { revision: number } }[] };
+    const j = JSON.parse(r.stdout) as {
+      ok: boolean;
+      clusters: { newestVerified: { revision: number } }[];
+      unreadable: { key: string }[];
+    };
     expect(j.ok).toBe(true);
     expect(j.clusters[0]?.newestVerified.revision).toBe(100);
+    expect(j.unreadable.map((u) => u.key)).toEqual(['c-1/20261201T000000Z-000000000000.json']);
+    expect(r.stderr).toMatch(
+      /^backup status: unreadable catalog entry c-1\/20261201T000000Z-000000000000.json: not JSON/,
+    );
   });
 });
