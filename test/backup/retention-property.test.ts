@@ -146,6 +146,6 @@ describe(`retention properties (seed ${seed}, ${numRuns} runs; FC_SEED=${seed} t
     );
     // the generator reaches both sides of every rule
     expect(tally.pruned).toBeGreaterThan(numRuns / 3);
-    expect(tally.frozen).toBeGreaterThan(numRuns / 20);
+    expect(tally.frozen).toBeGreaterThan(numRuns / 40); // ~6.5% of histories: far from flaky
   });
 });
