@@ -78,7 +78,14 @@ function fromCaptures(o: SnapshotReaderOptions, path: string): Status | undefine
   return undefined;
 }
 
-async function fromTools(o: SnapshotReaderOptions, path: string): Promise<Status | { error: string }> {
+/**
+ * hash/revision/keys of a snapshot file from `etcdutl`, else `etcdctl snapshot status -w json`
+ * (exported for backup verify, which reads a backup back into a temp file).
+ */
+export async function fromTools(
+  o: Pick<SnapshotReaderOptions, 'signal' | 'timeoutMs'>,
+  path: string,
+): Promise<Status | { error: string }> {
   const tried: string[] = [];
   // loaded here, not at the top: every `run` loads this module, few ever read a snapshot's status
   const { execa } = await import('execa');

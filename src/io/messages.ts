@@ -131,6 +131,21 @@ export const MESSAGES = {
     text: (p) => `${p.flag} ${JSON.stringify(p.value)}: unknown format`,
     hint: (p) => `use one of ${p.known.join(', ')}`,
   }),
+  // backup: maintenance
+  TDR_BACKUP_KEEP: def<{ flag: string; value: string; part: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) =>
+      p.part === p.value
+        ? `${p.flag} ${JSON.stringify(p.value)}: ${p.reason}`
+        : `${p.flag} ${JSON.stringify(p.value)}: ${JSON.stringify(p.part)}: ${p.reason}`,
+    hint: () =>
+      'write --keep last=N,hourly=N,daily=N,weekly=N,monthly=N,yearly=N (any of them, e.g. last=3,daily=7,weekly=4,monthly=6), or restic-style --keep-daily N',
+  }),
+  TDR_BACKUP_OUT_WRITE: def<{ path: string; reason: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `--out ${p.path}: cannot write it (${p.reason})`,
+    hint: () => 'the directory must exist and be writable (for node_exporter: its --collector.textfile.directory)',
+  }),
   TDR_LAB_RUNNING: def<{ dir: string; pids: string }>({
     exit: ExitCode.precondition,
     text: (p) => `a lab is already running in ${p.dir} (pids ${p.pids})`,
@@ -177,6 +192,64 @@ export const MESSAGES = {
   TDR_REPLAY_MISSING: def<{ argv: string; node: string }>({
     exit: ExitCode.failed,
     text: (p) => `replay: the recorded log has no answer for talosctl -n ${p.node} ${p.argv}`,
+  }),
+  // backup: store
+  TDR_BACKUP_TARGET_MISSING: def<{ flag: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `missing ${p.flag} <dir|s3://bucket/prefix> (or set TALOS_DR_BACKUP_TARGET)`,
+    hint: () => 'a directory (local or NFS), e.g. /backups/etcd, or an S3 bucket prefix, e.g. s3://backups/etcd',
+  }),
+  TDR_BACKUP_TARGET_BAD: def<{ flag: string; value: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `${p.flag} ${JSON.stringify(p.value)}: ${p.reason}`,
+    hint: () => 'a directory (local or NFS), e.g. /backups/etcd, or an S3 bucket prefix, e.g. s3://backups/etcd',
+  }),
+  TDR_BACKUP_TARGET_IO: def<{ url: string; op: string; key: string; detail: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `backup target ${p.url}: cannot ${p.op} ${p.key}: ${p.detail}`,
+    hint: () =>
+      'check the target: the directory exists and is writable, or the bucket, credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID …), AWS_REGION and AWS_ENDPOINT_URL_S3',
+  }),
+  TDR_BACKUP_OBJECT_MISSING: def<{ url: string; key: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `object missing: ${p.key} is not at ${p.url}`,
+  }),
+  TDR_BACKUP_NOT_FOUND: def<{ id: string; url: string; known: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `no backup ${JSON.stringify(p.id)} in the catalog at ${p.url}`,
+    hint: (p) =>
+      p.known.length > 0
+        ? `newest ids: ${p.known.slice(-5).join(', ')} (see \`talos-dr backup list\`)`
+        : 'the catalog is empty: take one with `talos-dr backup run`',
+  }),
+  TDR_BACKUP_CLUSTER_AMBIGUOUS: def<{ url: string; clusters: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `the catalog at ${p.url} holds backups of ${p.clusters.length} clusters: ${p.clusters.join(', ')}`,
+    hint: () => 'name one with --cluster <id>',
+  }),
+  TDR_BACKUP_BAD_RECIPIENT: def<{ value: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `--encrypt-to ${JSON.stringify(p.value)}: ${p.reason}`,
+    hint: () => 'an age X25519 recipient (age1…), as printed by `age-keygen -y key.txt`',
+  }),
+  TDR_BACKUP_BAD_IDENTITY: def<{ path: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `--identity ${p.path}: ${p.reason}`,
+    hint: () => 'an age identity file: lines AGE-SECRET-KEY-1…, as written by `age-keygen -o key.txt`',
+  }),
+  TDR_BACKUP_IDENTITY_NEEDED: def<{ id: string; recipients: string[] }>({
+    exit: ExitCode.usage,
+    text: (p) => `backup ${p.id} is encrypted (to ${p.recipients.join(', ')}): give --identity <file> to read it`,
+  }),
+  TDR_BACKUP_NO_CLUSTER_ID: def<{ detail: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `cannot tell which cluster this is: ${p.detail}`,
+    hint: () =>
+      'the catalog is keyed on the Talos cluster id (`talosctl get info`); name the cluster with --cluster <id> to back it up anyway; nothing was changed',
+  }),
+  TDR_BACKUP_SNAPSHOT_BAD: def<{ path: string; reason: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `snapshot ${p.path} refused: ${p.reason}`,
   }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,

@@ -20,4 +20,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./log.js'),
   () => import('./lab.js'),
   () => import('./drill.js'),
+  () => import('./backup.js'),
 ];
