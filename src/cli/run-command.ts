@@ -13,7 +13,7 @@ import { runSession, sha256, type Target } from '../engine/session.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
-import type { Value } from '../runbook/params.js';
+import { parseDuration, type Value } from '../runbook/params.js';
 import type { ResumeFlags } from './commands/resume.js';
 import type { RunFlags } from './commands/run.js';
 import type { CliContext } from './context.js';
@@ -52,6 +52,7 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
               .filter(Boolean),
     },
     dryRun: f.dryRun === true,
+    ...readTimeout(f.readTimeout),
     ...(f.signKey === undefined ? {} : { signer: openSigner(resolve(ctx.cwd, f.signKey)) }),
     ...(replayRecords ? { replayRecords } : {}),
     witness: { config: witnessConfig(f, ctx.env) },
@@ -139,6 +140,7 @@ async function resumeJournal(
     operator: f.operator,
     target: target.target,
     dryRun: false,
+    ...readTimeout(f.readTimeout),
     resume: { path, journal, records, unsignedTail, overrides: target.overrides, retarget: f.retarget === true },
     witness: { config: j.wcfg, sink: j.wsink },
   });
@@ -193,4 +195,17 @@ function splitList(v: string): string[] {
     .split(',')
     .map((e) => e.trim())
     .filter(Boolean);
+}
+
+/** --read-timeout as milliseconds: a duration from 1s to 10m, or a usage error naming the flag. */
+function readTimeout(text: string | undefined): { readTimeoutMs?: number } {
+  if (text === undefined) return {};
+  const ms = parseDuration(text);
+  if (ms === undefined || ms < 1000 || ms > 600_000)
+    throw makeError('TDR_BAD_PARAM', {
+      flag: '--read-timeout',
+      value: text,
+      reason: 'a duration from 1s to 10m, e.g. 30s',
+    });
+  return { readTimeoutMs: ms };
 }

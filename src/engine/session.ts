@@ -53,6 +53,8 @@ export interface SessionOptions {
   operator: string | undefined;
   target: Target;
   dryRun: boolean;
+  /** each read of a check, observation or gate (run --read-timeout; default 10 s) */
+  readTimeoutMs?: number;
   /** dry run only: answer reads from this recorded log */
   replayRecords?: readonly AnyRecord[];
   /** new run: where the log goes (default $TALOS_DR_LOG_DIR or ./talos-dr-logs, then <name>-<time>.jsonl) */
@@ -245,6 +247,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       dryRun: o.dryRun,
       signal: ctx.signal,
       unanswered,
+      ...(o.readTimeoutMs === undefined ? {} : { readTimeoutMs: o.readTimeoutMs }),
       ...(replay ? { replay } : {}),
       ...(o.manual ? { manual: o.manual } : {}),
     }).catch(async (e: unknown) => {

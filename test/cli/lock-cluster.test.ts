@@ -56,7 +56,8 @@ describe('one run per cluster (real processes)', () => {
     const sleepy = { ...s.env, RECORD_SLEEP: 'etcd alarm list' };
     const base = ['--param', NODES, '--talosctl', STAND_IN];
     const a = await holding(
-      ['run', 'nospace-recovery', ...base, '--endpoints', '10.5.0.2', '--operator', 'alice', '--log', log],
+      // its hanging read must outlast the five attempts below on a busy machine
+      ['run', 'nospace-recovery', ...base, '--endpoints', '10.5.0.2', '--operator', 'alice', '--read-timeout', '90s', '--log', log],
       sleepy,
     );
     const attempts: Array<[string, string[], Record<string, string>]> = [

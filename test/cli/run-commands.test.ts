@@ -77,7 +77,7 @@ describe('run, plan and dry run through the CLI', () => {
     expect(readFileSync(log, 'utf8').split('\n')[0]).toContain('"dryRun":true');
     const v = await runCli(['log', 'verify', log]);
     expect(v.code).toBe(0);
-  });
+  }, 60_000); // plan and a dry run through the CLI: dozens of stand-in talosctl processes
 
   it('a non-interactive run stops at the gate (exit 3) before disarm; resume --approve finishes it', async () => {
     const s = setup();
@@ -112,6 +112,13 @@ describe('run, plan and dry run through the CLI', () => {
     });
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('--approve "nope"');
+    for (const bad of ['0s', 'soon', '11m']) {
+      const t = await runCli(['run', 'nospace-recovery', '--param', NODES, '--read-timeout', bad, '--talosctl', STAND_IN], {
+        env: s.env,
+      });
+      expect(t.code, bad).toBe(2);
+      expect(t.stderr).toContain(`--read-timeout "${bad}"`);
+    }
   });
 
   it('--sign-key signs the run; resume needs the same key; log verify --key checks it', async () => {

@@ -32,7 +32,7 @@ describe(`reliability campaign, CI subset (seed ${seed})`, () => {
     expect(Object.values(f.leakedByGate).every((n) => n === 0)).toBe(true);
     expect(f).toMatchObject({ argvRecorded: 0, labTouched: 0 });
     expect(f.labRefused).toBe(f.labCases);
-  });
+  }, 60_000); // spawns the CLI and the lab shim per hostile form: slow on a loaded machine
 
   it('hung and broken talosctl: a clear failure each, no orphan process', async () => {
     const f = await brokenTalosctl({ fixtures: false, timeoutMs: 300, killGraceMs: 300 });

@@ -1,4 +1,5 @@
 import type { Register } from './index.js';
+import { READ_TIMEOUT_OPTION } from './run.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -36,6 +37,7 @@ export const register: Register = (program, ctx, setResult) => {
       'also send each checkpoint to syslog/journald with `logger` (or TALOS_DR_WITNESS_SYSLOG=1)',
     )
     .option('--witness-url <url>', 'also POST each checkpoint as JSON to this URL (or TALOS_DR_WITNESS_URL)')
+    .option(...READ_TIMEOUT_OPTION)
     .action(async (log: string, opts: ResumeFlags) => {
       const { resumeCommand } = await import('../run-command.js');
       setResult(await resumeCommand(log, opts, ctx));
@@ -43,6 +45,7 @@ export const register: Register = (program, ctx, setResult) => {
 };
 
 export interface ResumeFlags {
+  readTimeout?: string;
   approve: string[];
   operator?: string;
   runbook?: string;

@@ -2,6 +2,12 @@ import type { Register } from './index.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
+/** Shared by run and resume: how long one read of a check may take (a slow link, a busy host). */
+export const READ_TIMEOUT_OPTION = [
+  '--read-timeout <duration>',
+  'how long each read of a check, observation or gate may wait for a node (default 10s; e.g. 30s on a slow link)',
+] as const;
+
 /** `talos-dr run <runbook>`: execute a runbook with gates, checks and a hash-chained log. */
 export const register: Register = (program, ctx, setResult) => {
   program
@@ -34,6 +40,7 @@ export const register: Register = (program, ctx, setResult) => {
     )
     .option('--witness-url <url>', 'also POST each checkpoint as JSON to this URL (or TALOS_DR_WITNESS_URL)')
     .option('--replay <log>', 'with --dry-run: answer reads from a recorded log instead of the cluster')
+    .option(...READ_TIMEOUT_OPTION)
     .action(async (file: string, opts: RunFlags) => {
       const { runCommand } = await import('../run-command.js');
       setResult(await runCommand(file, opts, ctx));
@@ -41,6 +48,7 @@ export const register: Register = (program, ctx, setResult) => {
 };
 
 export interface RunFlags {
+  readTimeout?: string;
   param: string[];
   approve: string[];
   log?: string;
