@@ -31,6 +31,8 @@ export interface PayloadByType {
     runbook: string;
     runbookSha256: string;
     params: Record<string, Json>;
+    /** where a param's value came from, in words (e.g. a snapshot fetched from a backup) */
+    paramSources?: Record<string, string>;
     operator: string;
     host: string;
     toolVersion: string;

@@ -31,6 +31,8 @@ export interface EngineEnv {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
   /** timeout of each read a check or gate makes, ms */
   readTimeoutMs: number;
+  /** where a param's value came from (e.g. `snapshot`: a backup fetched before the run) */
+  paramSources: Readonly<Record<string, string>>;
   /** steps whose mutating command was only "would run" (dry run): their checks pass as assumed */
   assumed: Set<string>;
   halt: Halt;

@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   replay?: Replay;
   /** each read of a check, observation or gate; default DEFAULTS.readTimeoutMs */
   readTimeoutMs?: number;
+  /** where a param's value came from, shown at the gates of the steps that use it */
+  paramSources?: Readonly<Record<string, string>>;
   /**
    * the nodes that did not answer (session.ts passes the one its cluster-identity read used);
    * default: a new one that remembers them only if the runbook is read-only
@@ -92,6 +94,7 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     context: () => getContext(),
     replay: o.replay,
     readTimeoutMs: o.readTimeoutMs ?? DEFAULTS.readTimeoutMs,
+    paramSources: o.paramSources ?? {},
     sleep: o.sleep ?? ((ms, signal) => delay(ms, undefined, { signal })),
     assumed: new Set(),
     halt: { interrupted: false },

@@ -55,6 +55,8 @@ export interface SessionOptions {
   dryRun: boolean;
   /** each read of a check, observation or gate (run --read-timeout; default 10 s) */
   readTimeoutMs?: number;
+  /** where a param's value came from (a snapshot fetched from a backup): logged, shown at gates */
+  paramSources?: Readonly<Record<string, string>>;
   /** dry run only: answer reads from this recorded log */
   replayRecords?: readonly AnyRecord[];
   /** new run: where the log goes (default $TALOS_DR_LOG_DIR or ./talos-dr-logs, then <name>-<time>.jsonl) */
@@ -206,6 +208,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
         runbook: o.runbookPath,
         runbookSha256: sha256(o.runbookText),
         params: JSON.parse(JSON.stringify(o.params)) as Record<string, Json>,
+        ...(o.paramSources && Object.keys(o.paramSources).length > 0 ? { paramSources: { ...o.paramSources } } : {}),
         operator,
         host: hostname(),
         toolVersion: pkg.version,
@@ -234,6 +237,10 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       });
     }
     const replay = o.resume ? createRunReplay(o.runbook, o.resume.records) : undefined;
+    // a resume shows at its gates what the run's params stood for, as the run did
+    const started = o.resume?.records.find((r) => r.type === 'run-start');
+    const paramSources = o.paramSources ?? (started?.type === 'run-start' ? started.payload.paramSources : undefined);
+    for (const [name, source] of Object.entries(o.paramSources ?? {})) progress.line(`${name}: ${source}`);
     if (o.dryRun) progress.line('DRY RUN: reads are live, nothing that changes the cluster will run');
     const result = await executeRun({
       runbook: o.runbook,
@@ -248,6 +255,7 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       signal: ctx.signal,
       unanswered,
       ...(o.readTimeoutMs === undefined ? {} : { readTimeoutMs: o.readTimeoutMs }),
+      ...(paramSources ? { paramSources } : {}),
       ...(replay ? { replay } : {}),
       ...(o.manual ? { manual: o.manual } : {}),
     }).catch(async (e: unknown) => {

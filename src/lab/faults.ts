@@ -164,11 +164,13 @@ export async function heal(dir: string): Promise<string[]> {
   rmSync(labPaths(dir).compactionPaused, { force: true });
   const out: string[] = [];
   for (const n of lab.nodes) {
+    const clock = await withNode(dir, n.name, (rec) => {
+      if (!rec.clockOffsetMs) return null;
+      rec.clockOffsetMs = 0;
+      return `${rec.ip}: clock back in sync`;
+    });
+    if (clock) out.push(clock);
     const msg = await withNode(dir, n.name, (rec) => {
-      if (rec.clockOffsetMs) {
-        rec.clockOffsetMs = 0;
-        return `${rec.ip}: clock back in sync`;
-      }
       if (rec.holdPromotion) {
         rec.holdPromotion = false;
         if (rec.promote) return `${rec.ip}: learner ${rec.promote} may be promoted now`;

@@ -57,7 +57,19 @@ describe('one run per cluster (real processes)', () => {
     const base = ['--param', NODES, '--talosctl', STAND_IN];
     const a = await holding(
       // its hanging read must outlast the five attempts below on a busy machine
-      ['run', 'nospace-recovery', ...base, '--endpoints', '10.5.0.2', '--operator', 'alice', '--read-timeout', '90s', '--log', log],
+      [
+        'run',
+        'nospace-recovery',
+        ...base,
+        '--endpoints',
+        '10.5.0.2',
+        '--operator',
+        'alice',
+        '--read-timeout',
+        '90s',
+        '--log',
+        log,
+      ],
       sleepy,
     );
     const attempts: Array<[string, string[], Record<string, string>]> = [

@@ -113,9 +113,12 @@ describe('run, plan and dry run through the CLI', () => {
     expect(a.code).toBe(2);
     expect(a.stderr).toContain('--approve "nope"');
     for (const bad of ['0s', 'soon', '11m']) {
-      const t = await runCli(['run', 'nospace-recovery', '--param', NODES, '--read-timeout', bad, '--talosctl', STAND_IN], {
-        env: s.env,
-      });
+      const t = await runCli(
+        ['run', 'nospace-recovery', '--param', NODES, '--read-timeout', bad, '--talosctl', STAND_IN],
+        {
+          env: s.env,
+        },
+      );
       expect(t.code, bad).toBe(2);
       expect(t.stderr).toContain(`--read-timeout "${bad}"`);
     }

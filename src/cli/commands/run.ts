@@ -41,6 +41,11 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--witness-url <url>', 'also POST each checkpoint as JSON to this URL (or TALOS_DR_WITNESS_URL)')
     .option('--replay <log>', 'with --dry-run: answer reads from a recorded log instead of the cluster')
     .option(...READ_TIMEOUT_OPTION)
+    .option(
+      '--backup-target <dir|s3://bucket/prefix>',
+      'where --param snapshot=backup:<id|latest> is fetched from (or TALOS_DR_BACKUP_TARGET)',
+    )
+    .option('--identity <file>', 'age identity file to decrypt a backup given as backup:<id|latest>')
     .action(async (file: string, opts: RunFlags) => {
       const { runCommand } = await import('../run-command.js');
       setResult(await runCommand(file, opts, ctx));
@@ -48,6 +53,8 @@ export const register: Register = (program, ctx, setResult) => {
 };
 
 export interface RunFlags {
+  backupTarget?: string;
+  identity?: string;
   readTimeout?: string;
   param: string[];
   approve: string[];

@@ -96,6 +96,10 @@ export function gateText(
     );
   }
   const used = new Set(steps.flatMap((s) => s.argv.flatMap((a) => (isRef(a) ? [a.ref.split('.')[0]] : []))));
+  const refs = new Set(steps.flatMap((s) => s.argv.flatMap((a) => (isRef(a) ? [a.ref] : []))));
+  // a param that stands for something else (a snapshot fetched from a backup): say what it is
+  for (const [name, source] of Object.entries(_env.paramSources ?? {}))
+    if (refs.has(`params.${name}`)) lines.push(`  ${name}: ${source}`);
   for (const [name, cap] of Object.entries(context.captures)) {
     // where the node keeps etcd data decides what the wipe must take (etcd-volume), said only
     // for the capture the next command reads: another node's layout would mislead
