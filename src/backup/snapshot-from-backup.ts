@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { makeError } from '../io/errors.js';
 import { readCatalog } from './catalog.js';
 import { openBackup } from './open.js';
@@ -77,6 +79,63 @@ export async function snapshotFromBackup(o: {
     });
   const s = record.snapshot;
   const verified = isVerified(record) ? 'verified' : 'NOT verified';
-  const note = `backup ${record.id} of cluster ${record.cluster.name || record.cluster.id}, taken ${record.takenAt} from ${record.source?.node ?? '?'}: revision ${s?.revision ?? '?'}, ${s?.totalKeys ?? '?'} keys, etcd hash ${s?.etcdHash ?? '?'} (${verified}); fetched, checked and decrypted to ${o.outPath}`;
+  const note = `backup ${record.id} of cluster ${record.cluster.name || record.cluster.id}, taken ${record.takenAt} from ${record.source?.node ?? '?'}: revision ${s?.revision ?? '?'}, ${s?.totalKeys ?? '?'} keys, etcd hash ${s?.etcdHash ?? '?'} (${verified}); fetched and checked${(record.object?.recipients.length ?? 0) > 0 ? ', decrypted' : ''} to ${o.outPath}`;
   return { path: o.outPath, record, note };
+}
+
+export interface BackupParamOptions {
+  /** --backup-target (else TALOS_DR_BACKUP_TARGET) */
+  backupTarget?: string;
+  /** --identity: an age identity file */
+  identity?: string;
+  dryRun: boolean;
+  /** --log: the fetched file goes beside it */
+  log?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Every path param given as backup:<id|latest> (restore-from-snapshot's `snapshot`), fetched from
+ * the backup target, checked and decrypted into a file beside the run's log before the run starts.
+ * A dry run fetches it too (a read of the backup target) into a temp dir. Returns the params with
+ * file paths and, per param, the words the log and the gates show.
+ */
+export async function paramsFromBackups<V>(
+  runbook: { params: Readonly<Record<string, { type: string }>> },
+  params: Record<string, V>,
+  o: BackupParamOptions,
+): Promise<{ params: Record<string, V | string>; sources: Record<string, string> }> {
+  const names = Object.keys(params).filter((n) => {
+    const v = params[n];
+    return runbook.params[n]?.type === 'path' && typeof v === 'string' && isBackupRef(v);
+  });
+  if (names.length === 0) return { params, sources: {} };
+  const { targetFromFlags, openTarget } = await import('./target-url.js');
+  const { readIdentityFile } = await import('./age-keys.js');
+  const target = await openTarget(targetFromFlags(o.backupTarget, o.env, o.cwd), o.env);
+  const identities = o.identity === undefined ? [] : await readIdentityFile(resolve(o.cwd, o.identity));
+  const dir = o.dryRun
+    ? mkdtempSync(join(tmpdir(), 'talos-dr-backup-snapshot-'))
+    : o.log !== undefined
+      ? dirname(resolve(o.cwd, o.log))
+      : resolve(o.cwd, o.env.TALOS_DR_LOG_DIR ?? 'talos-dr-logs');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const out: Record<string, V | string> = { ...params };
+  const sources: Record<string, string> = {};
+  for (const name of names) {
+    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+    const got = await snapshotFromBackup({
+      value: String(params[name]),
+      param: name,
+      target,
+      identities,
+      outPath: join(dir, `${name}-from-backup-${stamp}.snapshot`),
+      ...(o.signal ? { signal: o.signal } : {}),
+    });
+    out[name] = got.path;
+    sources[name] = got.note;
+  }
+  return { params: out, sources };
 }

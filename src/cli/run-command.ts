@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { AnyRecord, PayloadByType } from '../audit/log-format.js';
 import { openSigner } from '../audit/sign.js';
 import { verifyJournal } from '../audit/verify.js';
 import { type CheckpointWitness, makeWitness, type WitnessConfig, witnessConfig } from '../audit/witness.js';
+import { paramsFromBackups } from '../backup/snapshot-from-backup.js';
 import { lintRunbook } from '../compile/lint.js';
 import { defaultOperator } from '../engine/approvals.js';
 import { Journal, type UnsignedTail } from '../engine/journal.js';
@@ -31,7 +31,15 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
   const parsed = parseParams(lint.runbook.params, f.param);
   const abs = resolve(ctx.cwd, locateRunbook(file, ctx.cwd));
   // a snapshot param given as backup:<id|latest> is fetched and checked now, before anything runs
-  const { params, sources } = await paramsFromBackups(lint.runbook, parsed, f, ctx);
+  const { params, sources } = await paramsFromBackups(lint.runbook, parsed, {
+    ...(f.backupTarget === undefined ? {} : { backupTarget: f.backupTarget }),
+    ...(f.identity === undefined ? {} : { identity: f.identity }),
+    dryRun: f.dryRun === true,
+    ...(f.log === undefined ? {} : { log: f.log }),
+    env: ctx.env,
+    cwd: ctx.cwd,
+    signal: ctx.signal,
+  });
   const replayRecords = f.replay === undefined ? undefined : readRecords(resolve(ctx.cwd, f.replay));
   const r = await runSession({
     ctx,
@@ -212,51 +220,4 @@ function readTimeout(text: string | undefined): { readTimeoutMs?: number } {
       reason: 'a duration from 1s to 10m, e.g. 30s',
     });
   return { readTimeoutMs: ms };
-}
-
-/**
- * `--param snapshot=backup:latest` (any path param): the backup is fetched from --backup-target
- * (or TALOS_DR_BACKUP_TARGET), checked and decrypted with --identity into a file beside the log,
- * so the run starts with a snapshot file it has proved whole. A dry run fetches it too (a local
- * read of the backup target), into a temp dir it leaves.
- */
-async function paramsFromBackups(
-  runbook: { params: Readonly<Record<string, { type: string }>> },
-  params: Record<string, Value>,
-  f: RunFlags,
-  ctx: CliContext,
-): Promise<{ params: Record<string, Value>; sources: Record<string, string> }> {
-  const names = Object.keys(params).filter(
-    (n) =>
-      runbook.params[n]?.type === 'path' && typeof params[n] === 'string' && String(params[n]).startsWith('backup:'),
-  );
-  if (names.length === 0) return { params, sources: {} };
-  const { targetFromFlags, openTarget } = await import('../backup/target-url.js');
-  const { readIdentityFile } = await import('../backup/age-keys.js');
-  const { snapshotFromBackup } = await import('../backup/snapshot-from-backup.js');
-  const target = await openTarget(targetFromFlags(f.backupTarget, ctx.env, ctx.cwd), ctx.env);
-  const identities = f.identity === undefined ? [] : await readIdentityFile(resolve(ctx.cwd, f.identity));
-  const dir = f.dryRun
-    ? mkdtempSync(join(tmpdir(), 'talos-dr-backup-snapshot-'))
-    : f.log !== undefined
-      ? dirname(resolve(ctx.cwd, f.log))
-      : resolve(ctx.cwd, ctx.env.TALOS_DR_LOG_DIR ?? 'talos-dr-logs');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const out = { ...params };
-  const sources: Record<string, string> = {};
-  for (const name of names) {
-    const value = String(params[name]);
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
-    const got = await snapshotFromBackup({
-      value,
-      param: name,
-      target,
-      identities,
-      outPath: join(dir, `${name}-from-backup-${stamp}.snapshot`),
-      signal: ctx.signal,
-    });
-    out[name] = got.path;
-    sources[name] = got.note;
-  }
-  return { params: out, sources };
 }

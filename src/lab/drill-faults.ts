@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { makeError } from '../io/errors.js';
 import { type Checksum, putViaGateway } from './cluster.js';
@@ -22,6 +22,8 @@ export interface DrillSetup {
   expected?: Checksum;
   /** why the expected data set differs from the one before the fault */
   expectedNote?: string;
+  /** where a `backup:<id|latest>` param is fetched from */
+  backupTarget?: string;
 }
 
 export interface DrillContext {
@@ -87,6 +89,43 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
       expectedNote: 'the snapshot’s data set (the 10 keys written after it are lost by design)',
     };
   },
+  // the restore takes its snapshot from a backup target: `backup run` first, then the same loss
+  'restore-from-backup': async (c) => {
+    const target = join(c.work, 'backups');
+    const bin = join(dirname(shimPath()), 'talos-dr');
+    const args = [
+      'backup',
+      'run',
+      '--param',
+      `nodes=${ips(c.lab).join(',')}`,
+      '--talosctl',
+      shimPath(),
+      '--target',
+      target,
+    ];
+    const r = await execa(bin, args, {
+      reject: false,
+      env: { ...process.env, TALOS_DR_LAB_DIR: c.dir, TALOS_DR_LOG_DIR: join(c.work, 'backup-logs') },
+    });
+    if (r.exitCode !== 0)
+      throw makeError('TDR_LAB_FAILED', {
+        detail: `backup run failed (exit ${r.exitCode}): ${String(r.stderr).slice(-500)}`,
+      });
+    const atBackup = await labChecksum(c.dir);
+    const first = c.lab.nodes[0]?.ip ?? '127.0.0.11';
+    for (let i = 0; i < 10; i++)
+      await putViaGateway(first, `${c.lab.seedPrefix}after-backup-${i}`, `written after the backup ${i}`);
+    const lost: string[] = [];
+    for (const n of c.lab.nodes.slice(-(Math.floor(c.lab.nodes.length / 2) + 1)))
+      lost.push(await injectFault(c.dir, 'lose', { node: n.ip }));
+    return {
+      fault: `${String(r.stdout).trim()}; wrote 10 more keys, then lost a majority: ${lost.join('; ')}`,
+      params: ['snapshot=backup:latest', `members=${c.lab.nodes.length}`],
+      backupTarget: target,
+      expected: { keys: atBackup.keys, sha256: atBackup.sha256 },
+      expectedNote: 'the backup’s data set (the 10 keys written after it are lost by design)',
+    };
+  },
   'restore-corrupt-snapshot': async (c) => {
     const snap = join(c.work, 'corrupt.snapshot');
     await snapshotVia(c.dir, c.lab.nodes[0]?.ip ?? '127.0.0.11', snap);
@@ -119,6 +158,7 @@ export const DRILL_RUNBOOK: Readonly<Record<string, string>> = {
   'replace-lost-leader': 'replace-lost-member',
   'replace-two-down': 'replace-lost-member',
   'restore-corrupt-snapshot': 'restore-from-snapshot',
+  'restore-from-backup': 'restore-from-snapshot',
 };
 
 /** The drill acting as the operator for a manual step: the lab powers machines back on. */

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { AnyRecord } from '../audit/log-format.js';
 import { readJournal } from '../audit/read.js';
 import type { Signer } from '../audit/sign.js';
+import { paramsFromBackups } from '../backup/snapshot-from-backup.js';
 import type { CliContext } from '../cli/context.js';
 import { locateRunbook } from '../cli/runbook-source.js';
 import { lintRunbook } from '../compile/lint.js';
@@ -100,7 +101,15 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     const s = await setup({ dir, lab, work });
     say(`fault: ${s.fault}`);
     const nodes = lab.nodes.map((n) => n.ip).join(',');
-    const params = parseParams(lint.runbook.params, [`nodes=${nodes}`, ...s.params]);
+    const parsed = parseParams(lint.runbook.params, [`nodes=${nodes}`, ...s.params]);
+    // a backup:latest snapshot is fetched and checked from the drill's backup target before the run
+    const { params, sources } = await paramsFromBackups(lint.runbook, parsed, {
+      ...(s.backupTarget ? { backupTarget: s.backupTarget } : {}),
+      dryRun: false,
+      log,
+      env: ctx.env,
+      cwd: work,
+    });
     const env = { ...ctx.env, TALOS_DR_LAB_DIR: dir };
     // the adapter passes the process environment to talosctl: the shim finds the lab through it
     process.env.TALOS_DR_LAB_DIR = dir;
@@ -116,6 +125,7 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       operator: undefined,
       target: { talosctl: shimPath(), talosconfig: undefined, context: undefined, endpoints: [] },
       dryRun: false,
+      ...(Object.keys(sources).length > 0 ? { paramSources: sources } : {}),
       logPath: log,
       manual: (stepId) => actOutManual(dir, stepId),
       ...(o.prompter ? { prompter: o.prompter } : {}),

@@ -88,6 +88,25 @@ describe('recovery runbooks on the lab (talos-dr drill)', () => {
   });
 });
 
+describe('restore from a backup target (issue #17)', () => {
+  it('backup run, quorum loss, restore-from-snapshot --param snapshot=backup:latest: the backup is what comes back', async () => {
+    const { code, report, argvs } = await drill('restore-from-backup');
+    expect(report.run.outcome).toBe('success');
+    expect(report.data.after).toMatchObject(report.data.expected);
+    expect(report.data.expected.keys).toBe(100);
+    const boot = argvs.filter((a) => a[0] === 'bootstrap');
+    expect(boot).toHaveLength(1);
+    expect(boot[0]?.at(-1)).toMatch(/snapshot-from-backup-\d{8}T\d{6}Z\.snapshot$/);
+    const start = JSON.parse(readFileSync(report.log, 'utf8').split('\n')[0] ?? '{}') as {
+      payload: { paramSources?: Record<string, string> };
+    };
+    expect(start.payload.paramSources?.snapshot).toMatch(
+      /^backup \d{8}T\d{6}Z-[0-9a-f]{12} of cluster talos-dr-lab, taken .*: revision \d+, \d+ keys, etcd hash [0-9a-f]{8} \(verified\)/,
+    );
+    expect(code).toBe(0);
+  });
+});
+
 describe('refusals on the lab', () => {
   it('a corrupted snapshot is refused before any wipe (no reset, no bootstrap in the log)', async () => {
     const { code, report, argvs } = await drill('restore-corrupt-snapshot');
