@@ -6,7 +6,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
  * page (never the whole file in memory). `etcdctl snapshot status` counts the entries of EVERY
  * bucket in totalKey and hashes them all, membership included — and restoring changes membership:
  * measured on the lab (etcd 3.4.23), a 3-member backup of 100 keys reads totalKey 106 (key 100,
- * members 3, auth 1, cluster 1, meta 1); restored as Talos does into 3 new members it reads 109:
+ * members 3, auth 1, cluster 1, meta 1; 108 once compacted: meta adds the compaction marks);
+ * restored as Talos does into 3 new members it reads 109 (111):
  * `snapshot restore` keeps the old members' 3 backend entries and the 3 new members add theirs,
  * while the `key` bucket (the MVCC store: one entry per revision of a key) is byte-for-byte the
  * backup's. So the restore drill compares the buckets outside membership, and the `key` bucket's

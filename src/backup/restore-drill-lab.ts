@@ -122,21 +122,30 @@ export async function waitRestored(dir: string, lab: LabState, deadline: number)
   }
 }
 
-/** hashkv of every member: equal hashes at the expected revision. */
+/**
+ * hashkv of every member at its current revision, which must be the expected one (not `--rev`:
+ * etcd refuses a hash at or below the compacted revision, and a backup of a compacting cluster
+ * is compacted at its own revision): every member the same hash of the same MVCC history.
+ */
 export async function hashKvCheck(ips: readonly string[], revision: number): Promise<{ ok: boolean; detail: string }> {
-  const r = await etcdctl(ips.map(clientUrl), ['endpoint', 'hashkv', '--rev', String(revision), '-w', 'json'], {
-    commandTimeoutS: 10,
-  });
+  const r = await etcdctl(ips.map(clientUrl), ['endpoint', 'hashkv', '-w', 'json'], { commandTimeoutS: 10 });
   if (r.code !== 0) return { ok: false, detail: `endpoint hashkv failed: ${r.error}` };
-  const rows = parseEtcdJson(r.stdout) as Array<{ Endpoint?: string; HashKV?: { hash?: number } }>;
-  const hashes = rows.map((x) => `${x.Endpoint ?? '?'}=${(x.HashKV?.hash ?? 0) >>> 0}`);
-  const distinct = new Set(rows.map((x) => x.HashKV?.hash));
-  const ok = rows.length === ips.length && distinct.size === 1;
+  const rows = parseEtcdJson(r.stdout) as Array<{
+    Endpoint?: string;
+    HashKV?: { hash?: number; header?: { revision?: number } };
+  }>;
+  const seen = rows.map((x) => ({
+    ep: x.Endpoint ?? '?',
+    hash: (x.HashKV?.hash ?? 0) >>> 0,
+    rev: Number(x.HashKV?.header?.revision ?? 0),
+  }));
+  const hashes = new Set(seen.map((x) => x.hash));
+  const ok = seen.length === ips.length && hashes.size === 1 && seen.every((x) => x.rev === revision);
   return {
     ok,
     detail: ok
-      ? `hashkv ${[...distinct][0]} at revision ${revision} on all ${rows.length} members`
-      : `hashkv differs or is missing: ${hashes.join(', ')}`,
+      ? `${seen[0]?.hash} at revision ${revision} on all ${seen.length} members`
+      : `differs, is missing or not at revision ${revision}: ${seen.map((x) => `${x.ep} ${x.hash} @${x.rev}`).join(', ')}`,
   };
 }
 
@@ -170,4 +179,18 @@ export function processesMentioning(dir: string): number[] {
     }
   }
   return out;
+}
+
+/** The addresses whose etcd ports (2379, 2380) another process already holds. */
+export async function addressesBusy(ips: readonly string[]): Promise<string[]> {
+  const { createServer } = await import('node:net');
+  const free = (ip: string, port: number) =>
+    new Promise<boolean>((done) => {
+      const s = createServer();
+      s.once('error', () => done(false));
+      s.listen(port, ip, () => s.close(() => done(true)));
+    });
+  const busy: string[] = [];
+  for (const ip of ips) for (const port of [2379, 2380]) if (!(await free(ip, port))) busy.push(`${ip}:${port}`);
+  return busy;
 }

@@ -121,6 +121,6 @@ function verifiedCell(r: BackupRecord): string {
   return `${isVerified(r) ? 'yes' : 'FAILED'} ${v.at.slice(0, 10)}`;
 }
 
-function reportProblems(c: Catalog, ctx: CliContext): void {
+export function reportProblems(c: Catalog, ctx: CliContext): void {
   for (const p of c.problems) ctx.stderr.write(`warning: unreadable catalog entry ${p.key}: ${p.reason}\n`);
 }
