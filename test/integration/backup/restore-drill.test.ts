@@ -1,4 +1,5 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,4 +127,18 @@ describe('backup restore-drill on the lab', () => {
     expect(text.stdout).toContain('✘ refused      catalog-differs: revision differs');
     expect(text.stdout).toContain('lab             none started');
   }, 60_000);
+
+  it('its lab range already taken: refused (exit 4) before the backup is read', async () => {
+    const server = createServer();
+    await new Promise<void>((ok) => server.listen(2380, '127.0.0.43', ok));
+    try {
+      const r = await drill(backup.target);
+      expect(r.code).toBe(4);
+      expect(r.stderr).toContain("the restore drill's lab addresses are in use: 127.0.0.43:2380");
+      expect(r.stdout).toBe('');
+      expect(leftovers()).toEqual([]);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  }, 30_000);
 });
