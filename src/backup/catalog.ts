@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { BackupRecord, BackupTarget, BackupVerification } from './record.js';
+import { type BackupRecord, type BackupTarget, type BackupVerification, isVerified } from './record.js';
 import { parseRecord } from './record-schema.js';
 import { isObjectMissing } from './target-keys.js';
 
@@ -121,6 +121,14 @@ export async function removeBackup(target: BackupTarget, record: BackupRecord): 
 /** The newest ok backup (what `latest` means for verify and restore). */
 export function latestOk(records: readonly BackupRecord[]): BackupRecord | undefined {
   return records.filter((r) => r.result === 'ok').at(-1);
+}
+
+/**
+ * The newest verified backup (result ok AND its newest verification passed): what `latest` means
+ * for a restore drill, which must not pick a backup whose last verify found it bad.
+ */
+export function latestVerified(records: readonly BackupRecord[]): BackupRecord | undefined {
+  return records.filter(isVerified).at(-1);
 }
 
 const MISSING = 'no such entry';

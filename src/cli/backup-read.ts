@@ -65,7 +65,7 @@ export async function backupVerify(which: string | undefined, f: BackupVerifyFla
   const target = await openTarget(targetFromFlags(f.target, ctx.env, ctx.cwd), ctx.env);
   const c = await readCatalog(target, f.cluster);
   reportProblems(c, ctx);
-  const chosen = choose(c, which ?? 'latest', f.all === true, target.url);
+  const chosen = chooseBackups(c, which ?? 'latest', f.all === true, target.url);
   const locked = chosen.find((r) => (r.object?.recipients.length ?? 0) > 0 && identities.length === 0);
   if (locked)
     throw makeError('TDR_BACKUP_IDENTITY_NEEDED', {
@@ -89,13 +89,22 @@ export async function backupVerify(which: string | undefined, f: BackupVerifyFla
   return bad > 0 ? ExitCode.failed : ExitCode.ok;
 }
 
-/** `<id>`, `latest` (the newest ok backup of the one cluster), or every backup with --all. */
-function choose(c: Catalog, which: string, all: boolean, url: string): BackupRecord[] {
+/**
+ * `<id>`, `latest` (by default the newest ok backup of the one cluster; `pickLatest` chooses
+ * otherwise), or every backup with --all.
+ */
+export function chooseBackups(
+  c: Catalog,
+  which: string,
+  all: boolean,
+  url: string,
+  pickLatest: (records: readonly BackupRecord[]) => BackupRecord | undefined = latestOk,
+): BackupRecord[] {
   if (all) return [...c];
   if (which === 'latest') {
     const clusters = [...new Set(c.map((r) => r.cluster.id))];
     if (clusters.length > 1) throw makeError('TDR_BACKUP_CLUSTER_AMBIGUOUS', { url, clusters });
-    const r = latestOk(c);
+    const r = pickLatest(c);
     if (!r) throw makeError('TDR_BACKUP_NOT_FOUND', { id: 'latest', url, known: c.map((x) => x.id) });
     return [r];
   }
@@ -112,6 +121,6 @@ function verifiedCell(r: BackupRecord): string {
   return `${isVerified(r) ? 'yes' : 'FAILED'} ${v.at.slice(0, 10)}`;
 }
 
-function reportProblems(c: Catalog, ctx: CliContext): void {
+export function reportProblems(c: Catalog, ctx: CliContext): void {
   for (const p of c.problems) ctx.stderr.write(`warning: unreadable catalog entry ${p.key}: ${p.reason}\n`);
 }

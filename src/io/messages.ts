@@ -251,6 +251,13 @@ export const MESSAGES = {
     exit: ExitCode.failed,
     text: (p) => `snapshot ${p.path} refused: ${p.reason}`,
   }),
+  // backup: restore-drill
+  TDR_RESTORE_DRILL_ADDRESS_BUSY: def<{ busy: string[]; first: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `the restore drill's lab addresses are in use: ${p.busy.join(', ')} (a lab already runs there?)`,
+    hint: (p) =>
+      `pick a free range with --first-address (now ${p.first}; a trainee's lab uses 127.0.0.11+); nothing was read or started`,
+  }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,
     source: 'internal',

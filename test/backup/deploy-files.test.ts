@@ -228,11 +228,15 @@ describe('deploy/: the shipped scheduling files', () => {
       .flatMap((b) => b.split('\n'))
       // the transient timer's command line counts too
       .map((l) => (l.includes(TIMER) ? `talos-dr ${l.slice(l.indexOf(TIMER) + TIMER.length - 7)}` : l))
-      .filter((l) => l.startsWith('talos-dr backup '))
-      // restore-drill (issue 17 item 5) is not a command yet: checked once it exists
-      .filter((l) => !l.startsWith('talos-dr backup restore-drill'));
+      .filter((l) => l.startsWith('talos-dr backup '));
     const seen = new Set<string>();
     for (const l of lines) seen.add((await parseTalosDr(shellWords(l, env).slice(1))).command);
-    expect([...seen].sort()).toEqual(['backup list', 'backup run', 'backup status', 'backup verify']);
+    expect([...seen].sort()).toEqual([
+      'backup list',
+      'backup restore-drill',
+      'backup run',
+      'backup status',
+      'backup verify',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { BackupRunFlags } from '../../backup/run.js';
 import type { BackupListFlags, BackupVerifyFlags } from '../backup-read.js';
 import type { CliContext } from '../context.js';
+import { registerRestoreDrill } from './backup-restore-drill.js';
 import type { Register } from './index.js';
 
 /**
@@ -25,6 +26,7 @@ export const register: Register = (program, ctx, setResult) => {
       'scheduled, off-cluster, encrypted etcd backups with a catalog: run, list, verify (see docs/backup-storage.md)',
     );
   registerBackupCore(backup, ctx, setResult);
+  registerRestoreDrill(backup, ctx, setResult);
   // LEAD: wire retention and status here: registerBackupMaintenance(backup, ctx, setResult) from ./backup-maintenance.js
 };
 
