@@ -17,7 +17,9 @@ import { ExitCode } from '../io/exit-codes.js';
 import { createTalosctl, resolveTalosctlBinary } from '../talos/talosctl.js';
 import { checkRecipients, readIdentityFile } from './age-keys.js';
 import { logKey, makeBackupId, readRecord, writeRecord } from './catalog.js';
+import { parseKeepPolicy } from './keep-policy.js';
 import { readSnapshotHead, storeSnapshot } from './pipeline.js';
+import { applyRetention, pruneSummary } from './prune.js';
 import { type BackupRecord, type BackupTarget, isVerified } from './record.js';
 import { factsFromLog, parseClusterName, readVersions } from './source-info.js';
 import { formatBytes } from './streams.js';
@@ -53,6 +55,8 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
   const spec = targetFromFlags(f.target, ctx.env, ctx.cwd);
   const recipients = await checkRecipients(f.encryptTo);
   const identities = f.identity === undefined ? [] : await readIdentityFile(resolve(ctx.cwd, f.identity));
+  // a typo in the policy exits 2 now, not after a snapshot was taken
+  const keep = f.keep === undefined ? undefined : parseKeepPolicy(f.keep);
   if (f.param.some((p) => p.startsWith('path=')))
     throw makeError('TDR_BAD_PARAM', {
       flag: '--param',
@@ -160,10 +164,13 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     record = { ...record, verifications: [v] };
     await writeRecord(target, record); // the commit point: last
     ctx.stderr.write(`verified: ${v.detail}\n`);
-    // TODO(lead): apply retention here once wip/backup-retain lands: `--keep <policy>` goes to
-    // the other helper's retention (backup prune) for this target and cluster. Not written here.
-    if (f.keep !== undefined) ctx.stderr.write(`warning: --keep ${f.keep}: retention is not applied yet\n`);
     ctx.stdout.write(`${summaryLine(record, target)}\n`);
+    // retention after the new backup is committed and verified (the newest verified is never removed)
+    if (keep !== undefined) {
+      const pruned = await applyRetention(target, cluster.id, keep, { dryRun: false });
+      ctx.stderr.write(`${pruneSummary(pruned)}\n`);
+      if (pruned.failed !== undefined) return ExitCode.failed;
+    }
     return ExitCode.ok;
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { BackupRunFlags } from '../../backup/run.js';
 import type { BackupListFlags, BackupVerifyFlags } from '../backup-read.js';
 import type { CliContext } from '../context.js';
+import { registerBackupMaintenance } from './backup-maintenance.js';
 import { registerRestoreDrill } from './backup-restore-drill.js';
 import type { Register } from './index.js';
 
@@ -23,11 +24,11 @@ export const register: Register = (program, ctx, setResult) => {
   const backup = program
     .command('backup')
     .description(
-      'scheduled, off-cluster, encrypted etcd backups with a catalog: run, list, verify (see docs/backup-storage.md)',
+      'scheduled, off-cluster, encrypted etcd backups with a catalog: run, list, verify, prune, status, restore-drill (see docs/backups.md)',
     );
   registerBackupCore(backup, ctx, setResult);
   registerRestoreDrill(backup, ctx, setResult);
-  // LEAD: wire retention and status here: registerBackupMaintenance(backup, ctx, setResult) from ./backup-maintenance.js
+  registerBackupMaintenance(backup, ctx, setResult);
 };
 
 /** run, list and verify under `backup` (exported so the maintenance subcommands attach beside them). */
