@@ -16,7 +16,7 @@ import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { createTalosctl, resolveTalosctlBinary } from '../talos/talosctl.js';
 import { checkRecipients, readIdentityFile } from './age-keys.js';
-import { logKey, makeBackupId, readRecord, writeRecord } from './catalog.js';
+import { clusterDir, logKey, makeBackupId, readRecord, writeRecord } from './catalog.js';
 import { readSnapshotHead, storeSnapshot } from './pipeline.js';
 import { type BackupRecord, type BackupTarget, isVerified } from './record.js';
 import { factsFromLog, parseClusterName, readVersions } from './source-info.js';
@@ -61,7 +61,8 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     });
   const lint = loadForCommand(RUNBOOK, ctx);
   if (lint === undefined) return ExitCode.usage;
-  parseParams(lint.runbook.params, [...f.param, 'path=/checked-later.db']); // names a bad --param now
+  // names a bad --param now; the real path is set once the private temp dir exists
+  const nodes = parseParams(lint.runbook.params, [...f.param, 'path=/placeholder.db']).nodes as string[];
   const target = await openTarget(spec, ctx.env);
   const conn: Target = {
     talosctl: f.talosctl,
@@ -78,8 +79,9 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     ...(conn.context === undefined ? {} : { context: conn.context }),
     endpoints: conn.endpoints,
   });
-  const nodes = parseParams(lint.runbook.params, [...f.param, 'path=/x.db']).nodes as string[];
   const cluster = await clusterOf(talosctl, nodes, f.cluster, conn.endpoints, ctx);
+  // a wrong bucket or credentials fail here, before a snapshot is taken (exit 1, nothing written)
+  await target.list(`${clusterDir(cluster.id)}/`);
   const operator = f.operator ?? defaultOperator();
   // one backup per target and cluster; the run itself also takes the cluster's own lock
   const lock = acquireLock({
@@ -149,7 +151,7 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
         verifications: [],
       };
     } catch (e) {
-      return await failed((e as Error).message, ExitCode.failed);
+      return await failed((e as Error).message, ctx.signal.aborted ? ExitCode.interrupted : ExitCode.failed);
     }
     const v = await verifyBackup(target, record, { identities, signal: ctx.signal });
     if (!v.ok) {

@@ -1,8 +1,8 @@
-import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterDir } from '../../../src/backup/catalog.js';
 import { s3Target } from '../../../src/backup/s3-target.js';
