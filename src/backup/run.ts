@@ -16,9 +16,9 @@ import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { createTalosctl, resolveTalosctlBinary } from '../talos/talosctl.js';
 import { checkRecipients, readIdentityFile } from './age-keys.js';
-import { clusterDir, logKey, makeBackupId, readRecord, writeRecord } from './catalog.js';
-import { readSnapshotHead, storeSnapshot } from './pipeline.js';
-import { type BackupRecord, type BackupTarget, isVerified } from './record.js';
+import { clusterDir, logKey, makeBackupId, writeRecord } from './catalog.js';
+import { readSnapshotHead, storeOnce } from './pipeline.js';
+import type { BackupRecord, BackupTarget } from './record.js';
 import { factsFromLog, parseClusterName, readVersions } from './source-info.js';
 import { formatBytes } from './streams.js';
 import { openTarget, targetFromFlags } from './target-url.js';
@@ -121,17 +121,17 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     } catch (e) {
       return await failed((e as Error).message, ExitCode.failed);
     }
-    const existing = await readRecord(target, cluster.id, head.id);
-    if (existing?.ok && isVerified(existing.record)) {
-      // the same snapshot again (a retried cron job): the stored, verified object stays as it is
-      ctx.stdout.write(`backup ${head.id} ok: already stored and verified at ${target.url}\n`);
-      return ExitCode.ok;
-    }
     const node = facts.node ?? nodes[0] ?? 'unknown';
     const versions = await readVersions(talosctl, node, { signal: ctx.signal });
     let record: BackupRecord;
     try {
-      const object = await storeSnapshot(head, { target, clusterId: cluster.id, recipients, signal: ctx.signal });
+      const r = await storeOnce(head, { target, clusterId: cluster.id, recipients, signal: ctx.signal });
+      if ('already' in r) {
+        // the same snapshot again (a retried cron job): the stored, verified object stays as it is
+        ctx.stdout.write(`backup ${head.id} ok: already stored and verified at ${target.url}\n`);
+        return ExitCode.ok;
+      }
+      const object = r.stored;
       record = {
         format: 1,
         id: head.id,
