@@ -49,7 +49,7 @@ if (want('compile')) figures.push(...benchCompile(q ? 7 : 15));
 if (want('detect')) figures.push(...(await benchDetect(q ? 4 : 10)));
 if (want('verify')) figures.push(...(await benchVerifyLog(100_000, q ? 3 : 7)));
 if (want('lab')) figures.push(...(await labFigures(q ? 1 : 3)));
-if (want('backup')) figures.push(...(await benchBackup(q, q ? 2 : 2)));
+if (want('backup')) figures.push(...(await benchBackup(q, q ? 2 : 3)));
 
 const rows = figures.map((f) => [
   f.met ? 'ok  ' : 'MISS',
