@@ -262,6 +262,18 @@ async function shellOpen(dir: string, child: string, prefix: string, env: NodeJS
   return ms;
 }
 
+/** The libraries alone (`--only backup-libs`): a machine busy elsewhere skews their single runs most. */
+export async function benchBackupLibraries(quick: boolean): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'talos-dr-bench-libs-'));
+  try {
+    await mustRun(['age-keygen', '-o', join(dir, 'key.txt')]);
+    const recipient = (await mustRun(['age-keygen', '-y', join(dir, 'key.txt')])).stdout.trim();
+    return await librariesAlone(dir, quick ? 64 * MiB : 256 * MiB, recipient);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** age-encryption vs `age`, zlib vs `gzip`, on the same bytes (what a library bottleneck would show). */
 async function librariesAlone(dir: string, bytes: number, recipient: string): Promise<Figure[]> {
   const f = join(dir, 'lib.bin');
@@ -299,12 +311,14 @@ async function librariesAlone(dir: string, bytes: number, recipient: string): Pr
       '>= 0.8',
       `zlib ${mbps(bytes, zlib.ms)} vs gzip -6 ${mbps(bytes, gzipCli.ms)} on ${(bytes / MiB).toFixed(0)} MiB`,
     ),
+    // age only has to keep up with gzip's output (a fraction of the snapshot): time to gzip the
+    // bytes / time to encrypt what gzip made of them; ≥ 1 means it is not the bottleneck
     figure(
-      'backup: age-encryption alone',
-      ageCli.ms / ageLib.ms,
-      '× age CLI',
-      '>= 0.25',
-      `age-encryption ${mbps(gzBytes, ageLib.ms)} vs age ${mbps(gzBytes, ageCli.ms)} on the ${(gzBytes / 1e6).toFixed(0)} MB gzip stream: it only needs to outrun gzip's output`,
+      'backup: age-encryption alone vs the gzip it follows',
+      zlib.ms / ageLib.ms,
+      '× gzip time',
+      '>= 1',
+      `age-encryption ${mbps(gzBytes, ageLib.ms)} on the ${(gzBytes / 1e6).toFixed(0)} MB gzip stream (the age CLI: ${mbps(gzBytes, ageCli.ms)}); zlib made it from ${(bytes / MiB).toFixed(0)} MiB at ${mbps(bytes, zlib.ms)}`,
     ),
   ];
 }
