@@ -4,8 +4,8 @@ import { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { isTalosDrError, makeError } from '../io/errors.js';
-import { makeBackupId, objectKey } from './catalog.js';
-import type { BackupRecord, BackupTarget } from './record.js';
+import { makeBackupId, objectKey, readRecord } from './catalog.js';
+import { type BackupRecord, type BackupTarget, isVerified } from './record.js';
 import { Measure, TRAILER_BYTES, TrailerCheck, TrailerError } from './streams.js';
 
 /**
@@ -118,4 +118,18 @@ function snapshotError(path: string, e: unknown) {
   if (e instanceof TrailerError) return makeError('TDR_BACKUP_SNAPSHOT_BAD', { path, reason: e.message });
   if ((e as Error)?.name === 'AbortError') return e;
   return makeError('TDR_BACKUP_SNAPSHOT_BAD', { path, reason: `cannot read it (${(e as Error)?.message ?? e})` });
+}
+
+/**
+ * storeSnapshot, unless this very snapshot is already committed and verified under its id: then
+ * the stored object is left as it is (a retried cron job must not replace a verified object with
+ * a new, not yet verified, encryption of the same bytes) and its record is returned.
+ */
+export async function storeOnce(
+  head: SnapshotHead,
+  o: StoreOptions,
+): Promise<{ stored: StoredObject } | { already: BackupRecord }> {
+  const existing = await readRecord(o.target, o.clusterId, head.id);
+  if (existing?.ok && isVerified(existing.record)) return { already: existing.record };
+  return { stored: await storeSnapshot(head, o) };
 }

@@ -16,11 +16,11 @@ import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { createTalosctl, resolveTalosctlBinary } from '../talos/talosctl.js';
 import { checkRecipients, readIdentityFile } from './age-keys.js';
-import { logKey, makeBackupId, readRecord, writeRecord } from './catalog.js';
+import { clusterDir, logKey, makeBackupId, writeRecord } from './catalog.js';
 import { parseKeepPolicy } from './keep-policy.js';
-import { readSnapshotHead, storeSnapshot } from './pipeline.js';
+import { readSnapshotHead, storeOnce } from './pipeline.js';
 import { applyRetention, pruneSummary } from './prune.js';
-import { type BackupRecord, type BackupTarget, isVerified } from './record.js';
+import type { BackupRecord, BackupTarget } from './record.js';
 import { factsFromLog, parseClusterName, readVersions } from './source-info.js';
 import { formatBytes } from './streams.js';
 import { openTarget, targetFromFlags } from './target-url.js';
@@ -65,7 +65,8 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     });
   const lint = loadForCommand(RUNBOOK, ctx);
   if (lint === undefined) return ExitCode.usage;
-  parseParams(lint.runbook.params, [...f.param, 'path=/checked-later.db']); // names a bad --param now
+  // names a bad --param now; the real path is set once the private temp dir exists
+  const nodes = parseParams(lint.runbook.params, [...f.param, 'path=/placeholder.db']).nodes as string[];
   const target = await openTarget(spec, ctx.env);
   const conn: Target = {
     talosctl: f.talosctl,
@@ -82,8 +83,9 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     ...(conn.context === undefined ? {} : { context: conn.context }),
     endpoints: conn.endpoints,
   });
-  const nodes = parseParams(lint.runbook.params, [...f.param, 'path=/x.db']).nodes as string[];
   const cluster = await clusterOf(talosctl, nodes, f.cluster, conn.endpoints, ctx);
+  // a wrong bucket or credentials fail here, before a snapshot is taken (exit 1, nothing written)
+  await target.list(`${clusterDir(cluster.id)}/`);
   const operator = f.operator ?? defaultOperator();
   // one backup per target and cluster; the run itself also takes the cluster's own lock
   const lock = acquireLock({
@@ -123,17 +125,17 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     } catch (e) {
       return await failed((e as Error).message, ExitCode.failed);
     }
-    const existing = await readRecord(target, cluster.id, head.id);
-    if (existing?.ok && isVerified(existing.record)) {
-      // the same snapshot again (a retried cron job): the stored, verified object stays as it is
-      ctx.stdout.write(`backup ${head.id} ok: already stored and verified at ${target.url}\n`);
-      return ExitCode.ok;
-    }
     const node = facts.node ?? nodes[0] ?? 'unknown';
     const versions = await readVersions(talosctl, node, { signal: ctx.signal });
     let record: BackupRecord;
     try {
-      const object = await storeSnapshot(head, { target, clusterId: cluster.id, recipients, signal: ctx.signal });
+      const r = await storeOnce(head, { target, clusterId: cluster.id, recipients, signal: ctx.signal });
+      if ('already' in r) {
+        // the same snapshot again (a retried cron job): the stored, verified object stays as it is
+        ctx.stdout.write(`backup ${head.id} ok: already stored and verified at ${target.url}\n`);
+        return ExitCode.ok;
+      }
+      const object = r.stored;
       record = {
         format: 1,
         id: head.id,
@@ -153,7 +155,7 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
         verifications: [],
       };
     } catch (e) {
-      return await failed((e as Error).message, ExitCode.failed);
+      return await failed((e as Error).message, ctx.signal.aborted ? ExitCode.interrupted : ExitCode.failed);
     }
     const v = await verifyBackup(target, record, { identities, signal: ctx.signal });
     if (!v.ok) {

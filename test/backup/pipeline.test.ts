@@ -5,8 +5,9 @@ import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { generateIdentity, identityToRecipient } from 'age-encryption';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { writeRecord } from '../../src/backup/catalog.js';
 import { dirTarget } from '../../src/backup/dir-target.js';
-import { readSnapshotHead, storeSnapshot } from '../../src/backup/pipeline.js';
+import { readSnapshotHead, storeOnce, storeSnapshot } from '../../src/backup/pipeline.js';
 import type { BackupRecord, BackupTarget } from '../../src/backup/record.js';
 import { s3Target } from '../../src/backup/s3-target.js';
 import { verifyBackup } from '../../src/backup/verify.js';
@@ -162,6 +163,19 @@ describe('backup pipeline: what verify names', () => {
     );
     expect(await t.list('')).toEqual([]);
     expect(readdirSync(join(d, 'store', 'c'))).toEqual([]);
+  });
+
+  it('does not clobber a committed, verified backup of the same snapshot', async () => {
+    const t = targets.dir?.() as BackupTarget;
+    const r = await stored(t, true);
+    await writeRecord(t, { ...r, verifications: [{ at: '2026-12-06T02:00:01.000Z', ok: true, detail: 'ok' }] });
+    const before = await bytesOf(t, r.object?.key ?? '');
+    const head = await readSnapshotHead(copyFixture(join(temp(), 'again.db')));
+    expect(head.id).toBe(r.id);
+    const again = await storeOnce(head, { target: t, clusterId: CLUSTER, recipients: [recipient] });
+    expect(again).toMatchObject({ already: { id: r.id } });
+    expect((await bytesOf(t, r.object?.key ?? '')).equals(before)).toBe(true);
+    expect(await t.list('')).toHaveLength(2); // the object and its entry: no second object
   });
 
   it('gives the same snapshot the same id and object key', async () => {
