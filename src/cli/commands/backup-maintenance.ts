@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { KeepFlags } from '../../backup/keep-policy.js';
 import type { CliContext } from '../context.js';
 
 /**
@@ -12,14 +13,7 @@ export interface TargetFlags {
   cluster?: string;
 }
 
-export interface PruneFlags extends TargetFlags {
-  keep?: string;
-  keepLast?: string;
-  keepHourly?: string;
-  keepDaily?: string;
-  keepWeekly?: string;
-  keepMonthly?: string;
-  keepYearly?: string;
+export interface PruneFlags extends TargetFlags, KeepFlags {
   dryRun?: boolean;
   json?: boolean;
 }

@@ -1,5 +1,6 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { membersOption } from './drill.js';
 
 /**
  * `talos-dr backup restore-drill <id|latest>`: restore a backup into a fresh local lab and check
@@ -30,15 +31,7 @@ export function registerRestoreDrill(backup: Command, ctx: CliContext, setResult
     .option('--target <dir|s3://bucket/prefix>', 'where backups are stored (or TALOS_DR_BACKUP_TARGET)')
     .option('--cluster <id>', 'only the backups of this cluster id')
     .option('--identity <file>', 'age identity file to decrypt the backup (repeatable)', collect, [])
-    .option(
-      '--members <n>',
-      'lab members',
-      (v) => {
-        if (!/^[1-9]$/.test(v)) throw new InvalidArgumentError('--members must be 1 to 9');
-        return Number(v);
-      },
-      3,
-    )
+    .option(...membersOption())
     .option(
       '--first-address <ip>',
       "the lab's first loopback address (its own range, away from a trainee's lab)",

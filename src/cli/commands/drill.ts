@@ -15,15 +15,7 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--approve-all', 'approve every gate by flag (recorded as such): unattended drills, lab only')
     .option('--log <file>', "keep the run's log here (default: a temp file, printed)")
     .option('--json', 'print the drill report as JSON')
-    .option(
-      '--members <n>',
-      'lab members',
-      (v) => {
-        if (!/^[1-9]$/.test(v)) throw new InvalidArgumentError('--members must be 1 to 9');
-        return Number(v);
-      },
-      3,
-    )
+    .option(...membersOption())
     .option('--sign-key <file>', "ed25519 private key (from `talos-dr log keygen`): sign the drill's log")
     .option('--keep-lab', 'leave the lab running after the drill')
     .option('--dir <path>', 'the lab dir (default: a fresh temp dir)')
@@ -63,4 +55,17 @@ interface DrillFlags {
   signKey?: string;
   talosVersion: LabTalosVersion;
   etcdVolume: 'ephemeral' | 'dedicated';
+}
+
+/** `--members <n>` of a lab the command brings up (drill, backup restore-drill): 1 to 9, default 3. */
+export function membersOption() {
+  return [
+    '--members <n>',
+    'lab members',
+    (v: string) => {
+      if (!/^[1-9]$/.test(v)) throw new InvalidArgumentError('--members must be 1 to 9');
+      return Number(v);
+    },
+    3,
+  ] as const;
 }
