@@ -119,6 +119,12 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
         run.exitCode,
       );
     const facts = factsFromLog(logPath);
+    if (facts.etcdHash === undefined || facts.revision === undefined || facts.totalKeys === undefined)
+      // the catalog states what etcd reported, never a placeholder
+      return await failed(
+        "the run's log does not record the snapshot's hash, revision and key count (snapshot-verified)",
+        ExitCode.failed,
+      );
     let head: Awaited<ReturnType<typeof readSnapshotHead>>;
     try {
       head = await readSnapshotHead(snapshotPath);
@@ -146,9 +152,9 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
         snapshot: {
           bytes: head.bytes,
           sha256: head.sha256,
-          etcdHash: facts.etcdHash ?? '',
-          revision: facts.revision ?? 0,
-          totalKeys: facts.totalKeys ?? 0,
+          etcdHash: facts.etcdHash,
+          revision: facts.revision,
+          totalKeys: facts.totalKeys,
         },
         object,
         log: logKey(cluster.id, head.id),
