@@ -1,3 +1,4 @@
+import { makeError } from '../io/errors.js';
 import { KEEP_RULES, type KeepPolicy, type KeepRule } from './keep-policy.js';
 import { type BackupRecord, isVerified, lastVerification } from './record.js';
 
@@ -114,6 +115,9 @@ function frozenBy(newest: BackupRecord, verified: readonly BackupRecord[]): stri
  * keep or remove, and why. Records whose time cannot be read are kept and left out of the rules.
  */
 export function planRetention(records: readonly BackupRecord[], policy: KeepPolicy): RetentionPlan {
+  const clusters = new Set(records.map((r) => r.cluster.id));
+  if (clusters.size > 1)
+    throw makeError('TDR_INTERNAL', { detail: `retention planned over ${clusters.size} clusters at once` });
   const unreadable = records.filter((r) => Number.isNaN(timeOf(r)));
   const sorted = newestFirst(records.filter((r) => !Number.isNaN(timeOf(r))));
   const odd = unreadable.map((record) => ({

@@ -112,7 +112,12 @@ describe('deploy/: the shipped scheduling files', () => {
       .split('\n')
       .filter((l) => l.trim() !== '' && !l.startsWith('#'));
     const vars = lines.filter((l) => /^[A-Z_]+=/.test(l));
-    expect(vars).toEqual(['SHELL=/bin/sh', 'PATH=/usr/local/bin:/usr/bin:/bin']);
+    expect(vars).toEqual([
+      'SHELL=/bin/sh',
+      'PATH=/usr/local/bin:/usr/bin:/bin',
+      'XDG_STATE_HOME=/var/lib/talos-dr',
+      'TMPDIR=/var/tmp',
+    ]);
     const jobs = lines.filter((l) => !/^[A-Z_]+=/.test(l));
     expect(jobs).toHaveLength(1);
     const m = /^(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(.*)$/.exec(jobs[0] ?? '');

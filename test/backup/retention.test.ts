@@ -175,6 +175,16 @@ describe('hard rules', () => {
     ]);
   });
 
+  it('plans one cluster at a time: two are refused as a bug, never mixed', () => {
+    const two = [
+      makeRecord('2026-01-01T02:00:00Z', 'verified', 1, 'a'),
+      makeRecord('2026-01-02T02:00:00Z', 'failed', 2, 'b'),
+    ];
+    expect(() => planRetention(two, policy('last=1'))).toThrow(
+      'internal error: retention planned over 2 clusters at once',
+    );
+  });
+
   it('an empty catalog is an empty plan', () => {
     expect(planRetention([], policy('last=1'))).toEqual({ decisions: [], frozen: undefined });
   });
