@@ -138,7 +138,8 @@ describe('the lab, through talosctl-lab', () => {
     // every line carries the node prefix; etcd's own lines are zap JSON, but grpc-go writes plain
     // warnings into the same stream (a client that resets its connection), so not every line is
     for (const line of logs.stdout.trimEnd().split('\n')) expect(line).toMatch(/^127\.0\.0\.11: /);
-    expect(logs.stdout).toMatch(/^127\.0\.0\.11: \{"level":/m);
+    const all = await tl('-n', N1, 'logs', 'etcd');
+    expect(all.stdout).toMatch(/^127\.0\.0\.11: \{"level":/m);
     expect((await tl('version', '--client', '--short')).stdout).toBe('Client:\nTalos v1.14.0\n');
   });
 
