@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { Duplex, PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -41,8 +41,18 @@ export interface OpenOptions {
   signal?: AbortSignal;
 }
 
-/** Reads the object and names what is wrong, or leaves the snapshot at outPath. */
+/**
+ * Reads the object and names what is wrong, or leaves the snapshot at outPath. A refused backup
+ * leaves nothing there: half a snapshot must never be mistaken for one.
+ */
 export async function openBackup(o: OpenOptions): Promise<Opened> {
+  const created = { file: false };
+  const r = await openInto(o, created);
+  if (!r.ok && created.file) await rm(o.outPath, { force: true });
+  return r;
+}
+
+async function openInto(o: OpenOptions, created: { file: boolean }): Promise<Opened> {
   const obj = o.record.object;
   if (!obj) return fail('no-object', `backup ${o.record.id} stored no object (its run ${o.record.result})`);
   let src: Readable;
@@ -56,6 +66,7 @@ export async function openBackup(o: OpenOptions): Promise<Opened> {
   const feed = new PassThrough({ highWaterMark: 1 << 20 });
   const check = new TrailerCheck();
   const out = await open(o.outPath, 'wx', 0o600);
+  created.file = true;
   let stageError: unknown;
   const flow = pipeline(
     [
