@@ -12,7 +12,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { build } from 'esbuild';
+import { bundleEntry } from '../scripts/reliability/bundle.js';
 import { type Figure, figure, log, median, mustRun, ROOT } from './lib.js';
 import { writeSnapshotShaped } from './snapshot-file.js';
 
@@ -93,17 +93,8 @@ export async function benchBackup(quick: boolean, rounds: number): Promise<Figur
   const dir = mkdtempSync(join(tmpdir(), 'talos-dr-bench-backup-'));
   const s3 = await startS3(join(dir, 's3'));
   try {
-    const child = join(dir, 'backup-child.mjs');
-    await build({
-      entryPoints: [`${ROOT}bench/backup-child.ts`],
-      outfile: child,
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-      logLevel: 'warning',
-    });
+    // one bundled .mjs on plain node: its maxRSS is talos-dr's, not tsx's
+    const child = await bundleEntry(`${ROOT}bench/backup-child.ts`);
     await mustRun(['age-keygen', '-o', join(dir, 'key.txt')]);
     const recipient = (await mustRun(['age-keygen', '-y', join(dir, 'key.txt')])).stdout.trim();
     const figures: Figure[] = [...(await librariesAlone(dir, quick ? 64 * MiB : 256 * MiB, recipient))];

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { makeError } from '../io/errors.js';
-import { readCatalog } from './catalog.js';
+import { latestVerified, readCatalog } from './catalog.js';
 import { openBackup } from './open.js';
 import { type BackupRecord, type BackupTarget, isVerified } from './record.js';
 
@@ -52,7 +52,7 @@ export async function snapshotFromBackup(o: {
       value: o.value,
       reason: `${o.target.url} holds backups of ${clusters.length} clusters (${clusters.join(', ')}): say which with ${o.value}@<cluster id>`,
     });
-  const record = which === 'latest' ? catalog.filter(isVerified).at(-1) : catalog.find((r) => r.id === which);
+  const record = which === 'latest' ? latestVerified(catalog) : catalog.find((r) => r.id === which);
   if (!record)
     throw makeError('TDR_BAD_PARAM', {
       flag,

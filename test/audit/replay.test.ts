@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseJournal } from '../../src/audit/read.js';
-import { readKindOf } from '../../src/audit/replay/rebuild.js';
 import { formatReplay, replayVerdicts } from '../../src/audit/replay/replay.js';
 import { CHECK_IMPLS } from '../../src/checks/registry.js';
 import { defineCheck } from '../../src/checks/verdict.js';
+import { readKindOf } from '../../src/talos/read-commands.js';
 
 const records = (name: string) =>
   parseJournal(readFileSync(fileURLToPath(new URL(`../../fixtures/logs/${name}.jsonl`, import.meta.url)), 'utf8'))

@@ -19,8 +19,6 @@ import type { PayloadByType } from '../log-format.js';
 
 type CommandKind = Exclude<ReadKind, 'revision'>;
 
-export { readKindOf } from '../../talos/read-commands.js';
-
 type RecordedResult = PayloadByType['command-result'];
 
 /** One Read from one recorded talosctl result: outcome classification, then the parser. */

@@ -1,4 +1,4 @@
-import type { MemberStatus } from '../../talos/observations.js';
+import type { Member, MemberStatus } from '../../talos/observations.js';
 import { readsOf } from '../reader.js';
 import { listText, nodesArg, numberArg } from '../verdict.js';
 import { type Answers, answers, failedText, ownStatusRow, unionMembers } from '../view.js';
@@ -48,9 +48,9 @@ interface Finding {
   text: string;
 }
 
-function voterFinding(lists: Answers<{ learner: boolean; id: string }[]>): Finding {
+function voterFinding(lists: Answers<Member[]>): Finding {
   if (lists.answered.length === 0) return { warn: false, text: `Voter count not known: ${failedText(lists.failed)}.` };
-  const voters = unionMembers(lists.answered as never).filter((m) => !m.learner).length;
+  const voters = unionMembers(lists.answered).filter((m) => !m.learner).length;
   const quorum = Math.floor(voters / 2) + 1;
   if (voters % 2 === 0)
     return {

@@ -95,8 +95,8 @@ export function gateText(
       `  Approving by flag: --approve ${confirm.stepId} covers every iteration (${loops.map((l) => l.id).join(' › ')}), each recorded with its target; --approve ${confirm.stepId}@${confirm.token.value} covers this one only`,
     );
   }
-  const used = new Set(steps.flatMap((s) => s.argv.flatMap((a) => (isRef(a) ? [a.ref.split('.')[0]] : []))));
   const refs = new Set(steps.flatMap((s) => s.argv.flatMap((a) => (isRef(a) ? [a.ref] : []))));
+  const used = new Set([...refs].map((r) => r.split('.')[0]));
   // a param that stands for something else (a snapshot fetched from a backup): say what it is
   for (const [name, source] of Object.entries(_env.paramSources ?? {}))
     if (refs.has(`params.${name}`)) lines.push(`  ${name}: ${source}`);
