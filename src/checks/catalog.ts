@@ -138,9 +138,15 @@ export const CHECKS = {
   },
   'quorum-lost': {
     description:
-      'etcd quorum is lost, on positive evidence only: enough voters seen down or leaderless that the rest cannot make a quorum',
+      'etcd quorum is lost, on positive evidence only: enough voters seen down that the rest cannot make a quorum (a voter that runs but knows no leader is cut off, not lost)',
     args: {
       nodes,
+      allAnswer: {
+        type: 'boolean',
+        required: false,
+        description:
+          'every voter whose loss is counted must have a node that answers talosctl: a node that answers nothing may be one a partition hides from this side',
+      },
       voters: {
         type: 'number',
         required: false,

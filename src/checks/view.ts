@@ -136,6 +136,22 @@ export function leaderView(rows: readonly { node: string; value: MemberStatus }[
   return { kind: 'split', byLeader };
 }
 
+/**
+ * Members that know no leader while the others agree on one: cut off from the majority by a
+ * partition on their side. Said instead of a plain "no leader", because the fix is the network,
+ * and a resync or a replacement of a member that cannot reach its peers would not help.
+ */
+export function cutOffText(rows: readonly { node: string; value: MemberStatus }[]): string | undefined {
+  const without = rows.filter((r) => r.value.leader === NO_LEADER || r.value.leader === '');
+  const lv = leaderView(rows.filter((r) => !without.includes(r)));
+  if (without.length === 0 || lv.kind !== 'agreed' || lv.voters <= without.length) return undefined;
+  const cut = listText(without.map((w) => `member ${w.value.member} on ${w.node}`));
+  const one = without.length === 1;
+  return `${cut} ${one ? 'knows' : 'know'} no leader while ${fmtCount(lv.voters)} follow leader ${lv.leader}: ${one ? 'it is' : 'they are'} cut off from the majority (a network partition on ${one ? 'its' : 'their'} side); fix the network first — a resync or a replacement would not help while ${one ? 'it is' : 'they are'} cut off`;
+}
+
+const fmtCount = (n: number): string => `${n} member${n === 1 ? '' : 's'}`;
+
 export function leaderViewText(v: Exclude<LeaderView, { kind: 'agreed' }>): string {
   switch (v.kind) {
     case 'none-answered':

@@ -79,6 +79,25 @@ describe('observations', () => {
     });
   });
 
+  it('lost-member and lagging-member name a partitioned member as cut off, never as lost or lagging', async () => {
+    // the lab partition fault: C's etcd runs and answers, but knows no leader; A and B follow ID0
+    const c = healthyCluster();
+    node(c, C).leader = '0000000000000000';
+    node(c, C).raftIndex = 1;
+    const cut = `member ${ID2} on ${C} knows no leader while 2 members follow leader ${ID0}: it is cut off from the majority (a network partition on its side)`;
+    const lost = await observe('lost-member', c);
+    expect(lost.ok).toBe(false);
+    if (lost.ok) return;
+    expect(lost.reason).toContain(`no member is lost; ${cut}`);
+    const lag = await observe('lagging-member', c, { maxLag: 10 });
+    expect(lag.ok).toBe(false);
+    if (lag.ok) return;
+    expect(lag.reason).toContain(cut);
+    // from the minority's side alone (only C asked): no majority is seen, so no partition is claimed
+    const alone = await observe('lagging-member', c, { nodes: [C], maxLag: 10 });
+    expect(alone).toEqual({ ok: false, reason: `member ${ID2} on ${C} knows no leader` });
+  });
+
   it('member-of-node', async () => {
     const c = healthyCluster();
     expect(await observe('member-of-node', c, { node: C })).toMatchObject({ ok: true, outputs: { member: ID2 } });

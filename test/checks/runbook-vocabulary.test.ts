@@ -35,9 +35,51 @@ describe('quorum-lost', () => {
     expect(v.verdict).toBe('pass');
     expect(v.summary).toMatch(
       new RegExp(
-        `^quorum is lost: 3 voters of 3 seen lost \\(quorum 2\\): member ${IDS[0]} on ${A} knows no leader, ${B} does not answer talosctl`,
+        `^quorum is lost: 2 voters of 3 seen lost \\(quorum 2\\): ${B} does not answer talosctl .*; cut off \\(etcd runs with its data but knows no leader\\): member ${IDS[0]} on ${A} knows no leader$`,
       ),
     );
+  });
+
+  it('a partitioned minority is cut off, not lost: quorum holds, and the summary says partition', async () => {
+    const c = healthyCluster();
+    node(c, C).leader = NO_LEADER;
+    const v = await check('quorum-lost', c);
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toBe(
+      `quorum holds: 2 of 3 voters follow leader ${IDS[0]}; member ${IDS[2]} on ${C} knows no leader: cut off from the majority (a network partition on its side), not lost`,
+    );
+    expect(v.observed).toMatchObject({ lost: [], cutOff: [IDS[2]] });
+  });
+
+  it('never passes when the voters run with their data but see no leader (a partition, or an election under way)', async () => {
+    // every member restarted after the machines came back, or the network between them is cut:
+    // counting them as lost would restore over their data
+    const c = healthyCluster();
+    for (const n of c.nodes) n.leader = NO_LEADER;
+    const v = await check('quorum-lost', c);
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toMatch(
+      /^quorum is not lost for good: .* a network partition between the members, or an election still under way/,
+    );
+    // one machine down and two cut off: still not proven lost for good
+    node(c, C).reach = 'unreachable';
+    expect((await check('quorum-lost', c)).verdict).toBe('fail');
+  });
+
+  it('allAnswer: a node that answers nothing is not counted lost (the minority view cannot tell off from hidden)', async () => {
+    // the responder and A are on one side of a partition: B and C (the majority) answer nothing
+    const c = healthyCluster();
+    node(c, B).reach = 'unreachable';
+    node(c, C).reach = 'unreachable';
+    node(c, A).leader = NO_LEADER;
+    expect((await check('quorum-lost', c)).verdict).toBe('pass');
+    const v = await check('quorum-lost', c, { allAnswer: true });
+    expect(v.verdict).toBe('unknown');
+    expect(v.summary).toMatch(/a machine that is off looks the same as a partition that hides a running majority/);
+    // machines that answer with etcd down (lost for good, replaced) still count with allAnswer
+    node(c, B).reach = 'etcd-down';
+    node(c, C).reach = 'etcd-down';
+    expect((await check('quorum-lost', c, { allAnswer: true, voters: 3 })).verdict).toBe('pass');
   });
 
   it('passes when every reachable node has etcd down; unknown when nothing answers at all', async () => {

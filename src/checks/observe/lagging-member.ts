@@ -2,7 +2,7 @@ import { etcdOnNode } from '../etcd-evidence.js';
 import { DEFAULT_MAX_LAG } from '../member-healthy.js';
 import { readsOf } from '../reader.js';
 import { fmt, nodesArg, numberArg } from '../verdict.js';
-import { leaderView, leaderViewText, statusRows } from '../view.js';
+import { cutOffText, leaderView, leaderViewText, statusRows } from '../view.js';
 import { defineObservation } from './observation.js';
 
 /**
@@ -26,8 +26,9 @@ export const laggingMember = defineObservation({
       };
     const rows = statusRows(reads, nodes);
     if (rows.answered.length === 0) return { ok: false, reason: 'no member answered etcd status' };
-    const lv = leaderView(rows.answered.filter((r) => !r.value.learner));
-    if (lv.kind !== 'agreed') return { ok: false, reason: leaderViewText(lv) };
+    const voters = rows.answered.filter((r) => !r.value.learner);
+    const lv = leaderView(voters);
+    if (lv.kind !== 'agreed') return { ok: false, reason: cutOffText(voters) ?? leaderViewText(lv) };
     const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);
     if (!leaderRow)
       return { ok: false, reason: `the leader ${lv.leader} is not among the answering nodes, so lag is unknown` };

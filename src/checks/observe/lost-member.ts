@@ -1,7 +1,7 @@
 import { etcdOnNode } from '../etcd-evidence.js';
 import { readsOf } from '../reader.js';
 import { listText, nodesArg } from '../verdict.js';
-import { answers, failedText, leaderView, nodeOfMember, statusRows, unionMembers } from '../view.js';
+import { answers, cutOffText, failedText, leaderView, nodeOfMember, statusRows, unionMembers } from '../view.js';
 import { defineObservation } from './observation.js';
 
 /**
@@ -47,7 +47,13 @@ export const lostMember = defineObservation({
         reason: `cannot tell which member is lost: ${unknown.map((u) => `member ${u.m.id}: ${u.why}`).join('; ')}; no member is named on what was not seen`,
       };
     const lost = seen.filter((s) => s.state === 'lost');
-    if (lost.length === 0) return { ok: false, reason: 'every listed member answers etcd status: no member is lost' };
+    if (lost.length === 0) {
+      const cut = cutOffText(rows.answered.filter((r) => !r.value.learner));
+      return {
+        ok: false,
+        reason: `every listed member answers etcd status: no member is lost${cut === undefined ? '' : `; ${cut}`}`,
+      };
+    }
     if (lost.length > 1)
       return {
         ok: false,
