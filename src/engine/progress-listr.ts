@@ -11,7 +11,7 @@ import {
   type LoggerFormat,
   ProcessOutput,
 } from 'listr2';
-import type { Progress } from './progress.js';
+import { type Progress, VERDICT_MARKS } from './progress.js';
 import { PromptInterrupted } from './prompter.js';
 
 /**
@@ -204,15 +204,7 @@ export function listrProgress(o: ListrProgressOptions): ListrProgress {
     check(verdict, text) {
       const s = current();
       if (s) s.failed = verdict === 'fail';
-      const mark =
-        verdict === 'pass'
-          ? '✔ PASS'
-          : verdict === 'assumed'
-            ? '~ ASSUMED'
-            : verdict === 'fail'
-              ? '✘ FAIL'
-              : '? UNKNOWN';
-      write(`${mark} ${text}`);
+      write(`${VERDICT_MARKS[verdict][1]} ${text}`);
     },
     gate(text) {
       write(

@@ -2,10 +2,16 @@
  * The run as a responder reads it: one plain line per step start, result, check verdict and
  * gate, written to the terminal as it happens. Colour only on a TTY and never with NO_COLOR.
  */
+/**
+ * How a check's verdict is shown. A choice's branch is an answer (`yes`/`no`), not a pass or a
+ * failure; a wait that has not passed yet is `waiting`, never a failure (its timeout is).
+ */
+export type ShownVerdict = 'pass' | 'fail' | 'unknown' | 'assumed' | 'yes' | 'no' | 'waiting';
+
 export interface Progress {
   step(stepId: string, title: string, depth: number): void;
   result(ok: boolean, text: string): void;
-  check(verdict: 'pass' | 'fail' | 'unknown' | 'assumed', text: string): void;
+  check(verdict: ShownVerdict, text: string): void;
   gate(text: string): void;
   line(text: string): void;
   /** a drawn view (listr) finishes here; awaited before the run's summary line is written */
@@ -16,6 +22,17 @@ export interface ProgressOptions {
   write(text: string): void;
   color: boolean;
 }
+
+/** Colour and words of each shown verdict: red only for a real failure. */
+export const VERDICT_MARKS: Readonly<Record<ShownVerdict, readonly [string, string]>> = {
+  pass: ['32', '✔ PASS'],
+  fail: ['31', '✘ FAIL'],
+  unknown: ['33', '? UNKNOWN'],
+  assumed: ['36', '~ ASSUMED'],
+  yes: ['36', '↳ yes'],
+  no: ['36', '↳ no'],
+  waiting: ['33', '… waiting'],
+};
 
 const paint = (on: boolean, code: string, s: string): string => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
@@ -35,15 +52,8 @@ export function plainProgress(o: ProgressOptions): Progress {
       o.write(`${pad()}  ${ok ? paint(o.color, '32', '✔') : paint(o.color, '31', '✘')} ${text}\n`);
     },
     check(verdict, text) {
-      const mark =
-        verdict === 'pass'
-          ? paint(o.color, '32', '✔ PASS')
-          : verdict === 'assumed'
-            ? paint(o.color, '36', '~ ASSUMED')
-            : verdict === 'fail'
-              ? paint(o.color, '31', '✘ FAIL')
-              : paint(o.color, '33', '? UNKNOWN');
-      o.write(`${pad()}  ${mark} ${text}\n`);
+      const [code, word] = VERDICT_MARKS[verdict];
+      o.write(`${pad()}  ${paint(o.color, code, word)} ${text}\n`);
     },
     gate(text) {
       const bar = paint(o.color, '33', '┃');

@@ -1,5 +1,9 @@
 import { clientUrl, endpointStatus, etcdctl, parseAlarms, parseMemberList } from './etcdctl.js';
+import { formatMemberId } from './format.js';
 import type { LabState } from './state.js';
+
+/** Member ids as Talos prints them (16 hex digits): etcd's JSON gives them in decimal. */
+const hexId = (decimal: string): string => formatMemberId(decimal);
 
 /**
  * The drill's own verdict on the lab after a run, straight from etcd (etcdctl), not through the
@@ -38,7 +42,9 @@ export async function labIndependentChecks(dir: string, lab: LabState): Promise<
     name: 'one leader',
     ok: leaders.size === 1 && leader !== undefined && leader !== '0',
     detail:
-      leaders.size === 1 ? `leader ${leader}` : `members name ${leaders.size} leaders: ${[...leaders].join(', ')}`,
+      leaders.size === 1
+        ? `leader ${hexId(leader ?? '0')}`
+        : `members name ${leaders.size} leaders: ${[...leaders].map(hexId).join(', ')}`,
   });
   const errs = st.flatMap((s, i) => (s?.errors.length ? [`${ips[i]}: ${s.errors.join('; ')}`] : []));
   out.push({ name: 'no status errors', ok: errs.length === 0, detail: errs.join(' | ') || 'none' });

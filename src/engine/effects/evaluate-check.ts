@@ -1,7 +1,10 @@
 import { fromPromise } from 'xstate';
 import type { Json } from '../../checks/verdict.js';
 import type { EvaluateCheckInput, EvaluateCheckOutput } from '../../compile/contract.js';
+import { indexSteps } from '../../runbook/flow.js';
+import { maxPolls, type Runbook } from '../../runbook/model.js';
 import type { EngineEnv } from '../env.js';
+import type { ShownVerdict } from '../progress.js';
 import { checkOnce } from './check-once.js';
 
 /**
@@ -62,8 +65,8 @@ export function evaluateCheckActor(env: EngineEnv) {
       prevState.set(input.stepId, v.state);
       const key = `${v.verdict}:${v.summary}`;
       if (input.poll === 0 || v.verdict === 'pass' || lastVerdict.get(input.stepId) !== key) {
-        const poll = input.mode === 'wait' && input.poll > 0 ? ` (poll ${input.poll + 1})` : '';
-        env.progress.check(v.verdict, `${input.check}: ${v.summary}${poll}`);
+        const shown = shownCheck(env, input, v.verdict, v.summary);
+        env.progress.check(shown.verdict, shown.text);
       }
       lastVerdict.set(input.stepId, key);
       if (input.stepId.endsWith(':reobserve') && v.verdict === 'pass') {
@@ -77,6 +80,43 @@ export function evaluateCheckActor(env: EngineEnv) {
       return { verdict: v.verdict, observed: v.observed, description: describe(v.verdict, v.summary) };
     }),
   );
+}
+
+/**
+ * What the responder reads for one evaluation: a choice is answered yes or no (its branch, never a
+ * red FAIL); a wait or postcondition poll that has not passed is `waiting (poll k of at most N)`,
+ * since only its timeout is a failure; everything else is the verdict.
+ */
+export function shownCheck(
+  env: Pick<EngineEnv, 'runbook'>,
+  input: Pick<EvaluateCheckInput, 'stepId' | 'check' | 'mode' | 'poll'>,
+  verdict: 'pass' | 'fail' | 'unknown',
+  summary: string,
+): { verdict: ShownVerdict; text: string } {
+  const step = stepsOf(env.runbook).get(input.stepId)?.step;
+  if (input.mode === 'choice' && verdict !== 'unknown') {
+    const question = step?.title ?? input.stepId;
+    const why = input.check === 'flag-set' ? '' : ` — ${summary}`;
+    return { verdict: verdict === 'pass' ? 'yes' : 'no', text: `${input.stepId}: ${question}${why}` };
+  }
+  const poll = step !== undefined && 'poll' in step ? step.poll : undefined;
+  if ((input.mode === 'wait' || input.mode === 'postcondition') && poll !== undefined && verdict !== 'pass') {
+    return {
+      verdict: 'waiting',
+      text: `(poll ${input.poll + 1} of at most ${maxPolls(poll)}, ${poll.timeoutMs / 1000}s in all) ${input.check}: ${summary}`,
+    };
+  }
+  return { verdict, text: `${input.check}: ${summary}` };
+}
+
+const indexes = new WeakMap<Runbook, ReturnType<typeof indexSteps>>();
+function stepsOf(runbook: Runbook): ReturnType<typeof indexSteps> {
+  let index = indexes.get(runbook);
+  if (index === undefined) {
+    index = indexSteps(runbook);
+    indexes.set(runbook, index);
+  }
+  return index;
 }
 
 /** A recorded verdict as the contract carries it (an older or odd record that is not pass/fail is unknown). */
