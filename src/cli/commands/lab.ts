@@ -24,7 +24,7 @@ const duration = (flag: string) => (v: string) => {
 const NET_FAULTS_HELP = `
 Network faults (root and nft; only the lab's own addresses, peer port 2380 and member groups):
   partition --node N         every packet of N's peer connections is dropped, both ways
-  partition-oneway --node N  only the packets N sends to its peers are dropped; it still receives
+  partition-oneway --node N  only the packets N sends to its peers are dropped (TCP then stalls too)
   latency --node N --ms M    N's peer connections go through a relay that delays each way by M/2 ms
   loss --node N --percent P  P% of the packets of N's peer connections are dropped, each way
   flap-leader [--cut 3s] [--every 10s]  the current leader is partitioned for --cut, every --every
