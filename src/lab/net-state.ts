@@ -106,10 +106,12 @@ export function describeFault(f: NetFault): string {
 }
 
 /** `lab status`'s network section: faults in force, the supervisor's last error, the last flaps. */
-export function netStatusLines(dir: string): string[] {
+export function netStatusLines(dir: string, supervisorRunning: boolean): string[] {
   const d = readDesired(dir);
   const a = readApplied(dir);
-  const out = isClear(d) ? [] : ['network faults:', ...describeDesired(d).map((l) => `  ${l}`)];
+  // without the supervisor its nft process is gone, and the kernel took the table with it
+  const head = supervisorRunning ? 'network faults:' : 'network faults (NOT in force: the supervisor is not running):';
+  const out = isClear(d) ? [] : [head, ...describeDesired(d).map((l) => `  ${l}`)];
   if (a && !a.ok) out.push(`network faults NOT applied (generation ${a.generation}): ${a.error ?? '?'}`);
   const flaps = readFlaps(dir).slice(-6);
   if (flaps.length) out.push('recent flaps:', ...flaps.map((f) => `  ${f.at} ${f.event} ${f.node} (${f.ip})`));

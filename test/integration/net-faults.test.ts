@@ -299,6 +299,7 @@ describe('no rule outlives the lab', () => {
     expect(nftChildren(sup)).toHaveLength(1);
     process.kill(sup, 'SIGKILL');
     await nothingLeft();
+    expect((await lab('status')).stdout).toContain('network faults (NOT in force: the supervisor is not running):');
     expect((await lab('down')).code).toBe(0);
   });
 

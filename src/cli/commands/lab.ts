@@ -137,7 +137,7 @@ export const register: Register = (program, ctx, setResult) => {
       ctx.stdout.write(`lab ${s.lab.dir}: answering as ${talos}, supervisor ${s.supervisor ?? 'NOT RUNNING'}\n`);
       ctx.stdout.write(tabwrite(['NODE\tNAME\tMODE\tSTATE\tHEALTH\tPID', ...rows]));
       const { netStatusLines } = await import('../../lab/net-state.js');
-      const net = netStatusLines(s.lab.dir);
+      const net = netStatusLines(s.lab.dir, s.supervisor !== null);
       if (net.length) ctx.stdout.write(`${net.join('\n')}\n`);
       setResult(s.supervisor === null ? 1 : 0);
     });
