@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what talos-dr needs on a fresh Debian machine: etcd (server + client, for the lab),
-# tmux (terminal tests), chromium (the HTML report test), and the npm packages (which also builds dist/ through `prepare`).
+# nftables (the lab's network faults), tmux (terminal tests), chromium (the HTML report test), and the npm packages (which also builds dist/ through `prepare`).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ command -v etcdctl >/dev/null 2>&1 || need_apt+=(etcd-client)
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 # age: backups are checked against the real age CLI (encrypt here, decrypt there, and back)
 command -v age >/dev/null 2>&1 || need_apt+=(age)
+# nftables: the lab's network faults (lab inject partition|latency|loss|…) are nft rules
+command -v nft >/dev/null 2>&1 || need_apt+=(nftables)
 # headless Chromium opens the HTML audit report in the e2e tests (playwright-core drives it; no browser download)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then

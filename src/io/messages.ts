@@ -165,6 +165,11 @@ export const MESSAGES = {
     text: (p) => `--node ${JSON.stringify(p.value)}: not a lab node`,
     hint: (p) => `use an address or an index: ${p.known.join(', ')}`,
   }),
+  TDR_LAB_NET_UNAVAILABLE: def<{ fault: string; reason: string; fix: string }>({
+    exit: ExitCode.precondition,
+    text: (p) => `lab inject ${p.fault}: ${p.reason}`,
+    hint: (p) => p.fix,
+  }),
   TDR_DRY_RUN_REFUSED: def<{ argv: string; effect: string }>({
     exit: ExitCode.failed,
     text: (p) => `dry run: refused to run talosctl ${p.argv} (${p.effect}); a dry run only reads`,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientUrl, etcdctl, parseEtcdJson, peerUrl } from './etcdctl.js';
+import { memberGid } from './net-ids.js';
 import { type LabNodeSpec, labPaths, type NodeRecord } from './state.js';
 
 /**
@@ -76,6 +77,8 @@ export function spawnMember(dir: string, rec: NodeRecord, quotaBytes: number | n
     const child = spawn('etcd', memberArgs(dir, rec, quotaBytes), {
       detached: true,
       stdio: ['ignore', fd, fd],
+      // as root, each member gets its own group: the network faults tell its sockets apart by it
+      ...(process.getuid?.() === 0 ? { gid: memberGid(rec.ip) } : {}),
     });
     child.on('error', () => undefined);
     child.unref();

@@ -3,7 +3,8 @@ import { makeError } from '../io/errors.js';
 import { isMemberAlive, killMember, putViaGateway, wipeData } from './cluster.js';
 import { clientUrl, endpointStatus, etcdctl, parseAlarms, parseMemberList } from './etcdctl.js';
 import { formatMemberId } from './format.js';
-import { liveEndpoints, requireLab } from './lab.js';
+import { liveEndpoints, requireLab, supervisorPid } from './lab.js';
+import { healNet, injectNetFault, NET_FAULTS, type NetFaultName, type NetFaultOptions } from './net-inject.js';
 import { addEvent, type LabState, labPaths, withNode } from './state.js';
 
 /**
@@ -20,7 +21,8 @@ export type FaultName =
   | 'stuck-learner'
   | 'quorum-loss'
   | 'corrupt-snapshot'
-  | 'clock-skew';
+  | 'clock-skew'
+  | NetFaultName;
 export const FAULTS: readonly FaultName[] = [
   'nospace',
   'nospace-full',
@@ -31,6 +33,7 @@ export const FAULTS: readonly FaultName[] = [
   'quorum-loss',
   'corrupt-snapshot',
   'clock-skew',
+  ...NET_FAULTS,
 ];
 
 /** `--node` as an address (127.0.0.12), a name (lab-cp-2) or a 1-based index. */
@@ -43,7 +46,7 @@ export function resolveNode(lab: LabState, value: string): string {
 export async function injectFault(
   dir: string,
   fault: FaultName,
-  opts: { node?: string; file?: string; offsetMs?: number },
+  opts: { node?: string; file?: string; offsetMs?: number } & NetFaultOptions,
 ): Promise<string> {
   const lab = requireLab(dir);
   const needNode = (): string => {
@@ -51,6 +54,12 @@ export async function injectFault(
     return resolveNode(lab, opts.node);
   };
   switch (fault) {
+    case 'partition':
+    case 'partition-oneway':
+    case 'latency':
+    case 'loss':
+    case 'flap-leader':
+      return injectNetFault(dir, lab, fault, fault === 'flap-leader' ? null : needNode(), opts, supervisorPid(dir));
     case 'clock-skew': {
       const name = needNode();
       if (opts.offsetMs === undefined)
@@ -162,7 +171,7 @@ async function stuckLearner(dir: string, lab: LabState, name: string): Promise<s
 export async function heal(dir: string): Promise<string[]> {
   const lab = requireLab(dir);
   rmSync(labPaths(dir).compactionPaused, { force: true });
-  const out: string[] = [];
+  const out: string[] = await healNet(dir, supervisorPid(dir));
   for (const n of lab.nodes) {
     const clock = await withNode(dir, n.name, (rec) => {
       if (!rec.clockOffsetMs) return null;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { makeError } from '../io/errors.js';
 import { checksum, initialClusterOf, isLiveProcess, isMemberAlive, nodeSpecs, seedData, stopPid } from './cluster.js';
 import { clientUrl, etcdctl } from './etcdctl.js';
+import { clearNetFiles } from './net-state.js';
 import {
   addEvent,
   LAB_STATE_VERSION,
@@ -77,7 +78,8 @@ export function livePids(dir: string): number[] {
   return pids;
 }
 
-function supervisorPid(dir: string): number | null {
+/** The supervisor's PID while it runs (checked by command line), else null. */
+export function supervisorPid(dir: string): number | null {
   try {
     const pid = Number(readFileSync(labPaths(dir).supervisorPid, 'utf8'));
     return isLiveProcess(pid, dir) ? pid : null;
@@ -103,6 +105,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   const p = labPaths(dir);
   for (const sub of ['data', 'nodes', 'logs', 'uploads']) rmSync(`${dir}/${sub}`, { recursive: true, force: true });
   rmSync(p.compactionPaused, { force: true });
+  clearNetFiles(dir);
   for (const sub of ['data', 'nodes', 'logs', 'uploads']) mkdirSync(`${dir}/${sub}`, { recursive: true });
   let nodes: LabNodeSpec[];
   try {
@@ -216,6 +219,8 @@ export async function labDown(dir: string): Promise<{ stopped: number[] }> {
   }
   rmSync(labPaths(dir).state, { force: true });
   rmSync(labPaths(dir).supervisorPid, { force: true });
+  // the supervisor took the network faults' rules with it; a new lab starts without them
+  clearNetFiles(dir);
   return { stopped };
 }
 

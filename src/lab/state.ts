@@ -145,7 +145,17 @@ export async function withNode<T>(
   fn: (rec: NodeRecord) => Promise<T> | T,
   waitMs = 15_000,
 ): Promise<T> {
-  const lock = labPaths(dir).lock(name);
+  return withLock(labPaths(dir).lock(name), `node ${name}`, waitMs, async () => {
+    const rec = readNode(dir, name);
+    if (!rec) throw new Error(`no record for node ${name} in ${dir}`);
+    const result = await fn(rec);
+    writeNode(dir, rec);
+    return result;
+  });
+}
+
+/** Runs `fn` holding a mkdir lock at `lock` (its owner's pid inside; a dead owner's lock is taken over). */
+export async function withLock<T>(lock: string, what: string, waitMs: number, fn: () => Promise<T> | T): Promise<T> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     try {
@@ -160,16 +170,12 @@ export async function withNode<T>(
         /* being created or removed */
       }
       if (Number.isInteger(owner) && owner > 0 && !pidAlive(owner)) rmSync(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`node ${name} is busy (lock ${lock} held by ${owner})`);
+      else if (Date.now() > deadline) throw new Error(`${what} is busy (lock ${lock} held by ${owner})`);
       else await sleep(50);
     }
   }
   try {
-    const rec = readNode(dir, name);
-    if (!rec) throw new Error(`no record for node ${name} in ${dir}`);
-    const result = await fn(rec);
-    writeNode(dir, rec);
-    return result;
+    return await fn();
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

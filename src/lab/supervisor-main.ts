@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { isMemberAlive } from './cluster.js';
+import { NetSupervisor } from './net-supervise.js';
 import { labPaths, readLabState, readNode } from './state.js';
 import { newMemory, superviseOnce } from './supervisor.js';
 
@@ -26,12 +27,24 @@ const log = (line: string): void => {
 };
 log(`supervisor ${process.pid} watching ${dir}`);
 const mem = newMemory();
+// the network faults run beside the node loop: a flap must not wait for a slow health check
+const firstLab = readLabState(dir);
+const net = firstLab ? new NetSupervisor(dir, firstLab, log) : null;
+const netLoop = (async () => {
+  while (net && !stopping) {
+    await net.tick();
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await net?.close();
+})();
 while (!stopping) {
   const lab = readLabState(dir);
   if (!lab || !existsSync(labPaths(dir).state)) break;
   await superviseOnce(dir, lab, mem, log);
   await new Promise((r) => setTimeout(r, 300));
 }
+stopping = true;
+await netLoop;
 // Draining: restart nothing, but stay until `lab down` has stopped the members, so that this
 // process (their parent) reaps them and no zombie is left behind.
 writeFileSync(labPaths(dir).supervisorDraining, String(process.pid));

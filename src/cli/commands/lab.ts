@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_LAB_TALOS_VERSION, LAB_TALOS_VERSIONS, type LabTalosVersion } from '../../lab/talos-versions.js';
+import { parseDuration } from '../../runbook/params.js';
 import type { Register } from './index.js';
 
 /**
@@ -12,6 +13,23 @@ const int = (flag: string) => (v: string) => {
   if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${flag} must be a whole number`);
   return Number(v);
 };
+
+const duration = (flag: string) => (v: string) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) throw new InvalidArgumentError(`${flag} must be a duration such as 3s, 500ms or 1m`);
+  return ms;
+};
+
+/** What each network fault does to which packets (lab inject --help; docs/lab.md says the same). */
+const NET_FAULTS_HELP = `
+Network faults (root and nft; only the lab's own addresses, peer port 2380 and member groups):
+  partition --node N         every packet of N's peer connections is dropped, both ways
+  partition-oneway --node N  only the packets N sends to its peers are dropped (TCP then stalls too)
+  latency --node N --ms M    N's peer connections go through a relay that delays each way by M/2 ms
+  loss --node N --percent P  P% of the packets of N's peer connections are dropped, each way
+  flap-leader [--cut 3s] [--every 10s]  the current leader is partitioned for --cut, every --every
+The supervisor owns the rules (an nft table with flags owner): lab heal removes them, so do
+lab down and the supervisor's death (the kernel deletes the table when its owner exits).`;
 
 export const register: Register = (program, ctx, setResult) => {
   const lab = program
@@ -118,6 +136,9 @@ export const register: Register = (program, ctx, setResult) => {
       const talos = `Talos ${s.lab.talosVersion ?? '1.14'}${s.lab.dedicatedEtcd ? ' (dedicated ETCD volume)' : ''}`;
       ctx.stdout.write(`lab ${s.lab.dir}: answering as ${talos}, supervisor ${s.supervisor ?? 'NOT RUNNING'}\n`);
       ctx.stdout.write(tabwrite(['NODE\tNAME\tMODE\tSTATE\tHEALTH\tPID', ...rows]));
+      const { netStatusLines } = await import('../../lab/net-state.js');
+      const net = netStatusLines(s.lab.dir, s.supervisor !== null);
+      if (net.length) ctx.stdout.write(`${net.join('\n')}\n`);
       setResult(s.supervisor === null ? 1 : 0);
     });
 
@@ -136,7 +157,7 @@ export const register: Register = (program, ctx, setResult) => {
   lab
     .command('inject')
     .description(
-      'inject a fault: nospace | nospace-full | kill | lose | lag | stuck-learner | quorum-loss | corrupt-snapshot <file> | clock-skew --offset-ms <n>',
+      'inject a fault: nospace | nospace-full | kill | lose | lag | stuck-learner | quorum-loss | corrupt-snapshot <file> | clock-skew --offset-ms <n> | partition | partition-oneway | latency --ms <n> | loss --percent <n> | flap-leader',
     )
     .argument('<fault>', 'the fault')
     .argument('[file]', 'the snapshot file (corrupt-snapshot)')
@@ -145,9 +166,19 @@ export const register: Register = (program, ctx, setResult) => {
       if (!/^-?\d+$/.test(v)) throw new InvalidArgumentError('--offset-ms must be a whole number of milliseconds');
       return Number(v);
     })
+    .option('--ms <n>', 'latency: the round trip between the node and each peer grows by n ms (2-10000)', int('--ms'))
+    .option('--percent <n>', "loss: drop this share of the node's peer packets, each way (1-100)", int('--percent'))
+    .option('--cut <duration>', 'flap-leader: how long each cut lasts (default 3s)', duration('--cut'))
+    .option('--every <duration>', 'flap-leader: from one cut to the next (default 10s)', duration('--every'))
     .option(...dirOption)
+    .addHelpText('after', NET_FAULTS_HELP)
     .action(
-      async (fault: string, file: string | undefined, opts: { node?: string; offsetMs?: number }, cmd: Command) => {
+      async (
+        fault: string,
+        file: string | undefined,
+        opts: { node?: string; offsetMs?: number; ms?: number; percent?: number; cut?: number; every?: number },
+        cmd: Command,
+      ) => {
         const { FAULTS, injectFault } = await import('../../lab/faults.js');
         const { makeError } = await import('../../io/errors.js');
         const f = FAULTS.find((x) => x === fault);
@@ -157,6 +188,10 @@ export const register: Register = (program, ctx, setResult) => {
           ...(opts.node ? { node: opts.node } : {}),
           ...(file ? { file } : {}),
           ...(opts.offsetMs !== undefined ? { offsetMs: opts.offsetMs } : {}),
+          ...(opts.ms !== undefined ? { ms: opts.ms } : {}),
+          ...(opts.percent !== undefined ? { percent: opts.percent } : {}),
+          ...(opts.cut !== undefined ? { cutMs: opts.cut } : {}),
+          ...(opts.every !== undefined ? { everyMs: opts.every } : {}),
         });
         ctx.stdout.write(`${msg}\n`);
         setResult(0);
@@ -165,7 +200,7 @@ export const register: Register = (program, ctx, setResult) => {
 
   lab
     .command('heal')
-    .description('end lag (SIGCONT) and bring killed machines back on their data')
+    .description('end lag (SIGCONT), bring killed machines back on their data, remove every network fault')
     .option(...dirOption)
     .action(async (_o: unknown, cmd: Command) => {
       const { heal } = await import('../../lab/faults.js');
