@@ -81,5 +81,3 @@ export async function runAsProgram(): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }
-
-await runAsProgram();
