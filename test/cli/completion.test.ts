@@ -108,7 +108,7 @@ describe('talos-dr completion bash', () => {
     }
     expect(lines.length).toBeGreaterThan(100);
     const out = bash(lines);
-    const missing = lines.filter((l, i) => !(out[i] ?? '').split(' ').includes(want[i] ?? '')).map((l) => l.join(' '));
+    const missing = lines.filter((_l, i) => !(out[i] ?? '').split(' ').includes(want[i] ?? '')).map((l) => l.join(' '));
     expect(missing).toEqual([]);
   });
 });
@@ -129,6 +129,7 @@ describe('talos-dr completion zsh', () => {
       'compdef() { : }',
       'compadd() { [[ $1 == -- ]] && shift; print -rl -- "$@" }',
       '_files() { print -r -- "<files>" }',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh's parameter expansion, not a template
       '_describe() { local -a a; a=("${(@P)${@[-1]}}"); print -rl -- "${a[@]%%:*}" }',
     ].join('\n');
     const calls = CASES.map(([w]) => {
