@@ -4,9 +4,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const entries = {
-  'talos-dr': 'src/cli/main.ts',
-  'talosctl-lab': 'src/lab/talosctl-shim-main.ts',
-  'lab-supervisor': 'src/lab/supervisor-main.ts',
+  'talos-dr': 'src/entry/talos-dr.ts',
+  'talosctl-lab': 'src/entry/talosctl-lab.ts',
+  'lab-supervisor': 'src/entry/lab-supervisor.ts',
 };
 
 const entryPoints = Object.fromEntries(Object.entries(entries).filter(([, src]) => existsSync(src)));

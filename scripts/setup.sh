@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what talos-dr needs on a fresh Debian machine: etcd (server + client, for the lab),
-# nftables (the lab's network faults), tmux (terminal tests), chromium (the HTML report test), and the npm packages (which also builds dist/ through `prepare`).
+# nftables (the lab's network faults), tmux (terminal tests), chromium (the HTML report test), zsh, fish
+# and man (completion and man page tests), and the npm packages (which also builds dist/ through `prepare`).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,10 @@ command -v age >/dev/null 2>&1 || need_apt+=(age)
 command -v nft >/dev/null 2>&1 || need_apt+=(nftables)
 # headless Chromium opens the HTML audit report in the e2e tests (playwright-core drives it; no browser download)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# the completion scripts are tested in their real shells, the man page with man (man-db + groff)
+command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)
+command -v fish >/dev/null 2>&1 || need_apt+=(fish)
+command -v man >/dev/null 2>&1 || need_apt+=(man-db)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: need ${need_apt[*]}; run as root or install them with apt-get" >&2

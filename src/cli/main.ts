@@ -1,10 +1,10 @@
 import type { CommanderError as CommanderErrorType } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { isTalosDrError, makeError } from '../io/errors.js';
-import { EXIT_CODE_HELP, ExitCode } from '../io/exit-codes.js';
-import { COMMANDS } from './commands/index.js';
+import { ExitCode } from '../io/exit-codes.js';
 import { type CliContext, processContext } from './context.js';
 import { formatError } from './format-error.js';
+import { makeProgram } from './program.js';
 
 /**
  * The command line's entry point and the only place that decides the exit code.
@@ -17,26 +17,11 @@ export async function main(argv: readonly string[], ctx: CliContext): Promise<nu
     ctx.stdout.write(`${pkg.version}\n`);
     return ExitCode.ok;
   }
-  const [{ Command, CommanderError }, ...commands] = await Promise.all([
-    import('commander'),
-    ...COMMANDS.map((load) => load()),
-  ]);
+  const { CommanderError } = await import('commander');
   let result: number = ExitCode.ok;
-  const program = new Command('talos-dr')
-    .description('Disaster-recovery runbooks for etcd on Talos Linux: guided, checked, audited.')
-    .version(pkg.version, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', `\n${EXIT_CODE_HELP}\n\nDocs: docs/README.md`)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => ctx.stdout.write(s),
-      writeErr: (s) => ctx.stderr.write(s),
-    });
-  const setResult = (code: number): void => {
+  const program = await makeProgram(ctx, (code) => {
     result = code;
-  };
-  for (const { register } of commands) register(program, ctx, setResult);
-  for (const sub of program.commands) sub.exitOverride().addHelpText('after', `\n${EXIT_CODE_HELP}`);
+  });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -81,5 +66,3 @@ export async function runAsProgram(): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }
-
-await runAsProgram();

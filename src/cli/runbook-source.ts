@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
+import { defaultStateDir } from '../audit/witness.js';
 import { makeError } from '../io/errors.js';
+import { materializeRunbooks, RUNBOOKS_ASSET } from '../runbook/embedded.js';
 
 /**
  * Where runbooks come from: a file path, or a built-in name (the package's runbooks/ folder,
@@ -21,9 +24,16 @@ export function packageRoot(): string {
 
 export const isRunbookFile = (name: string): boolean => name.endsWith('.yaml') || name.endsWith('.yml');
 
+/** The built-in runbooks' folder: the package's runbooks/, or the single executable's, laid out as files. */
+export function builtinRunbookDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (!isSea()) return join(packageRoot(), 'runbooks');
+  const files = JSON.parse(getAsset(RUNBOOKS_ASSET, 'utf8')) as Record<string, string>;
+  return materializeRunbooks(files, defaultStateDir(env));
+}
+
 /** The runbook folders searched by name, built-in first, without duplicates. */
 export function runbookDirs(cwd: string): string[] {
-  const dirs = [join(packageRoot(), 'runbooks'), resolve(cwd, 'runbooks')];
+  const dirs = [builtinRunbookDir(), resolve(cwd, 'runbooks')];
   return [...new Set(dirs)].filter((d) => existsSync(d) && statSync(d).isDirectory());
 }
 

@@ -1,10 +1,11 @@
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeError } from '../io/errors.js';
 import { type Checksum, putViaGateway } from './cluster.js';
 import { endpointStatus } from './etcdctl.js';
 import { heal, injectFault } from './faults.js';
-import { distFile, labChecksum, shimPath } from './lab.js';
+import { labChecksum, labTalosctl } from './lab.js';
+import { type Role, selfCommand } from './self-command.js';
 import type { LabState } from './state.js';
 
 /**
@@ -47,7 +48,7 @@ export async function leaderOf(lab: LabState): Promise<{ leader: string; followe
 
 /** Takes a snapshot through the lab's talosctl, as backup-snapshot would. */
 async function snapshotVia(dir: string, node: string, path: string): Promise<void> {
-  const r = await execa(shimPath(), ['--nodes', node, 'etcd', 'snapshot', path], {
+  const r = await execa(labTalosctl(dir), ['--nodes', node, 'etcd', 'snapshot', path], {
     reject: false,
     env: { TALOS_DR_LAB_DIR: dir },
   });
@@ -92,18 +93,17 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
   // the restore takes its snapshot from a backup target: `backup run` first, then the same loss
   'restore-from-backup': async (c) => {
     const target = join(c.work, 'backups');
-    const bin = join(dirname(shimPath()), 'talos-dr');
     const args = [
       'backup',
       'run',
       '--param',
       `nodes=${ips(c.lab).join(',')}`,
       '--talosctl',
-      shimPath(),
+      labTalosctl(c.dir),
       '--target',
       target,
     ];
-    const r = await execa(bin, args, {
+    const r = await execSelf('talos-dr', args, {
       reject: false,
       env: { ...process.env, TALOS_DR_LAB_DIR: c.dir, TALOS_DR_LOG_DIR: join(c.work, 'backup-logs') },
     });
@@ -179,12 +179,16 @@ export async function actOutManual(
  * 512 KB, whose request buffers would otherwise set the drill's (the engine's) peak memory.
  */
 async function fillInChild(dir: string, fault: 'nospace' | 'nospace-full'): Promise<string> {
-  const r = await execa(process.execPath, [distFile('talos-dr.mjs'), 'lab', 'inject', fault, '--dir', dir], {
-    reject: false,
-  });
+  const r = await execSelf('talos-dr', ['lab', 'inject', fault, '--dir', dir], { reject: false });
   if (r.exitCode !== 0)
     throw makeError('TDR_LAB_FAILED', {
       detail: `lab inject ${fault}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
     });
   return r.stdout.trim();
+}
+
+/** Runs a part of talos-dr itself (see self-command.ts) with `args`. */
+function execSelf(role: Role, args: readonly string[], opts: { reject: false; env?: NodeJS.ProcessEnv }) {
+  const c = selfCommand(role);
+  return execa(c.file, [...c.args, ...args], { ...opts, ...(c.argv0 ? { argv0: c.argv0 } : {}) });
 }

@@ -16,7 +16,7 @@ import { ExitCode } from '../io/exit-codes.js';
 import type { Checksum } from './cluster.js';
 import { actOutManual, DRILL_RUNBOOK, DRILL_SETUPS } from './drill-faults.js';
 import { labIndependentChecks } from './drill-grade.js';
-import { labChecksum, labDown, labUp, shimPath } from './lab.js';
+import { labChecksum, labDown, labTalosctl, labUp } from './lab.js';
 import type { LabTalosVersion } from './talos-versions.js';
 
 /**
@@ -32,6 +32,8 @@ export interface DrillOptions {
   members: number;
   keepLab: boolean;
   dir?: string;
+  /** the lab's first member address (default 127.0.0.11) */
+  firstAddress?: string;
   log?: string;
   /** signs the drill's log (drill --sign-key) */
   signer?: Signer;
@@ -92,6 +94,7 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     members: o.members,
     quotaBytes: 33554432,
     seedKeys: 100,
+    ...(o.firstAddress ? { firstAddress: o.firstAddress } : {}),
     ...(o.talosVersion ? { talosVersion: o.talosVersion } : {}),
     dedicatedEtcd: o.dedicatedEtcd === true,
   });
@@ -123,7 +126,7 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       params,
       approve: o.approveAll ? gateIds(lint.runbook) : [],
       operator: undefined,
-      target: { talosctl: shimPath(), talosconfig: undefined, context: undefined, endpoints: [] },
+      target: { talosctl: labTalosctl(dir), talosconfig: undefined, context: undefined, endpoints: [] },
       dryRun: false,
       ...(Object.keys(sources).length > 0 ? { paramSources: sources } : {}),
       logPath: log,

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeError } from '../io/errors.js';
 import { checksum, initialClusterOf, isLiveProcess, isMemberAlive, nodeSpecs, seedData, stopPid } from './cluster.js';
 import { clientUrl, etcdctl } from './etcdctl.js';
 import { clearNetFiles } from './net-state.js';
+import { inSingleExecutable, selfCommand } from './self-command.js';
 import {
   addEvent,
   LAB_STATE_VERSION,
@@ -47,22 +49,29 @@ export interface UpResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A file of dist/ next to the running bundle (or its chunk), or of a built checkout when run from src/. */
-export function distFile(name: string): string {
-  for (const rel of [`./${name}`, `../${name}`, `../../dist/${name}`]) {
-    const p = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(p)) return p;
-  }
-  throw makeError('TDR_LAB_FAILED', { detail: `${name} not found: run \`npm run build\`` });
-}
-
-/** bin/talosctl-lab of this checkout: the first ancestor of the running file that has it. */
+/** bin/talosctl-lab of this checkout or install: the first ancestor of the running file that has it. */
 export function shimPath(): string {
   for (const rel of ['../bin/talosctl-lab', '../../bin/talosctl-lab', '../../../bin/talosctl-lab']) {
     const p = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(p)) return p;
   }
   return 'bin/talosctl-lab';
+}
+
+/**
+ * The talosctl a run against the lab in `dir` uses: bin/talosctl-lab, or in the single executable
+ * the symlink `lab up` puts in the lab dir (the executable answers as talosctl under that name).
+ */
+export function labTalosctl(dir: string): string {
+  return inSingleExecutable() ? join(dir, 'talosctl-lab') : shimPath();
+}
+
+/** The single executable's talosctl for this lab: `<dir>/talosctl-lab` → the executable (replaced each lab up). */
+function linkTalosctl(dir: string): void {
+  if (!inSingleExecutable()) return;
+  const link = join(dir, 'talosctl-lab');
+  rmSync(link, { force: true });
+  symlinkSync(process.execPath, link);
 }
 
 /** PIDs of the lab's processes that are still alive (supervisor and members). */
@@ -107,6 +116,7 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   rmSync(p.compactionPaused, { force: true });
   clearNetFiles(dir);
   for (const sub of ['data', 'nodes', 'logs', 'uploads']) mkdirSync(`${dir}/${sub}`, { recursive: true });
+  linkTalosctl(dir);
   let nodes: LabNodeSpec[];
   try {
     nodes = nodeSpecs(opts.members, opts.firstAddress);
@@ -153,7 +163,9 @@ export async function labUp(opts: UpOptions): Promise<UpResult> {
   const t0 = Date.now();
   writeJsonAtomic(p.state, lab);
   const fd = openSync(p.supervisorLog, 'a');
-  const child = spawn(process.execPath, [distFile('lab-supervisor.mjs'), dir], {
+  const sup = selfCommand('lab-supervisor');
+  const child = spawn(sup.file, [...sup.args, dir], {
+    ...(sup.argv0 ? { argv0: sup.argv0 } : {}),
     detached: true,
     stdio: ['ignore', fd, fd],
   });

@@ -1,8 +1,9 @@
 import { runShim } from './talosctl-shim.js';
 
-/** Entry of bin/talosctl-lab (dist/talosctl-lab.mjs). */
-const code = await runShim(process.argv.slice(2), process.env, process.cwd(), {
-  out: (t) => process.stdout.write(t),
-  err: (t) => process.stderr.write(t),
-});
-process.exitCode = code;
+/** The talosctl-lab process: talosctl's command line over the lab, answered from this process's env and cwd. */
+export async function shimMain(args: readonly string[]): Promise<number> {
+  return runShim(args, process.env, process.cwd(), {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  });
+}

@@ -19,6 +19,11 @@ export const register: Register = (program, ctx, setResult) => {
     .option('--sign-key <file>', "ed25519 private key (from `talos-dr log keygen`): sign the drill's log")
     .option('--keep-lab', 'leave the lab running after the drill')
     .option('--dir <path>', 'the lab dir (default: a fresh temp dir)')
+    .option(
+      '--first-address <ip>',
+      "the lab's first member address; members count up from it (another lab on this machine needs its own range)",
+      '127.0.0.11',
+    )
     .addOption(talosVersionOption())
     .addOption(etcdVolumeOption())
     .action(async (scenario: string, f: DrillFlags) => {
@@ -34,6 +39,7 @@ export const register: Register = (program, ctx, setResult) => {
           keepLab: f.keepLab === true,
           talosVersion: f.talosVersion,
           dedicatedEtcd: f.etcdVolume === 'dedicated',
+          firstAddress: f.firstAddress,
           ...(f.dir ? { dir: f.dir } : {}),
           ...(f.log ? { log: f.log } : {}),
           ...(f.signKey ? { signer: openSigner(resolve(ctx.cwd, f.signKey)) } : {}),
@@ -52,6 +58,7 @@ interface DrillFlags {
   members: number;
   keepLab?: boolean;
   dir?: string;
+  firstAddress: string;
   signKey?: string;
   talosVersion: LabTalosVersion;
   etcdVolume: 'ephemeral' | 'dedicated';

@@ -72,7 +72,7 @@ export const register: Register = (program, ctx, setResult) => {
         },
         cmd: Command,
       ) => {
-        const { labUp, shimPath } = await import('../../lab/lab.js');
+        const { labUp, labTalosctl } = await import('../../lab/lab.js');
         const { checksum } = await import('../../lab/cluster.js');
         const { clientUrl } = await import('../../lab/etcdctl.js');
         const dir = dirOf(cmd);
@@ -89,7 +89,7 @@ export const register: Register = (program, ctx, setResult) => {
           r.lab.nodes.map((n) => clientUrl(n.ip)),
           r.lab.seedPrefix,
         );
-        const shim = shimPath();
+        const shim = labTalosctl(dir);
         const nodes = r.lab.nodes.map((n) => n.ip).join(',');
         const lines = [
           `lab up: ${r.lab.nodes.length} members healthy in ${(r.elapsedMs / 1000).toFixed(2)} s (dir ${dir}), answering as Talos ${r.lab.talosVersion}${r.lab.dedicatedEtcd ? ' with a dedicated ETCD volume' : ''}`,
