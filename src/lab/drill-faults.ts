@@ -25,6 +25,13 @@ export interface DrillSetup {
   expectedNote?: string;
   /** where a `backup:<id|latest>` param is fetched from */
   backupTarget?: string;
+  /**
+   * What the drill does, as someone other than the responder, once the run reaches a step (a
+   * network team repairing a link while the runbook waits): returns what was done, for the report.
+   */
+  duringRun?: { atStep: string; act: () => Promise<string> };
+  /** ends what the setup left running (a write load), whatever the run did */
+  stop?: () => Promise<void>;
 }
 
 export interface DrillContext {
@@ -147,10 +154,73 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
     const msg = await injectFault(c.dir, 'stuck-learner', { node: followers.at(-1) ?? leader });
     return { fault: msg, params: [`members=${c.lab.nodes.length}`] };
   },
+  // a voter that answers but falls behind over a slow link while the cluster takes writes: it must
+  // be found by its lag (not as a learner or as cut off), and not wiped; once the link is repaired
+  // (the drill acts out the network team while the runbook waits) it must be proven back in sync
+  'member-not-syncing-slow-link': async (c) => {
+    const { followers, leader } = await leaderOf(c.lab);
+    const node = followers.at(-1) ?? leader;
+    const msg = await injectFault(c.dir, 'latency', { node, ms: 3000 });
+    const load = writeLoad(leader, 200);
+    const behind = await waitBehind(leader, node, 300);
+    return {
+      fault: `${msg}; ${load.describe()}; ${behind}`,
+      params: [`members=${c.lab.nodes.length}`, 'maxLag=100'],
+      duringRun: {
+        atStep: 'catch-up',
+        act: async () => {
+          await load.stop();
+          return `the link was repaired and the writes paused while the runbook waited (lab heal: ${(await heal(c.dir)).join('; ')})`;
+        },
+      },
+      stop: () => load.stop(),
+    };
+  },
   'backup-snapshot': async (c) => ({ fault: 'none', params: [`path=${join(c.work, 'backup.snapshot')}`] }),
   'rolling-defrag': async () => ({ fault: 'none', params: [] }),
   'health-check': async (c) => ({ fault: 'none', params: [`members=${c.lab.nodes.length}`] }),
 };
+
+/**
+ * A steady write load through `leader` (1 KB values outside the seeded prefix, so the data set is
+ * unchanged) of about `perSecond` puts a second, until stopped.
+ */
+function writeLoad(leader: string, perSecond: number): { stop: () => Promise<void>; describe: () => string } {
+  const value = Buffer.alloc(1024, 'l');
+  let puts = 0;
+  let stopping = false;
+  const loop = (async () => {
+    while (!stopping) {
+      const t = Date.now();
+      const jobs: Promise<void>[] = [];
+      for (let i = 0; i < perSecond / 10; i++)
+        jobs.push(putViaGateway(leader, `/lab/load/${puts++ % 500}`, value).catch(() => undefined));
+      await Promise.all(jobs);
+      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - t))));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopping = true;
+      await loop;
+    },
+    describe: () => `a write load of ${perSecond} puts/s through ${leader}`,
+  };
+}
+
+/** Waits (60 s at most) until `node`'s raft index is `entries` behind the leader's while it answers. */
+async function waitBehind(leader: string, node: string, entries: number): Promise<string> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [l, n] = await Promise.all([endpointStatus(leader, 2), endpointStatus(node, 2)]);
+    const lag = l && n ? l.raftIndex - n.raftIndex : 0;
+    if (n && n.leader !== '0' && lag >= entries)
+      return `${node} answers, follows the leader and is ${lag} raft entries behind`;
+    if (Date.now() > deadline)
+      throw makeError('TDR_LAB_FAILED', { detail: `${node} was only ${lag} entries behind after 60 s of writes` });
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 /** The runbook each drill scenario runs (variants run the same runbook with another fault). */
 export const DRILL_RUNBOOK: Readonly<Record<string, string>> = {
@@ -159,6 +229,7 @@ export const DRILL_RUNBOOK: Readonly<Record<string, string>> = {
   'replace-two-down': 'replace-lost-member',
   'restore-corrupt-snapshot': 'restore-from-snapshot',
   'restore-from-backup': 'restore-from-snapshot',
+  'member-not-syncing-slow-link': 'member-not-syncing',
 };
 
 /** The drill acting as the operator for a manual step: the lab powers machines back on. */

@@ -98,10 +98,15 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     ...(o.talosVersion ? { talosVersion: o.talosVersion } : {}),
     dedicatedEtcd: o.dedicatedEtcd === true,
   });
+  // what the setup left running (a write load) ends whatever happens to the run
+  let stopSetup = async (): Promise<void> => undefined;
   try {
     const lab = up.lab;
     const before = await labChecksum(dir);
     const s = await setup({ dir, lab, work });
+    stopSetup = async () => {
+      await s.stop?.();
+    };
     say(`fault: ${s.fault}`);
     const nodes = lab.nodes.map((n) => n.ip).join(',');
     const parsed = parseParams(lint.runbook.params, [`nodes=${nodes}`, ...s.params]);
@@ -117,6 +122,7 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     // the adapter passes the process environment to talosctl: the shim finds the lab through it
     process.env.TALOS_DR_LAB_DIR = dir;
     const t0 = Date.now();
+    const during = s.duringRun ? watchForStep(log, s.duringRun.atStep, s.duringRun.act) : undefined;
     const r = await runSession({
       ctx: { ...ctx, env, cwd: work },
       runbookPath: file,
@@ -135,6 +141,8 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       ...(o.signer ? { signer: o.signer } : {}),
     });
     const timeToRecoverMs = Date.now() - t0;
+    const acted = await during?.stop();
+    await stopSetup();
     const checks = await labIndependentChecks(dir, lab);
     let after: Checksum | null = null;
     try {
@@ -152,7 +160,7 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       runbook: runbookName,
       labDir: dir,
       log,
-      fault: s.fault,
+      fault: acted ? `${s.fault}; at step ${s.duringRun?.atStep}: ${acted}` : s.fault,
       run: { outcome: r.outcome, exitCode: r.exitCode, stepId: r.stepId ?? null, message: r.message ?? null },
       recovered,
       checks,
@@ -163,8 +171,43 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       exitCode,
     };
   } finally {
+    await stopSetup();
     if (!o.keepLab) await labDown(dir);
   }
+}
+
+/**
+ * Polls the run's log for the start of `step` and then acts once (as someone other than the
+ * responder). `stop` ends the watch and gives what was done, or undefined if the step never came.
+ */
+function watchForStep(
+  log: string,
+  step: string,
+  act: () => Promise<string>,
+): { stop: () => Promise<string | undefined> } {
+  let done: Promise<string> | undefined;
+  const started = (): boolean => {
+    try {
+      return readFileSync(log, 'utf8')
+        .split('\n')
+        .some((line) => {
+          if (!line.includes('"step-start"')) return false;
+          const rec = JSON.parse(line) as { type?: string; payload?: { step?: string } };
+          return rec.type === 'step-start' && rec.payload?.step === step;
+        });
+    } catch {
+      return false;
+    }
+  };
+  const timer = setInterval(() => {
+    if (done === undefined && started()) done = act().catch((e: unknown) => `failed: ${String(e)}`);
+  }, 500);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      return done;
+    },
+  };
 }
 
 /** Every gate answer of the run, from its log: who, and how (typed at the terminal, or by flag). */

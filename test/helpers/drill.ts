@@ -6,6 +6,7 @@ import { runCli } from './run-cli.js';
 /** What `talos-dr drill --json` reports (the fields the lab tests read). */
 export interface DrillReport {
   scenario: string;
+  fault: string;
   run: { outcome: string; exitCode: number; stepId: string | null };
   recovered: boolean;
   checks: { name: string; ok: boolean; detail: string }[];

@@ -76,6 +76,26 @@ describe('recovery runbooks on the lab (talos-dr drill)', () => {
     expect(code).toBe(0);
   });
 
+  it('a voter that answers but falls behind over a slow link: named by its lag, not wiped, proven back in sync', async () => {
+    const { code, report, argvs } = await drill('member-not-syncing-slow-link');
+    expect(report.fault).toMatch(/answers, follows the leader and is \d+ raft entries behind/);
+    expect(report.fault, JSON.stringify(report.run)).toMatch(/at step catch-up: the link was repaired/);
+    expect(report.run).toMatchObject({ outcome: 'success', stepId: 'caught-up' });
+    expect(report.checks.every((c) => c.ok)).toBe(true);
+    expect(report.data.intact).toBe(true);
+    // found as a lagging voter (not a learner), on the node the drill slowed down
+    const lagging = readFileSync(report.log, 'utf8').match(
+      /"outputs":\{"isLeader":false,"lag":(\d+),"learner":false,"member":"[0-9a-f]{16}","node":"([0-9.]+)"\}/,
+    );
+    expect(lagging?.[2]).toBe(report.fault.match(/(127\.0\.0\.\d+) answers, follows the leader/)?.[1]);
+    expect(Number(lagging?.[1])).toBeGreaterThan(100);
+    // no leave, no reset, no membership change
+    expect(ran(argvs, 'etcd leave')).toBe(false);
+    expect(ran(argvs, 'reset')).toBe(false);
+    expect(report.gates).toEqual([]);
+    expect(code).toBe(0);
+  });
+
   it('quorum loss: restored from the snapshot, the data set equals the snapshot (later keys gone)', async () => {
     const { code, report, argvs } = await drill('restore-from-snapshot');
     expect(report.run.outcome).toBe('success');
