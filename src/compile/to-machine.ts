@@ -1,5 +1,6 @@
 import { type AnyEventObject, assign, setup } from 'xstate';
 import type { ValueType } from '../checks/catalog.js';
+import { backoffDelay, pollBackoff, retryBackoff } from '../runbook/backoff.js';
 import { END, failureTarget, indexSteps, type StepInfo } from '../runbook/flow.js';
 import {
   isRef,
@@ -200,11 +201,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     });
     if (attempts > 1) {
       const { retry } = step as StepOf<'talosctl'>;
-      delays[`${step.id}:backoff`] = ({ context }) =>
-        Math.min(
-          retry.backoffMs * retry.factor ** Math.max(0, (context.attempts[step.id] ?? 1) - 1),
-          retry.maxBackoffMs,
-        );
+      const schedule = retryBackoff(retry);
+      delays[`${step.id}:backoff`] = ({ context }) => backoffDelay(schedule, context.attempts[step.id] ?? 1);
       add(states, {
         id: `${step.id}:retry`,
         meta: meta(step, 'retry'),
@@ -443,8 +441,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
   ): void => {
     const id = step.id;
     delays[`${id}:timeout`] = poll.timeoutMs;
-    delays[`${id}:interval`] = ({ context }) =>
-      Math.min(poll.intervalMs * poll.factor ** Math.max(0, (context.attempts[id] ?? 1) - 1), poll.maxIntervalMs);
+    const schedule = pollBackoff(poll);
+    delays[`${id}:interval`] = ({ context }) => backoffDelay(schedule, context.attempts[id] ?? 1);
     const sleep = `${id}:sleep`;
     const children: Record<string, StateConfig> = {};
     const note = act('noteFailure', { stepId: id });
@@ -589,11 +587,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
     }
     const poll = done.poll;
     delays[`${reobserve}:timeout`] = poll.timeoutMs;
-    delays[`${reobserve}:interval`] = ({ context }) =>
-      Math.min(
-        poll.intervalMs * poll.factor ** Math.max(0, (context.attempts[reobserve] ?? 1) - 1),
-        poll.maxIntervalMs,
-      );
+    const schedule = pollBackoff(poll);
+    delays[`${reobserve}:interval`] = ({ context }) => backoffDelay(schedule, context.attempts[reobserve] ?? 1);
     const children: Record<string, StateConfig> = {};
     const timedOut: Transition[] = notDone.map((n) => ({
       ...n,
