@@ -1,7 +1,14 @@
 import { type AnyEventObject, assign, setup } from 'xstate';
-import type { ValueType } from '../checks/catalog.js';
 import { backoffDelay, pollBackoff, retryBackoff } from '../runbook/backoff.js';
-import { END, failureTarget, indexSteps, type StepInfo } from '../runbook/flow.js';
+import {
+  END,
+  failureTarget,
+  guardedSteps,
+  indexSteps,
+  type StepInfo,
+  type TokenSource,
+  tokenSource,
+} from '../runbook/flow.js';
 import {
   isRef,
   type PollingStep,
@@ -705,35 +712,8 @@ export function compileRunbook(runbook: Runbook): CompiledRunbook {
   return { machine: makeMachine(states, delays, initial), states: metas, initial };
 }
 
-/** The irreversible steps a confirm guards: reachable from it before another confirm. */
-export function guardedSteps(confirmId: string, index: Map<string, StepInfo>): Array<StepOf<'talosctl'>> {
-  const out: Array<StepOf<'talosctl'>> = [];
-  const seen = new Set<string>([confirmId]);
-  const queue = [index.get(confirmId)?.next ?? END];
-  while (queue.length > 0) {
-    const id = queue.shift() ?? END;
-    const i = index.get(id);
-    if (i === undefined || seen.has(id)) continue;
-    seen.add(id);
-    const s = i.step;
-    if (s.kind === 'confirm') continue;
-    if (s.kind === 'talosctl' && s.gate) {
-      out.push(s);
-      continue;
-    }
-    queue.push(...flowSuccessors(i));
-  }
-  return out;
-}
-
-import { flowEdges } from '../runbook/flow.js';
-
-const flowSuccessors = (i: StepInfo): string[] => flowEdges(i).map((e) => e.to);
-
 /** The token a gate asks for, resolved from the run's context (undefined when not resolvable). */
-function tokenResolver(
-  source: { value: ValueOrRef; type: ValueType } | undefined,
-): (context: RunContext) => ApprovalToken | undefined {
+function tokenResolver(source: TokenSource | undefined): (context: RunContext) => ApprovalToken | undefined {
   return (context) => {
     if (source === undefined) return undefined;
     const r = resolveValue(source.value, scopeOf(context));
@@ -741,26 +721,4 @@ function tokenResolver(
       ? { type: source.type, value: String(r.value) }
       : undefined;
   };
-}
-
-function tokenSource(
-  explicit: { value: ValueOrRef; at: string } | undefined,
-  guarded: ReadonlyArray<StepOf<'talosctl'>>,
-  index: Map<string, StepInfo>,
-  scopes: ReturnType<typeof staticScopes>,
-): { value: ValueOrRef; type: ValueType } | undefined {
-  const typeOf = (v: ValueOrRef, at: string, fallback: ValueType): ValueType => {
-    const scope = scopes.get(at);
-    return isRef(v) && scope ? (typeOfRef(v.ref, scope) ?? fallback) : fallback;
-  };
-  if (explicit !== undefined) return { value: explicit.value, type: typeOf(explicit.value, explicit.at, 'string') };
-  const first = guarded[0];
-  if (first === undefined || !index.has(first.id)) return undefined;
-  // the member the command destroys: a memberId ref, or remove-member's literal id (asking for
-  // the node there let an approval of the node it is sent to remove any member: crash property)
-  const member =
-    first.argv.find((a) => isRef(a) && typeOf(a, first.id, 'string') === 'memberId') ??
-    (first.command.shape === 'etcd remove-member <member-id>' ? first.argv[2] : undefined);
-  if (member !== undefined) return { value: member, type: 'memberId' };
-  return first.target === undefined || first.target.many ? undefined : { value: first.target.value, type: 'node' };
 }
