@@ -1,5 +1,6 @@
 import { type AnyEventObject, assign, setup } from 'xstate';
 import { backoffDelay, pollBackoff, retryBackoff } from '../runbook/backoff.js';
+import { captureTypes } from '../runbook/captures.js';
 import {
   END,
   failureTarget,
@@ -21,7 +22,6 @@ import {
 import { DEFAULTS } from '../runbook/normalize.js';
 import type { Checked } from '../runbook/params.js';
 import { resolveArgs, resolveArgv, resolveNodes, resolveValue, type Scope, typeOfRef } from '../runbook/refs.js';
-import { captureTypes } from '../runbook/rules.js';
 import { staticScopes } from '../runbook/scopes.js';
 import type {
   ApprovalToken,
