@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Document, parseDocument, stringify } from 'yaml';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { DIAGNOSTICS } from '../../src/runbook/diagnostics.js';
+import { DIAGNOSTICS } from '../../src/runbook/diagnostic-codes.js';
 import { type Rng, rng } from './rng.js';
 import { mutateText } from './text-mutations.js';
 

@@ -152,6 +152,16 @@ export interface AwaitManualOutput {
   stopped?: boolean;
 }
 
+/** Each actor's output by name: what the guards and context updates read from its done event. */
+export interface ActorOutputs {
+  runTalosctl: RunTalosctlOutput;
+  evaluateCheck: EvaluateCheckOutput;
+  observe: ObserveOutput;
+  askApproval: AskApprovalOutput;
+  recheckApproval: RecheckApprovalOutput;
+  awaitManual: AwaitManualOutput;
+}
+
 export interface ApprovalRecord {
   stepId: string;
   fingerprint: string;

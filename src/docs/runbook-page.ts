@@ -2,8 +2,7 @@ import { CHECKS } from '../checks/catalog.js';
 import { describeRunbook, type RunbookDescription, type StepDescription } from '../compile/describe.js';
 import { toMermaid } from '../compile/graph.js';
 import { lintRunbook } from '../compile/lint.js';
-import { guardedSteps } from '../compile/to-machine.js';
-import { indexSteps } from '../runbook/flow.js';
+import { guardedSteps, indexSteps } from '../runbook/flow.js';
 import { allSteps, type DoneCheck, isRef, type Step, type ValueOrRef } from '../runbook/model.js';
 
 /**

@@ -1,6 +1,5 @@
 import type { RunContext } from '../compile/contract.js';
-import { guardedSteps } from '../compile/to-machine.js';
-import { indexSteps } from '../runbook/flow.js';
+import { guardedSteps, indexSteps } from '../runbook/flow.js';
 import { isRef, type Runbook, type Step, type ValueOrRef } from '../runbook/model.js';
 import { resolveValue, type Scope } from '../runbook/refs.js';
 import type { Effect } from '../talos/commands.js';

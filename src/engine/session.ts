@@ -9,9 +9,8 @@ import { type CheckpointWitness, makeWitness, type WitnessConfig } from '../audi
 import type { Json } from '../checks/verdict.js';
 import type { CliContext } from '../cli/context.js';
 import type { CompiledRunbook } from '../compile/to-machine.js';
-import { guardedSteps } from '../compile/to-machine.js';
 import { makeError } from '../io/errors.js';
-import { indexSteps } from '../runbook/flow.js';
+import { guardedSteps, indexSteps } from '../runbook/flow.js';
 import { allSteps, type Runbook } from '../runbook/model.js';
 import type { Value } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';

@@ -37,19 +37,6 @@ export interface PollPolicy {
   maxIntervalMs: number;
 }
 
-/** The most polls a loop can make before its timeout: the first at once, then one per interval. */
-export function maxPolls(p: PollPolicy): number {
-  let polls = 1;
-  let at = 0;
-  let interval = Math.max(1, p.intervalMs);
-  while (at + interval <= p.timeoutMs && polls < 10_000) {
-    at += interval;
-    polls++;
-    interval = Math.min(interval * p.factor, p.maxIntervalMs);
-  }
-  return polls;
-}
-
 interface StepBase {
   id: string;
   title: string;

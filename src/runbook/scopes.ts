@@ -1,8 +1,8 @@
 import type { ValueType } from '../checks/catalog.js';
+import { captureTypes } from './captures.js';
 import type { StepInfo } from './flow.js';
 import type { Runbook } from './model.js';
 import type { StaticScope } from './refs.js';
-import { captureTypes } from './rules.js';
 
 /**
  * The static scope of each step: param types, every capture's field types, and the loop

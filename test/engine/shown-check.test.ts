@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { lintRunbook } from '../../src/compile/lint.js';
 import { shownCheck } from '../../src/engine/effects/evaluate-check.js';
 import { plainProgress } from '../../src/engine/progress.js';
-import { maxPolls } from '../../src/runbook/model.js';
+import { maxPolls } from '../../src/runbook/backoff.js';
 
 // Words for a tired responder: a choice is answered, a wait still polling is waiting, neither is a red FAIL.
 function runbook(name: string) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { DIAGNOSTICS } from '../../src/runbook/diagnostics.js';
+import { DIAGNOSTICS } from '../../src/runbook/diagnostic-codes.js';
 import { diagnosticCodeTable } from '../../src/runbook/diagnostics-doc.js';
 import { STEP_KINDS, VALUE_TYPES } from '../../src/runbook/schema.js';
 

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { DIAGNOSTICS, formatDiagnostic } from '../../src/runbook/diagnostics.js';
+import { DIAGNOSTICS } from '../../src/runbook/diagnostic-codes.js';
+import { formatDiagnostic } from '../../src/runbook/diagnostics.js';
 
 // Each invalid fixture ends with `# expect: line:col CODE message` comments: the exact lines lint
 // must print (errors and warnings), in order, with nothing else.

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { DIAGNOSTICS } from '../../src/runbook/diagnostics.js';
+import { DIAGNOSTICS } from '../../src/runbook/diagnostic-codes.js';
 
 // Random damage to valid runbooks never throws: the result is a valid runbook or located errors.
 const sources = ['runbooks/nospace-recovery.yaml', 'fixtures/runbooks/valid/remove-lost-member.yaml'].map((f) =>

@@ -1,8 +1,9 @@
 import { fromPromise } from 'xstate';
 import type { Json } from '../../checks/verdict.js';
 import type { EvaluateCheckInput, EvaluateCheckOutput } from '../../compile/contract.js';
+import { maxPolls } from '../../runbook/backoff.js';
 import { indexSteps } from '../../runbook/flow.js';
-import { maxPolls, type Runbook } from '../../runbook/model.js';
+import type { Runbook } from '../../runbook/model.js';
 import type { EngineEnv } from '../env.js';
 import type { ShownVerdict } from '../progress.js';
 import { checkOnce } from './check-once.js';

@@ -1,7 +1,6 @@
 import { fromPromise } from 'xstate';
 import type { RecheckApprovalInput, RecheckApprovalOutput } from '../../compile/contract.js';
-import { guardedSteps } from '../../compile/to-machine.js';
-import { indexSteps } from '../../runbook/flow.js';
+import { guardedSteps, indexSteps } from '../../runbook/flow.js';
 import { allSteps } from '../../runbook/model.js';
 import type { EngineEnv } from '../env.js';
 import { describeDrift, readGateView } from '../fingerprint.js';
