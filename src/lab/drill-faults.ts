@@ -7,6 +7,7 @@ import { heal, injectFault } from './faults.js';
 import { labChecksum, labTalosctl } from './lab.js';
 import { type Role, selfCommand } from './self-command.js';
 import type { LabState } from './state.js';
+import { waitBehind, writeLoad } from './write-load.js';
 
 /**
  * What each built-in runbook's drill does to the lab before the run: the fault the runbook exists
@@ -181,47 +182,6 @@ export const DRILL_SETUPS: Readonly<Record<string, Setup>> = {
   'health-check': async (c) => ({ fault: 'none', params: [`members=${c.lab.nodes.length}`] }),
 };
 
-/**
- * A steady write load through `leader` (1 KB values outside the seeded prefix, so the data set is
- * unchanged) of about `perSecond` puts a second, until stopped.
- */
-function writeLoad(leader: string, perSecond: number): { stop: () => Promise<void>; describe: () => string } {
-  const value = Buffer.alloc(1024, 'l');
-  let puts = 0;
-  let stopping = false;
-  const loop = (async () => {
-    while (!stopping) {
-      const t = Date.now();
-      const jobs: Promise<void>[] = [];
-      for (let i = 0; i < perSecond / 10; i++)
-        jobs.push(putViaGateway(leader, `/lab/load/${puts++ % 500}`, value).catch(() => undefined));
-      await Promise.all(jobs);
-      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - t))));
-    }
-  })();
-  return {
-    stop: async () => {
-      stopping = true;
-      await loop;
-    },
-    describe: () => `a write load of ${perSecond} puts/s through ${leader}`,
-  };
-}
-
-/** Waits (60 s at most) until `node`'s raft index is `entries` behind the leader's while it answers. */
-async function waitBehind(leader: string, node: string, entries: number): Promise<string> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [l, n] = await Promise.all([endpointStatus(leader, 2), endpointStatus(node, 2)]);
-    const lag = l && n ? l.raftIndex - n.raftIndex : 0;
-    if (n && n.leader !== '0' && lag >= entries)
-      return `${node} answers, follows the leader and is ${lag} raft entries behind`;
-    if (Date.now() > deadline)
-      throw makeError('TDR_LAB_FAILED', { detail: `${node} was only ${lag} entries behind after 60 s of writes` });
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 /** The runbook each drill scenario runs (variants run the same runbook with another fault). */
 export const DRILL_RUNBOOK: Readonly<Record<string, string>> = {
   'nospace-full': 'nospace-recovery',
@@ -249,7 +209,7 @@ export async function actOutManual(
  * The NOSPACE faults through a child `talos-dr lab inject`: filling the quota sends ~260 puts of
  * 512 KB, whose request buffers would otherwise set the drill's (the engine's) peak memory.
  */
-async function fillInChild(dir: string, fault: 'nospace' | 'nospace-full'): Promise<string> {
+export async function fillInChild(dir: string, fault: 'nospace' | 'nospace-full'): Promise<string> {
   const r = await execSelf('talos-dr', ['lab', 'inject', fault, '--dir', dir], { reject: false });
   if (r.exitCode !== 0)
     throw makeError('TDR_LAB_FAILED', {
@@ -259,7 +219,7 @@ async function fillInChild(dir: string, fault: 'nospace' | 'nospace-full'): Prom
 }
 
 /** Runs a part of talos-dr itself (see self-command.ts) with `args`. */
-function execSelf(role: Role, args: readonly string[], opts: { reject: false; env?: NodeJS.ProcessEnv }) {
+export function execSelf(role: Role, args: readonly string[], opts: { reject: false; env?: NodeJS.ProcessEnv }) {
   const c = selfCommand(role);
   return execa(c.file, [...c.args, ...args], { ...opts, ...(c.argv0 ? { argv0: c.argv0 } : {}) });
 }

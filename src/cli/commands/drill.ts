@@ -1,5 +1,7 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { makeError } from '../../io/errors.js';
 import type { LabTalosVersion } from '../../lab/talos-versions.js';
+import { TRIAGE_FAULTS, type TriageFault } from '../../lab/triage-faults.js';
 import type { Register } from './index.js';
 import { etcdVolumeOption, talosVersionOption } from './lab.js';
 
@@ -8,10 +10,37 @@ import { etcdVolumeOption, talosVersionOption } from './lab.js';
  * grade the result (recovered, data intact, time to recover, each gate's answer).
  */
 export const register: Register = (program, ctx, setResult) => {
+  /** `drill triage --fault <f>`: a fresh lab with one fault, then triage, graded. */
+  async function triageDrill(scenario: string, f: DrillFlags): Promise<void> {
+    if (scenario !== 'triage' || f.fault === undefined)
+      throw makeError('TDR_USAGE', {
+        detail: scenario === 'triage' ? 'drill triage needs --fault <fault>' : '--fault is for `drill triage` only',
+      });
+    const { runTriageDrill, triageDrillText } = await import('../../lab/drill-triage.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { join, resolve } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = f.dir ? resolve(ctx.cwd, f.dir) : join(mkdtempSync(join(tmpdir(), 'talos-dr-drill-triage-')), 'lab');
+    const out = f.json ? ctx.stderr : ctx.stdout;
+    out.write(`drill triage --fault ${f.fault}: lab up in ${dir}\n`);
+    const report = await runTriageDrill({
+      fault: f.fault,
+      dir,
+      firstAddress: f.firstAddress,
+      keepLab: f.keepLab === true,
+      say: (line) => void out.write(`${line}\n`),
+    });
+    ctx.stdout.write(f.json ? `${JSON.stringify(report, null, 2)}\n` : triageDrillText(report));
+    setResult(report.exitCode);
+  }
+
   program
     .command('drill')
     .description('rehearse a runbook on a fresh lab: inject its fault, run it for real, grade recovery, data and time')
-    .argument('<runbook>', 'a built-in runbook (or a variant: nospace-full, replace-lost-leader)')
+    .argument(
+      '<runbook>',
+      'a built-in runbook (or a variant: nospace-full, replace-lost-leader, member-not-syncing-slow-link), or `triage` with --fault',
+    )
     .option('--approve-all', 'approve every gate by flag (recorded as such): unattended drills, lab only')
     .option('--log <file>', "keep the run's log here (default: a temp file, printed)")
     .option('--json', 'print the drill report as JSON')
@@ -26,7 +55,14 @@ export const register: Register = (program, ctx, setResult) => {
     )
     .addOption(talosVersionOption())
     .addOption(etcdVolumeOption())
+    .addOption(
+      new Option(
+        '--fault <fault>',
+        'drill triage: the fault triage must diagnose (graded against docs/triage.md)',
+      ).choices(TRIAGE_FAULTS),
+    )
     .action(async (scenario: string, f: DrillFlags) => {
+      if (scenario === 'triage' || f.fault !== undefined) return triageDrill(scenario, f);
       const { runDrill } = await import('../../lab/drill.js');
       const { drillReportText } = await import('../../lab/drill-report.js');
       const { openSigner } = await import('../../audit/sign.js');
@@ -52,6 +88,7 @@ export const register: Register = (program, ctx, setResult) => {
 };
 
 interface DrillFlags {
+  fault?: TriageFault;
   approveAll?: boolean;
   log?: string;
   json?: boolean;
