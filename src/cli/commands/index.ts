@@ -21,4 +21,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./lab.js'),
   () => import('./drill.js'),
   () => import('./backup.js'),
+  () => import('./triage.js'),
 ];
