@@ -25,8 +25,10 @@ import { type PollView, viewPoll } from './poll-view.js';
 export type SightState = 'up' | 'leaderless' | 'etcd-down' | 'machine-down' | 'machine-timeout' | 'replaced' | 'unseen';
 
 export interface MemberSight {
-  /** member id (16 hex digits), or `node <address>` when no member list was seen */
+  /** member id (16 hex digits), or `node <address>` / `voter <n>` when no member list was seen */
   id: string;
+  /** the member id when a member list or its own status row named it */
+  member: string | undefined;
   node: string | undefined;
   learner: boolean;
   state: SightState;
@@ -96,7 +98,7 @@ export function sightOfNode(reads: ClusterReads, node: string): NodeSight {
 }
 
 function memberSight(m: Member, node: string | undefined, sight: NodeSight | undefined): MemberSight {
-  const base = { id: m.id, node, learner: m.learner };
+  const base = { id: m.id, member: m.id, node, learner: m.learner };
   if (node === undefined || sight === undefined)
     return {
       ...base,
@@ -131,10 +133,20 @@ export function viewCluster(first: Poll, second: Poll, o: TriageOptions): Cluste
       })
     : controlPlane.map((n) => {
         const s = sights.get(n) as Exclude<NodeSight, { state: 'not-member' }>;
-        return { id: `node ${n}`, node: n, learner: s.row?.learner ?? false, ...s };
+        return { id: `node ${n}`, member: s.row?.member, node: n, learner: s.row?.learner ?? false, ...s };
       });
   const listedVoters = members.filter((m) => !m.learner).length;
   const voters = fromLists ? listedVoters : (o.members ?? controlPlane.length);
+  // more voters said than nodes given: the ones on no given node were not seen
+  for (let i = members.length; i < voters; i++)
+    members.push({
+      id: `voter ${i + 1}`,
+      member: undefined,
+      node: undefined,
+      learner: false,
+      state: 'unseen',
+      why: `voter ${i + 1} of ${voters} runs on none of the given nodes (add its node to --param nodes)`,
+    });
   const votersSource = fromLists
     ? `the member list of ${lists.answered.map((l) => l.node).join(', ')}`
     : o.members !== undefined

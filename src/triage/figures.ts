@@ -57,10 +57,10 @@ export function figuresOf(v: ClusterView, t: Triage, o: TriageOptions): Figures 
   const [a, b] = v.polls;
   const rows = new Map(b.rows.answered.map((r) => [r.value.member, r]));
   const members: MemberFigures[] = v.members.flatMap((m): MemberFigures[] => {
-    const r = m.row ?? (m.id.startsWith('node ') ? undefined : rows.get(m.id)?.value);
+    const r = m.row ?? (m.member === undefined ? undefined : rows.get(m.member)?.value);
     const node = m.node ?? r?.node;
     if (node === undefined) return [];
-    const member = r?.member ?? m.id;
+    const member = r?.member ?? m.member ?? m.id;
     const base = { node, member, learner: m.learner || r?.learner === true, isLeader: b.leader?.member === member };
     if (r === undefined || (m.state !== 'up' && m.state !== 'leaderless')) return [{ ...base, answering: false }];
     return [

@@ -38,14 +38,14 @@ const SEVERITY: Readonly<Record<SightState, Severity>> = {
 function memberFinding(m: MemberSight, v: ClusterView, o: TriageOptions): Finding {
   const lags = v.polls.map((p) => (m.row ? p.lag[m.row.member]?.lag : undefined));
   const r = m.row;
-  const who = m.id.startsWith('node ') ? `${m.node}` : `member ${m.id} on ${m.node ?? '?'}`;
+  const who = m.member === undefined ? (m.node ?? m.id) : `member ${m.member} on ${m.node ?? '?'}`;
   if (r === undefined || (m.state !== 'up' && m.state !== 'leaderless'))
     return {
       id: 'member',
       severity: SEVERITY[m.state],
       text: `${who}: ${m.why}`,
       ...(m.node ? { node: m.node } : {}),
-      ...(m.id.startsWith('node ') ? {} : { member: m.id }),
+      ...(m.member === undefined ? {} : { member: m.member }),
       evidence: { state: m.state, learner: m.learner },
     };
   const quotaShare = r.dbSizeBytes / o.quotaBytes;

@@ -136,7 +136,7 @@ export const notSeen: Row = {
     const unseen = v.members.filter((m) => m.state === 'unseen');
     if (unseen.length === 0) return undefined;
     return {
-      headline: `cannot see ${listText(unseen.map((m) => (m.id.startsWith('node ') ? (m.node ?? m.id) : `member ${m.id}`)))}`,
+      headline: `cannot see ${listText(unseen.map((m) => (m.member === undefined ? (m.node ?? m.id) : `member ${m.member}`)))}`,
       why: unseen.map((m) => m.why).join('; '),
       missing: unseen.map((m) => `${m.why}: fix that (talosconfig, --endpoints, the node list) and triage again`),
     };
