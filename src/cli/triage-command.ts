@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../backup/atomic-file.js';
 import { isTalosDrError, makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
-import { createTalosctl, resolveTalosctlBinary } from '../talos/talosctl.js';
 import { gatherPolls, replayPolls, toRecording } from '../triage/gather.js';
 import { triageJson } from '../triage/json.js';
 import type { Poll } from '../triage/model.js';
@@ -12,7 +11,7 @@ import { triageText } from '../triage/text.js';
 import { triage } from '../triage/triage.js';
 import type { TriageFlags } from './commands/triage.js';
 import type { CliContext } from './context.js';
-import { type ParsedReadFlags, parseReadFlags } from './triage-flags.js';
+import { type ParsedReadFlags, parseReadFlags, talosctlFor } from './triage-flags.js';
 
 /** `triage`: flags → two polls (live or replayed) → the decision → text or JSON; the exit code. */
 export async function triageCommand(f: TriageFlags, ctx: CliContext): Promise<number> {
@@ -45,12 +44,7 @@ type Got = { nodes: string[]; polls: [Poll, Poll] } | undefined;
 async function live(f: TriageFlags, flags: ParsedReadFlags, ctx: CliContext): Promise<Got> {
   const nodes = flags.options.nodes;
   if (nodes === undefined) throw makeError('TDR_TRIAGE_NO_NODES', {});
-  const talosctl = createTalosctl({
-    binary: resolveTalosctlBinary(f.talosctl, ctx.env),
-    ...(f.talosconfig === undefined ? {} : { talosconfig: f.talosconfig }),
-    ...(f.context === undefined ? {} : { context: f.context }),
-    endpoints: flags.endpoints,
-  });
+  const talosctl = talosctlFor(f, flags.endpoints, ctx.env);
   const g = await gatherPolls(talosctl, {
     nodes,
     windowMs: flags.windowMs,

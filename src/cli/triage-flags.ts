@@ -2,6 +2,7 @@ import { parseParams } from '../engine/params.js';
 import { makeError } from '../io/errors.js';
 import type { ParamSpec } from '../runbook/model.js';
 import { parseDuration } from '../runbook/params.js';
+import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { DEFAULT_MAX_LAG, DEFAULT_QUOTA_BYTES, type TriageOptions } from '../triage/model.js';
 
 /**
@@ -123,4 +124,14 @@ export function parseReadFlags(f: ReadFlags): ParsedReadFlags {
     connection,
     endpoints,
   };
+}
+
+/** The adapter triage and watch read through, reaching the cluster as `run` does. */
+export function talosctlFor(f: ReadFlags, endpoints: string[], env: NodeJS.ProcessEnv): Talosctl {
+  return createTalosctl({
+    binary: resolveTalosctlBinary(f.talosctl, env),
+    ...(f.talosconfig === undefined ? {} : { talosconfig: f.talosconfig }),
+    ...(f.context === undefined ? {} : { context: f.context }),
+    endpoints,
+  });
 }

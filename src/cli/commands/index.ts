@@ -22,4 +22,5 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./drill.js'),
   () => import('./backup.js'),
   () => import('./triage.js'),
+  () => import('./watch.js'),
 ];
