@@ -189,7 +189,7 @@ export const lagging: Row = {
     if (!obs.ok || obs.outputs.member !== c.member) return undefined;
     return {
       headline: `member ${c.member} on ${c.node} is falling behind the leader`,
-      why: `${fmt(c.before ?? Number.NaN)} then ${fmt(c.lag)} entries behind (more than ${fmt(o.maxLag)}) in polls ${fmt(Math.round((v.polls[1].at - v.polls[0].at) / 100) / 10)} s apart`,
+      why: `${c.before === undefined ? '?' : fmt(c.before)} then ${fmt(c.lag)} entries behind (more than ${fmt(o.maxLag)}) in polls ${fmt(Math.round((v.polls[1].at - v.polls[0].at) / 100) / 10)} s apart`,
       subject: { node: c.node, member: c.member },
       first: `A member that stays behind is slowed by its disk or its network to the leader: look at talosctl -n ${c.node} logs etcd (slow fsync, dropped messages) before making it rejoin.`,
       params: { ...base(v), maxLag: String(o.maxLag), members: membersParam(v) },

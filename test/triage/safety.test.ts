@@ -86,3 +86,28 @@ describe('quorum', () => {
     expect(five.verdict).toBe('cannot-tell');
   });
 });
+
+describe('a worker among the nodes', () => {
+  it('is named, left out of the command, and changes nothing else', async () => {
+    const rec = loadFixture('lose');
+    const worker = '127.0.0.84';
+    rec.nodes.push(worker);
+    for (const p of rec.polls) {
+      const kinds = [...new Set(p.calls.map((c) => c.args.join(' ')))];
+      for (const k of kinds)
+        p.calls.push({
+          node: worker,
+          args: k.split(' '),
+          exitCode: 1,
+          stdout: '',
+          stderr: `error from node ${worker}: rpc error: code = Unimplemented desc = ${k} is only available on control plane nodes\n`,
+          timedOut: false,
+          durationMs: 50,
+        });
+    }
+    const t = await triageOf(rec);
+    expect(t.row).toBe('member-lost');
+    expect(t.recommendation?.params).toEqual({ nodes: '127.0.0.81,127.0.0.82,127.0.0.83', members: '3' });
+    expect(t.findings.find((f) => f.id === 'not-control-plane')?.node).toBe(worker);
+  });
+});
