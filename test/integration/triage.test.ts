@@ -102,19 +102,15 @@ describe('triage on the lab', () => {
     });
   });
 
-  it('healthy, with the defaults (5 s reads, a 3 s window): answers in under 2 s plus the window', async (ctx) => {
-    // 18 reads, each a Node process plus etcdctl: on a host already running more than one
-    // runnable process per core, 2 s for all of them is the host's, not triage's, to miss
-    const load = loadavg()[0] ?? 0;
-    if (load > availableParallelism()) {
-      const r = await triage('healthy (defaults, loaded host)');
-      timings.push(`  not asserted: load ${load.toFixed(1)} on ${availableParallelism()} cores (verdict ${r.j.row})`);
-      ctx.skip(`host load ${load.toFixed(1)} > ${availableParallelism()} cores`);
-      return;
-    }
+  it('healthy, with the defaults (5 s reads, a 3 s window): healthy, in under 2 s plus the window', async () => {
+    await freshLab();
     const r = await triage('healthy (defaults)');
     expect({ code: r.code, row: r.j.row }).toEqual({ code: 0, row: 'healthy' });
-    expect(r.j.tookMs).toBeLessThan(2000 + 3000);
+    // 18 reads, each a Node process plus etcdctl: on a host already running more than one
+    // runnable process per core, the time is the host's, not triage's (measured, not asserted)
+    const load = loadavg()[0] ?? 0;
+    if (load <= availableParallelism()) expect(r.j.tookMs).toBeLessThan(2000 + 3000);
+    else timings.push(`  time not asserted: load ${load.toFixed(1)} on ${availableParallelism()} cores`);
   });
 
   it('nospace: nospace-recovery over every node', async () => {
