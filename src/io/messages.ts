@@ -263,6 +263,22 @@ export const MESSAGES = {
     hint: (p) =>
       `pick a free range with --first-address (now ${p.first}; a trainee's lab uses 127.0.0.11+); nothing was read or started`,
   }),
+  // triage and watch
+  TDR_TRIAGE_NO_NODES: def<Record<string, never>>({
+    exit: ExitCode.usage,
+    text: () => 'missing --param nodes=<address,address,…>: the control plane nodes to read',
+    hint: () => 'e.g. --param nodes=10.0.0.2,10.0.0.3,10.0.0.4 (every control plane node)',
+  }),
+  TDR_TRIAGE_RECORDING_BAD: def<{ path: string; reason: string }>({
+    exit: ExitCode.usage,
+    text: (p) => `--replay ${p.path}: ${p.reason}`,
+    hint: () => 'give a file written by `talos-dr triage --save <file>`',
+  }),
+  TDR_TRIAGE_SAVE_WRITE: def<{ path: string; reason: string }>({
+    exit: ExitCode.failed,
+    text: (p) => `--save ${p.path}: cannot write it (${p.reason})`,
+    hint: () => 'the directory must exist and be writable',
+  }),
   TDR_INTERNAL: def<{ detail: string }>({
     exit: ExitCode.failed,
     source: 'internal',

@@ -12,7 +12,7 @@ import { defineObservation } from './observation.js';
  * runs (PROTOCOL/STORAGE, talosctl ≥ 1.11), with a mix flagged. It reports; it never stops a run.
  */
 
-const DEFAULT_MAX_SKEW_MS = 500;
+export const DEFAULT_MAX_SKEW_MS = 500;
 
 export const preflight = defineObservation({
   name: 'preflight',
@@ -43,12 +43,13 @@ export const preflight = defineObservation({
   },
 });
 
-interface Finding {
+/** One risk the preflight looked at (also shown by triage): `warn` when it found one. */
+export interface PreflightFinding {
   warn: boolean;
   text: string;
 }
 
-function voterFinding(lists: Answers<Member[]>): Finding {
+export function voterFinding(lists: Answers<Member[]>): PreflightFinding {
   if (lists.answered.length === 0) return { warn: false, text: `Voter count not known: ${failedText(lists.failed)}.` };
   const voters = unionMembers(lists.answered).filter((m) => !m.learner).length;
   const quorum = Math.floor(voters / 2) + 1;
@@ -60,7 +61,7 @@ function voterFinding(lists: Answers<Member[]>): Finding {
   return { warn: false, text: `${voters} voting member(s), quorum ${quorum}.` };
 }
 
-function skewFinding(times: Answers<{ node: string; offsetMs: number }[]>, maxSkew: number): Finding {
+export function skewFinding(times: Answers<{ node: string; offsetMs: number }[]>, maxSkew: number): PreflightFinding {
   const offsets = times.answered.flatMap((a) => {
     const own = a.value.find((t) => t.node === a.node) ?? (a.value.length === 1 ? a.value[0] : undefined);
     return own === undefined ? [] : [{ node: a.node, offset: own.offsetMs }];
@@ -80,7 +81,7 @@ function skewFinding(times: Answers<{ node: string; offsetMs: number }[]>, maxSk
   return { warn: false, text: `Clock skew ${ms} across ${offsets.length} nodes.${unread}` };
 }
 
-function certificateFinding(reads: readonly Answers<unknown>[]): Finding {
+export function certificateFinding(reads: readonly Answers<unknown>[]): PreflightFinding {
   const bad = [...new Set(reads.flatMap((a) => a.failed.filter((f) => f.cause === 'certificate').map((f) => f.node)))];
   if (bad.length === 0) return { warn: false, text: '' };
   return {
@@ -89,7 +90,7 @@ function certificateFinding(reads: readonly Answers<unknown>[]): Finding {
   };
 }
 
-function versionFinding(rows: Answers<MemberStatus[]>): Finding {
+export function versionFinding(rows: Answers<MemberStatus[]>): PreflightFinding {
   const own = rows.answered.flatMap((a) => {
     const r = ownStatusRow(a.value, a.node);
     return r === undefined ? [] : [{ node: a.node, protocol: r.protocol, storage: r.storage }];

@@ -22,4 +22,6 @@ export const COMMANDS: ReadonlyArray<() => Promise<{ register: Register }>> = [
   () => import('./drill.js'),
   () => import('./backup.js'),
   () => import('./completion.js'),
+  () => import('./triage.js'),
+  () => import('./watch.js'),
 ];

@@ -1,0 +1,63 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { lintRunbook } from '../../src/compile/lint.js';
+import { parseParams } from '../../src/engine/params.js';
+import { replayPolls } from '../../src/triage/gather.js';
+import { DEFAULT_MAX_LAG, DEFAULT_QUOTA_BYTES, type Triage, type TriageOptions } from '../../src/triage/model.js';
+import { parseRecording, type Recording } from '../../src/triage/recording.js';
+import { triage } from '../../src/triage/triage.js';
+
+/** The recorded and derived cluster states of fixtures/triage/, replayed through the real reader. */
+
+export const FIXTURES = 'fixtures/triage';
+
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function loadFixture(name: string): Recording {
+  const r = parseRecording(readFileSync(`${FIXTURES}/${name}.json`, 'utf8'));
+  if (!r.ok) throw new Error(`${name}: ${r.reason}`);
+  return r.recording;
+}
+
+export async function triageOf(
+  rec: Recording,
+  options: Partial<Omit<TriageOptions, 'nodes'>> = {},
+  connection: string[] = [],
+): Promise<Triage> {
+  const polls = await replayPolls(rec, new AbortController().signal);
+  return triage(
+    {
+      options: { nodes: rec.nodes, quotaBytes: DEFAULT_QUOTA_BYTES, maxLag: DEFAULT_MAX_LAG, ...options },
+      ...polls,
+    },
+    connection,
+  );
+}
+
+export async function triageFixture(name: string, options: Partial<Omit<TriageOptions, 'nodes'>> = {}) {
+  return triageOf(loadFixture(name), options);
+}
+
+/** The runbook's own param validation (what `talos-dr run` does before anything runs). */
+export function validateRunParams(runbook: string, params: Record<string, string>) {
+  const path = `runbooks/${runbook}.yaml`;
+  const lint = lintRunbook(readFileSync(path, 'utf8'), path);
+  if (!lint.ok) throw new Error(`${path} does not lint`);
+  return parseParams(
+    lint.runbook.params,
+    Object.entries(params).map(([k, v]) => `${k}=${v}`),
+  );
+}
+
+/** Every call of a node (in both polls) replaced by a timeout, as the reader sees a hung node. */
+export function timeOut(rec: Recording, node: string): Recording {
+  const copy = structuredClone(rec);
+  for (const p of copy.polls)
+    for (const c of p.calls)
+      if (c.node === node) Object.assign(c, { exitCode: null, stdout: '', stderr: '', timedOut: true });
+  return copy;
+}
