@@ -109,9 +109,12 @@ async function setUp(fault: TriageFault, dir: string, lab: LabState): Promise<Se
       return { fault: msg, right: [{ row: 'partition', runbook: null, subject: node }] };
     }
     case 'latency': {
-      const msg = await inject('latency', { node, ms: 3000 });
+      // 2 s each way: it keeps its leader and stays ~400 entries behind under the load (measured);
+      // more (6 s) makes it miss heartbeats and lose the leader: a partition, not a lag
+      const msg = await inject('latency', { node, ms: 4000 });
       const load = writeLoad(leader, 200);
       const behind = await waitBehind(leader, node, 300);
+      await sleep(8000); // past the cut-over's first burst of lag, to the steady state
       return {
         fault: `${msg}; ${load.describe()}; ${behind}`,
         right: [
@@ -139,7 +142,13 @@ async function setUp(fault: TriageFault, dir: string, lab: LabState): Promise<Se
       };
     }
     case 'flap-leader': {
-      const msg = await inject('flap-leader', { cutMs: 2000, everyMs: 4000 });
+      const msg = await inject('flap-leader', { cutMs: 2500, everyMs: 3000 });
+      // the first cut has come and gone: the leader changed at least once before triage looks
+      const first = (await endpointStatus(leader, 2))?.leader;
+      await until('a first leader change', async () => {
+        const now = await endpointStatus(followers[0] ?? leader, 2);
+        return now !== null && now.leader !== '0' && now.leader !== first;
+      });
       return { fault: msg, right: [{ row: 'leader-unstable', runbook: null }] };
     }
   }

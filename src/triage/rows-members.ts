@@ -167,6 +167,15 @@ export const learner: Row = {
   },
 };
 
+/**
+ * Whether a voter gained on the leader between the polls: by more than maxLag and a quarter of
+ * its lag. A member held back by a slow link stays about as far behind under a steady load, and
+ * its lag wobbles by a few entries with when each node is read: that is no catching up.
+ */
+function gained(c: { lag: number; before: number | undefined }, o: TriageOptions): boolean {
+  return c.before !== undefined && c.before - c.lag > Math.max(o.maxLag, c.before / 4);
+}
+
 /** Voters behind the leader by more than maxLag in poll 2, with their lag in poll 1. */
 function behind(v: ClusterView, o: TriageOptions) {
   const [a, b] = v.polls;
@@ -179,11 +188,11 @@ function behind(v: ClusterView, o: TriageOptions) {
 export const lagging: Row = {
   id: 'lagging',
   verdict: 'degraded',
-  when: 'a voter is more than maxLag entries behind the leader and did not gain on it between the polls',
+  when: 'a voter is more than maxLag entries behind the leader and did not gain on it between the polls (by more than maxLag and a quarter of its lag)',
   action: 'member-not-syncing with maxLag set to triage’s',
   runbook: 'member-not-syncing',
   decide(v, o) {
-    const c = behind(v, o).find((x) => x.before === undefined || x.lag >= x.before);
+    const c = behind(v, o).find((x) => !gained(x, o));
     if (c === undefined) return undefined;
     const obs = laggingMember.derive(v.reads, { nodes: v.controlPlane, maxLag: o.maxLag });
     if (!obs.ok || obs.outputs.member !== c.member) return undefined;
@@ -200,12 +209,12 @@ export const lagging: Row = {
 export const catchingUp: Row = {
   id: 'catching-up',
   verdict: 'degraded',
-  when: 'a voter is more than maxLag entries behind, but gained on the leader between the polls',
+  when: 'a voter is more than maxLag entries behind, but gained on the leader between the polls (by more than maxLag and a quarter of its lag)',
   action: 'no runbook: wait, and triage again in a minute',
   runbook: null,
   decide(v, o) {
     const c = behind(v, o)[0];
-    if (c === undefined || c.before === undefined || c.lag >= c.before) return undefined;
+    if (c === undefined || c.before === undefined || !gained(c, o)) return undefined;
     return {
       headline: `member ${c.member} on ${c.node} is behind the leader but catching up`,
       why: `${fmt(c.before)} then ${fmt(c.lag)} entries behind (more than ${fmt(o.maxLag)})`,
