@@ -86,7 +86,9 @@ describe('the cluster identity the lock is keyed on', () => {
     expect(identityMismatch(id('talos-cluster-id', 'X'), id('talos-cluster-id', 'X'))).toBeUndefined();
     expect(identityMismatch(id('talos-cluster-id', 'X'), id('talos-cluster-id', 'Y'))).toContain('answer Y');
     expect(identityMismatch(id('etcd-member-ids', 'a,b,c'), id('etcd-member-ids', 'a,b'))).toBeUndefined();
-    expect(identityMismatch(id('etcd-member-ids', 'a,b'), id('etcd-member-ids', 'c'))).toBeDefined();
+    expect(identityMismatch(id('etcd-member-ids', 'a,b'), id('etcd-member-ids', 'c'))).toBe(
+      'the log was run against etcd-member-ids a,b; the nodes now answer c',
+    );
     expect(identityMismatch(id('talos-cluster-id', 'X'), id('addresses', '10.5.0.2'))).toContain(
       'cannot confirm it is the same cluster',
     );

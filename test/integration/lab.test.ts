@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, TALOSCTL_LAB } from '../helpers/run-cli.js';
+import { sleep, until as untilMs } from '../helpers/until.js';
 
 // One real 3-member lab for the whole file (the members bind 127.0.0.11-13:2379/2380).
 const dir = mkdtempSync(join(tmpdir(), 'talos-dr-lab-'));
@@ -26,17 +27,8 @@ async function tl(...args: string[]) {
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 const lab = (...args: string[]) => runCli(['lab', ...args], { env, timeoutMs: 120_000 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 40_000): Promise<T> => untilMs(what, fn, ms);
 
 /** rows of `etcd members` as [id, hostname, learner] (cells located by header offsets). */
 async function members(node: string): Promise<Array<{ id: string; name: string; learner: string }>> {

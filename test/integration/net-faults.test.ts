@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labTableName, memberGid } from '../../src/lab/net-ids.js';
 import { runCli } from '../helpers/run-cli.js';
+import { sleep, until as untilMs } from '../helpers/until.js';
 
 // Real network faults on a real 3-member lab on 127.0.0.71-73 (never another range: other labs
 // run on .11-.69 at the same time). Root and nft are required, as for the faults themselves.
@@ -14,17 +15,8 @@ const IPS = ['127.0.0.71', '127.0.0.72', '127.0.0.73'];
 const TABLE = labTableName('127.0.0.71');
 const OUTSIDER = '127.0.0.79'; // not a lab address: a server of this test on its :2380
 const lab = (...args: string[]) => runCli(['lab', ...args, '--dir', dir], { timeoutMs: 120_000 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
+const until = <T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> => untilMs(what, fn, ms);
 
 interface Status {
   member: string;

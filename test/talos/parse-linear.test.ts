@@ -36,7 +36,8 @@ describe('parsers are linear in the length of a whitespace run', () => {
         if (!r.ok) expect(r.error.message).not.toMatch(/^parser failure/);
       }
       expect(parseSnapshot(text, 0).ok).toBe(false);
-      expect(parseLogs(text, 'n1').ok).toBeDefined();
+      const logs = parseLogs(text, 'n1');
+      expect(logs.ok ? 'parsed' : logs.error.message).toBe('logs: line without the "n1: " prefix');
     }
     expect(toLines('a\n\n\nb\r\n\r\n')).toEqual(['a', '', '', 'b']);
     expect(toLines('\n\n')).toEqual(['']);
