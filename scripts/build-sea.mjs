@@ -25,7 +25,7 @@ await build({
   platform: 'node',
   target: 'node20',
   // import.meta only finds dist/ and bin/ files of an install; those paths never run in the
-  // executable (self-command.ts, runbook-source.ts ask isSea() first)
+  // executable (self-command.ts, runbook/source.ts ask isSea() first)
   logOverride: { 'empty-import-meta': 'silent' },
   logLevel: 'warning',
   plugins: [dynamicBuiltinsAsRequire()],

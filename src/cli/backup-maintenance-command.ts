@@ -7,9 +7,9 @@ import { isVerified } from '../backup/record.js';
 import { backupStatus, parseMaxAge } from '../backup/status.js';
 import { statusJson, statusPrometheus, statusText } from '../backup/status-format.js';
 import { openTarget, targetFromFlags } from '../backup/target-url.js';
+import type { CliContext } from '../io/context.js';
 import { ExitCode, isTalosDrError, makeError } from '../io/errors.js';
 import type { PruneFlags, StatusFlags } from './commands/backup-maintenance.js';
-import type { CliContext } from './context.js';
 import { formatError } from './format-error.js';
 
 /** The actions of `backup prune` and `backup status` (loaded only when one of them runs). */

@@ -5,9 +5,9 @@ import { type BackupRecord, isVerified, lastVerification } from '../backup/recor
 import { formatBytes } from '../backup/streams.js';
 import { openTarget, targetFromFlags } from '../backup/target-url.js';
 import { verifyBackup } from '../backup/verify.js';
+import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
-import type { CliContext } from './context.js';
 
 /** `backup list` and `backup verify`: they read the catalog (and the objects); the cluster is not asked. */
 

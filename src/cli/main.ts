@@ -1,8 +1,8 @@
 import type { CommanderError as CommanderErrorType } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { type CliContext, processContext } from '../io/context.js';
 import { isTalosDrError, makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
-import { type CliContext, processContext } from './context.js';
 import { formatError } from './format-error.js';
 import { makeProgram } from './program.js';
 

@@ -1,18 +1,18 @@
 import type { ObservationName } from '../checks/catalog.js';
 import { gatherObservation } from '../checks/observe/index.js';
+import { loadForCommand } from '../compile/load-for-command.js';
 import { createClusterReader } from '../engine/cluster-reader.js';
 import { Journal } from '../engine/journal.js';
 import { parseParams } from '../engine/params.js';
 import { buildPlan, formatPlan } from '../engine/plan.js';
 import { readOnlyTalosctl } from '../engine/read-only-talosctl.js';
 import { scopeOf } from '../engine/step-text.js';
+import type { CliContext } from '../io/context.js';
 import { ExitCode } from '../io/exit-codes.js';
 import type { Value } from '../runbook/params.js';
 import { resolveArgs } from '../runbook/refs.js';
 import { createTalosctl } from '../talos/talosctl.js';
 import type { PlanFlags } from './commands/plan.js';
-import type { CliContext } from './context.js';
-import { loadForCommand } from './load-for-command.js';
 
 /**
  * `plan`: the steps a run would take. With --live-reads, the top-level read steps run (through the

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import type { CliContext } from '../io/context.js';
 import { EXIT_CODE_HELP } from '../io/exit-codes.js';
 import { COMMANDS } from './commands/index.js';
-import type { CliContext } from './context.js';
 
 /**
  * The whole command line as one commander program: what main.ts parses, and what the shell

@@ -6,20 +6,20 @@ import { verifyJournal } from '../audit/verify.js';
 import { type CheckpointWitness, makeWitness, type WitnessConfig, witnessConfig } from '../audit/witness.js';
 import { paramsFromBackups } from '../backup/snapshot-from-backup.js';
 import { lintRunbook } from '../compile/lint.js';
+import { loadForCommand } from '../compile/load-for-command.js';
 import { defaultOperator } from '../engine/approvals.js';
 import { Journal, type UnsignedTail } from '../engine/journal.js';
 import { acquireLock, logLockKey } from '../engine/lock.js';
 import { parseParams } from '../engine/params.js';
 import { runSession, sha256, type Target } from '../engine/session.js';
+import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { parseDuration, type Value } from '../runbook/params.js';
+import { locateRunbook } from '../runbook/source.js';
 import type { ResumeFlags } from './commands/resume.js';
 import type { RunFlags } from './commands/run.js';
-import type { CliContext } from './context.js';
-import { loadForCommand } from './load-for-command.js';
-import { locateRunbook } from './runbook-source.js';
 
 /** The `run` command: flags → a session; returns the exit code. */
 export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Promise<number> {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../backup/atomic-file.js';
+import type { CliContext } from '../io/context.js';
 import { isTalosDrError, makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { gatherPolls, replayPolls, toRecording } from '../triage/gather.js';
@@ -10,7 +11,6 @@ import { parseRecording } from '../triage/recording.js';
 import { triageText } from '../triage/text.js';
 import { triage } from '../triage/triage.js';
 import type { TriageFlags } from './commands/triage.js';
-import type { CliContext } from './context.js';
 import { type ParsedReadFlags, parseReadFlags, talosctlFor } from './triage-flags.js';
 
 /** `triage`: flags → two polls (live or replayed) → the decision → text or JSON; the exit code. */

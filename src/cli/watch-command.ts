@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../backup/atomic-file.js';
+import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { type Figures, figuresOf } from '../triage/figures.js';
@@ -9,7 +10,6 @@ import { exposition } from '../triage/prometheus.js';
 import { triageWithView } from '../triage/triage.js';
 import { changes, growthPerHour, leaderChanges, roundLine } from '../triage/watch.js';
 import type { WatchFlags } from './commands/watch.js';
-import type { CliContext } from './context.js';
 import { durationFlag, parseReadFlags, talosctlFor } from './triage-flags.js';
 
 const FORMATS = ['text', 'prometheus'];

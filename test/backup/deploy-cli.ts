@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackupMaintenance } from '../../src/cli/commands/backup-maintenance.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
-import type { CliContext } from '../../src/cli/context.js';
+import type { CliContext } from '../../src/io/context.js';
 
 /**
  * Reads the command lines of the shipped scheduling files (deploy/) as a shell or systemd would,

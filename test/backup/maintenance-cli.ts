@@ -8,8 +8,8 @@ import { writeRecord } from '../../src/backup/catalog.js';
 import { dirTarget } from '../../src/backup/dir-target.js';
 import type { BackupRecord, BackupTarget } from '../../src/backup/record.js';
 import { registerBackupMaintenance } from '../../src/cli/commands/backup-maintenance.js';
-import type { CliContext } from '../../src/cli/context.js';
 import { formatError } from '../../src/cli/format-error.js';
+import type { CliContext } from '../../src/io/context.js';
 import { isTalosDrError } from '../../src/io/errors.js';
 
 /** A directory target in a temp dir (removed after the test), and its path. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { KeepFlags } from '../../backup/keep-policy.js';
-import type { CliContext } from '../context.js';
+import type { CliContext } from '../../io/context.js';
 
 /**
  * `talos-dr backup prune` and `backup status`: retention and freshness over a target's catalog.

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../context.js';
+import type { CliContext } from '../../io/context.js';
 import { membersOption } from './drill.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { BackupRunFlags } from '../../backup/run.js';
+import type { CliContext } from '../../io/context.js';
 import type { BackupListFlags, BackupVerifyFlags } from '../backup-read.js';
-import type { CliContext } from '../context.js';
 import { registerBackupMaintenance } from './backup-maintenance.js';
 import { registerRestoreDrill } from './backup-restore-drill.js';
 import type { Register } from './index.js';

@@ -9,7 +9,7 @@ export const register: Register = (program, ctx, setResult) => {
     .argument('<runbook>', 'a runbook file or a built-in runbook name')
     .option('--json', 'machine-readable output')
     .action(async (arg: string, opts: { json?: boolean }) => {
-      const { loadForCommand } = await import('../load-for-command.js');
+      const { loadForCommand } = await import('../../compile/load-for-command.js');
       const { describeRunbook, renderDescription } = await import('../../compile/describe.js');
       const r = loadForCommand(arg, ctx);
       if (r === undefined) return setResult(ExitCode.usage);

@@ -10,7 +10,7 @@ export const register: Register = (program, ctx, setResult) => {
     .argument('<runbook>', 'a runbook file or a built-in runbook name')
     .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'json']).default('mermaid'))
     .action(async (arg: string, opts: { format: 'mermaid' | 'json' }) => {
-      const { loadForCommand } = await import('../load-for-command.js');
+      const { loadForCommand } = await import('../../compile/load-for-command.js');
       const { toGraphJson, toMermaid } = await import('../../compile/graph.js');
       const r = loadForCommand(arg, ctx);
       if (r === undefined) return setResult(ExitCode.usage);

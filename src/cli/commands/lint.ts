@@ -14,7 +14,7 @@ export const register: Register = (program, ctx, setResult) => {
     .action(async (paths: string[], opts: { hints: boolean }) => {
       const { lintRunbook } = await import('../../compile/lint.js');
       const { formatDiagnostic } = await import('../../runbook/diagnostics.js');
-      const { runbookFilesIn } = await import('../runbook-source.js');
+      const { runbookFilesIn } = await import('../../runbook/source.js');
       const { MAX_RUNBOOK_BYTES, tooLarge } = await import('../../runbook/load.js');
       const targets = paths.length > 0 ? paths : ['runbooks'];
       const files: string[] = [];

@@ -9,7 +9,7 @@ export const register: Register = (program, ctx, setResult) => {
     .action(async () => {
       const { readFileSync } = await import('node:fs');
       const { parseRunbook } = await import('../../runbook/load.js');
-      const { runbookDirs, runbookFilesIn } = await import('../runbook-source.js');
+      const { runbookDirs, runbookFilesIn } = await import('../../runbook/source.js');
       const seen = new Set<string>();
       for (const dir of runbookDirs(ctx.cwd)) {
         for (const file of runbookFilesIn(dir)) {

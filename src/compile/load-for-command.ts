@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type LintResult, lintRunbook } from '../compile/lint.js';
+import type { CliContext } from '../io/context.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { MAX_RUNBOOK_BYTES, tooLarge } from '../runbook/load.js';
-import type { CliContext } from './context.js';
-import { locateRunbook } from './runbook-source.js';
+import { locateRunbook } from '../runbook/source.js';
+import { type LintResult, lintRunbook } from './lint.js';
 
 /**
  * For commands that take one `<runbook>`: locate, lint, and either return the compiled runbook

@@ -4,7 +4,7 @@ import { getAsset, isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
 import { defaultStateDir } from '../audit/witness.js';
 import { makeError } from '../io/errors.js';
-import { materializeRunbooks, RUNBOOKS_ASSET } from '../runbook/embedded.js';
+import { materializeRunbooks, RUNBOOKS_ASSET } from './embedded.js';
 
 /**
  * Where runbooks come from: a file path, or a built-in name (the package's runbooks/ folder,
