@@ -13,7 +13,6 @@ import { runSession, type Target } from '../engine/session.js';
 import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
-import { locateRunbook } from '../runbook/source.js';
 import { createTalosctl, resolveTalosctlBinary } from '../talos/talosctl.js';
 import { checkRecipients, readIdentityFile } from './age-keys.js';
 import { clusterDir, logKey, makeBackupId, writeRecord } from './catalog.js';
@@ -98,11 +97,10 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
     const snapshotPath = join(tmp, 'snapshot.db');
     const logPath = join(tmp, 'backup-snapshot.log.jsonl');
     const quiet: CliContext = { ...ctx, stdout: ctx.stderr }; // stdout keeps its one summary line
-    const abs = resolve(ctx.cwd, locateRunbook(RUNBOOK, ctx.cwd));
     const run = await runSession({
       ctx: quiet,
-      runbookPath: abs,
-      runbookText: readFileSync(abs, 'utf8'),
+      runbookPath: lint.path,
+      runbookText: lint.text,
       runbook: lint.runbook,
       compiled: lint.compiled,
       params: parseParams(lint.runbook.params, [...f.param, `path=${snapshotPath}`]),

@@ -17,7 +17,6 @@ import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
 import { formatDiagnostic } from '../runbook/diagnostics.js';
 import { parseDuration, type Value } from '../runbook/params.js';
-import { locateRunbook } from '../runbook/source.js';
 import type { ResumeFlags } from './commands/resume.js';
 import type { RunFlags } from './commands/run.js';
 
@@ -29,7 +28,6 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
     throw makeError('TDR_USAGE', { detail: '--replay <log> is only for a dry run: add --dry-run' });
   }
   const parsed = parseParams(lint.runbook.params, f.param);
-  const abs = resolve(ctx.cwd, locateRunbook(file, ctx.cwd));
   // a snapshot param given as backup:<id|latest> is fetched and checked now, before anything runs
   const { params, sources } = await paramsFromBackups(lint.runbook, parsed, {
     ...(f.backupTarget === undefined ? {} : { backupTarget: f.backupTarget }),
@@ -43,8 +41,8 @@ export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Pr
   const replayRecords = f.replay === undefined ? undefined : readRecords(resolve(ctx.cwd, f.replay));
   const r = await runSession({
     ctx,
-    runbookPath: abs,
-    runbookText: readFileSync(abs, 'utf8'),
+    runbookPath: lint.path,
+    runbookText: lint.text,
     runbook: lint.runbook,
     compiled: lint.compiled,
     params,
