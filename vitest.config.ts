@@ -1,9 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects: fast unit tests (seconds), the lab suite (real etcd on loopback), and
-// end-to-end tests in a real pseudo-terminal. `npm test` runs all three.
+// Four projects: unit tests of the pure core (seconds), suites that start processes, the lab suite
+// (real etcd on loopback), and end-to-end tests in a real pseudo-terminal. `npm test` runs all four.
 // every project: locks, state and logs in the run's temp dir, the run's seed for fast-check
 const setupFiles = ['test/setup/hermetic.ts'];
+
+// Suites that start processes (the CLI, the stand-in talosctl, s3rver, age, shells, the
+// reliability campaign): they take minutes on a busy 2-core host, so they are their own project
+// and `unit` stays the pure core, in seconds.
+const PROCESS_SUITES = [
+  'test/backup/age-cli.test.ts',
+  'test/backup/cli.test.ts',
+  'test/backup/deploy-files.test.ts',
+  'test/backup/maintenance-s3.test.ts',
+  'test/backup/pipeline.test.ts',
+  'test/backup/s3-target.test.ts',
+  'test/cli/**',
+  'test/engine/approve-target.test.ts',
+  'test/engine/cluster-identity.test.ts',
+  'test/engine/crash-property-regressions.test.ts',
+  'test/engine/lock-takeover.test.ts',
+  'test/engine/lock.test.ts',
+  'test/engine/manual-approve.test.ts',
+  'test/engine/no-retry-config.test.ts',
+  'test/engine/parallel-reads.test.ts',
+  'test/engine/replay-poll-timeout.test.ts',
+  'test/engine/resume-done-check.test.ts',
+  'test/engine/resume.test.ts',
+  'test/engine/run.test.ts',
+  'test/engine/snapshot-no-overwrite.test.ts',
+  'test/engine/unanswered.test.ts',
+  'test/engine/unknown-outcome-gate.test.ts',
+  'test/reliability/**',
+  'test/talos/talosctl.test.ts',
+  'test/triage/cli.test.ts',
+  'test/triage/watch.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -17,8 +49,16 @@ export default defineConfig({
           name: 'unit',
           setupFiles,
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**', 'test/e2e/**'],
+          exclude: ['test/integration/**', 'test/e2e/**', ...PROCESS_SUITES],
           testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'process',
+          setupFiles,
+          include: PROCESS_SUITES,
+          testTimeout: 60_000,
         },
       },
       {
