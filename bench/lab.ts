@@ -9,7 +9,10 @@ import { parse } from 'yaml';
 import { type Figure, figure, log, median, mustRun, ROOT, TALOS_DR, TALOSCTL_LAB, type Timed } from './lib.js';
 import { callsOf, replayScript, waves } from './replay-calls.js';
 
-const NODES = ['127.0.0.11', '127.0.0.12', '127.0.0.13'];
+// BENCH_LAB_FIRST_ADDRESS moves the lab off the default range, so the bench can run beside a lab test.
+const FIRST = process.env.BENCH_LAB_FIRST_ADDRESS ?? '127.0.0.11';
+const FIRST_OCTET = Number(FIRST.split('.')[3]);
+const NODES = [0, 1, 2].map((i) => `127.0.0.${FIRST_OCTET + i}`);
 const GUIDE_SLEEPS_S = 120; // the guide's `sleep 60` between the three members' defrags
 const COMPACTION_WAIT_MS = 6000;
 const RUNBOOK = `${ROOT}runbooks/nospace-recovery.yaml`;
@@ -62,7 +65,7 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
   let bashLeft = 0;
   try {
     log(`lab: up in ${dir}`);
-    await mustRun([TALOS_DR, 'lab', 'up', '--dir', dir], { env });
+    await mustRun([TALOS_DR, 'lab', 'up', '--dir', dir, '--first-address', FIRST], { env });
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? ['engine', 'bash'] : ['bash', 'engine'];
       for (const which of order) {
@@ -120,10 +123,13 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
     await mustRun([TALOS_DR, 'lab', 'down', '--dir', dir], { env }).catch((e: unknown) => log(`lab down: ${e}`));
   }
   log('lab: talos-dr drill nospace-recovery --approve-all (its own lab)');
-  const drill = await mustRun([TALOS_DR, 'drill', 'nospace-recovery', '--approve-all', '--json'], {
-    cwd: work,
-    samplePeakMs: 20,
-  });
+  const drill = await mustRun(
+    [TALOS_DR, 'drill', 'nospace-recovery', '--approve-all', '--json', '--first-address', FIRST],
+    {
+      cwd: work,
+      samplePeakMs: 20,
+    },
+  );
   rmSync(work, { recursive: true, force: true });
   const e = median(engine);
   const b = median(bash);

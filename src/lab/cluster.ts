@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { clientUrl, etcdctl, parseEtcdJson, peerUrl } from './etcdctl.js';
 import { memberGid } from './net-ids.js';
@@ -159,20 +160,42 @@ export const seedKey = (prefix: string, i: number): string => `${prefix}${String
 export const seedValue = (i: number): string =>
   `seed-value-${i}-${createHash('sha256').update(String(i)).digest('hex')}`;
 
-/** Writes keys through etcd's gRPC gateway (no process per key). */
+/**
+ * Writes keys through etcd's gRPC gateway (no process per key). Over node:http, not fetch: the
+ * first fetch() loads undici, which cost the drill process ~15 MB of its peak memory.
+ */
 export async function putViaGateway(ip: string, key: string, value: string | Buffer): Promise<void> {
   const body = JSON.stringify({
     key: Buffer.from(key).toString('base64'),
     value: Buffer.from(value).toString('base64'),
   });
-  const res = await fetch(`${clientUrl(ip)}/v3/kv/put`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json' },
-    signal: AbortSignal.timeout(30_000),
+  const { status, text } = await postJson(`${clientUrl(ip)}/v3/kv/put`, body, 30_000);
+  if (status < 200 || status > 299 || text.includes('"error"')) {
+    throw new Error(`put ${key} via ${ip}: ${status} ${text.slice(0, 300)}`);
+  }
+}
+
+/** One JSON POST; the answer's status and body, or an error after `timeoutMs`. */
+function postJson(url: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer from ${url} in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
   });
-  const text = await res.text();
-  if (!res.ok || text.includes('"error"')) throw new Error(`put ${key} via ${ip}: ${res.status} ${text.slice(0, 300)}`);
 }
 
 export async function seedData(ip: string, prefix: string, count: number): Promise<void> {
