@@ -15,7 +15,12 @@ const FIRST_OCTET = Number(FIRST.split('.')[3]);
 const NODES = [0, 1, 2].map((i) => `127.0.0.${FIRST_OCTET + i}`);
 const GUIDE_SLEEPS_S = 120; // the guide's `sleep 60` between the three members' defrags
 const COMPACTION_WAIT_MS = 6000;
-const RUNBOOK = `${ROOT}runbooks/nospace-recovery.yaml`;
+/**
+ * BENCH_BASELINE=<another built checkout of talos-dr>: its recovery and its drill run interleaved
+ * with this build's on the same lab, so "no figure worse than before" is a ratio measured side by
+ * side, not a comparison with a number taken on another day under another load.
+ */
+const BASELINE = process.env.BENCH_BASELINE;
 
 /** Every confirm step's id, nested ones included: approved by flag, as an unattended run must. */
 export function gateIds(yamlText: string): string[] {
@@ -55,9 +60,9 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
   const env = { TALOS_DR_LAB_DIR: dir };
   const script = join(work, 'guide.sh');
   writeFileSync(script, guideScript(), { mode: 0o755 });
-  const approve = gateIds(readFileSync(RUNBOOK, 'utf8')).flatMap((id) => ['--approve', id]);
   const engine: number[] = [];
   const bash: number[] = [];
+  const baseline: number[] = [];
   /** the same round's engine calls, replayed by sh in their order and parallelism */
   const replay: number[] = [];
   let replayShape = '';
@@ -67,7 +72,8 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
     log(`lab: up in ${dir}`);
     await mustRun([TALOS_DR, 'lab', 'up', '--dir', dir, '--first-address', FIRST], { env });
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? ['engine', 'bash'] : ['bash', 'engine'];
+      const variants = BASELINE === undefined ? ['engine', 'bash'] : ['engine', 'bash', 'baseline'];
+      const order = r % 2 === 0 ? variants : [...variants].reverse();
       for (const which of order) {
         await mustRun([TALOS_DR, 'lab', 'inject', 'nospace', '--dir', dir], { env });
         if (!(await alarmsLeft(env))) throw new Error('lab inject nospace raised no alarm');
@@ -78,21 +84,7 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
         let t: Timed;
         if (which === 'engine') {
           const runLog = join(work, `run-${r}.jsonl`);
-          t = await mustRun(
-            [
-              TALOS_DR,
-              'run',
-              RUNBOOK,
-              '--talosctl',
-              TALOSCTL_LAB,
-              '--param',
-              `nodes=${NODES.join(',')}`,
-              '--log',
-              runLog,
-              ...approve,
-            ],
-            { env, cwd: work, samplePeakMs: 20 },
-          );
+          t = await recoveryRun(ROOT, runLog, work, env);
           engine.push(t.ms);
           runPeakKiB = Math.max(runPeakKiB, t.peakKiB);
           if (await alarmsLeft(env)) throw new Error('the engine ended with success but NOSPACE is still raised');
@@ -107,6 +99,10 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
           replay.push(rt.ms);
           if (await alarmsLeft(env)) await mustRun([script], { env }); // untimed: clear it for the next fault
           log(`lab: round ${r + 1} replay of the engine's calls ${(rt.ms / 1000).toFixed(1)} s (${replayShape})`);
+        } else if (which === 'baseline' && BASELINE !== undefined) {
+          t = await recoveryRun(`${BASELINE}/`, join(work, `baseline-${r}.jsonl`), work, env);
+          baseline.push(t.ms);
+          if (await alarmsLeft(env)) throw new Error('the baseline ended with success but NOSPACE is still raised');
         } else {
           t = await mustRun([script], { env });
           bash.push(t.ms);
@@ -130,6 +126,7 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
       samplePeakMs: 20,
     },
   );
+  const baselineDrill = BASELINE === undefined ? undefined : await drillPeak(`${BASELINE}/`, work);
   rmSync(work, { recursive: true, force: true });
   const e = median(engine);
   const b = median(bash);
@@ -165,5 +162,62 @@ export async function benchLab(rounds: number): Promise<Figure[]> {
       '<= 120',
       `VmHWM of the talos-dr process (children excluded), sampled every 20 ms; talos-dr run of the recovery: ${(runPeakKiB / 1024).toFixed(0)} MB`,
     ),
+    ...baselineFigures(e, baseline, drill.peakKiB, baselineDrill, rounds),
   ];
+}
+
+/** The NOSPACE recovery with the talos-dr and runbook of `root`, every gate approved by flag. */
+function recoveryRun(root: string, runLog: string, work: string, env: Record<string, string>): Promise<Timed> {
+  const runbook = `${root}runbooks/nospace-recovery.yaml`;
+  const approve = gateIds(readFileSync(runbook, 'utf8')).flatMap((id) => ['--approve', id]);
+  const argv = [`${root}bin/talos-dr`, 'run', runbook, '--talosctl', TALOSCTL_LAB];
+  return mustRun([...argv, '--param', `nodes=${NODES.join(',')}`, '--log', runLog, ...approve], {
+    env,
+    cwd: work,
+    samplePeakMs: 20,
+  });
+}
+
+/** The baseline's drill, on this lab range when it knows --first-address (older builds: 127.0.0.11 only). */
+async function drillPeak(root: string, work: string): Promise<number | undefined> {
+  const argv = [`${root}bin/talos-dr`, 'drill', 'nospace-recovery', '--approve-all', '--json'];
+  const help = await mustRun([`${root}bin/talos-dr`, 'drill', '--help'], {});
+  if (help.stdout.includes('--first-address')) argv.push('--first-address', FIRST);
+  else if (FIRST !== '127.0.0.11') {
+    log(`lab: the baseline's drill has no --first-address; its memory is not measured off 127.0.0.11`);
+    return undefined;
+  }
+  log(`lab: the baseline's drill (${root})`);
+  return (await mustRun(argv, { cwd: work, samplePeakMs: 20 })).peakKiB;
+}
+
+function baselineFigures(
+  e: number,
+  baseline: readonly number[],
+  drillKiB: number,
+  baselineDrillKiB: number | undefined,
+  rounds: number,
+): Figure[] {
+  if (BASELINE === undefined) return [];
+  const b = median(baseline);
+  const out = [
+    figure(
+      'time to recover NOSPACE vs the baseline build',
+      e / b,
+      '× baseline',
+      '<= 1.10',
+      `talos-dr run ${(e / 1000).toFixed(1)} s vs ${BASELINE} ${(b / 1000).toFixed(1)} s, each with its own runbook (medians of ${rounds}, interleaved on one lab)`,
+    ),
+  ];
+  if (baselineDrillKiB !== undefined)
+    out.push(
+      figure(
+        'peak memory of talos-dr drill vs the baseline build',
+        drillKiB / baselineDrillKiB,
+        '× baseline',
+        '<= 1.05',
+        `${(drillKiB / 1024).toFixed(0)} MB vs ${(baselineDrillKiB / 1024).toFixed(0)} MB (VmHWM, one drill each)`,
+      ),
+    );
+  return out;
 }
