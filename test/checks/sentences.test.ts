@@ -194,8 +194,9 @@ function sentencesOf(c: Cluster): Sentence[] {
 }
 
 /** Words before "member" that make it no particular member: "no member", "every member", … */
-const QUANTIFIED = /\b(?:no|every|each|any|which|one|other|voting|listed)\s+(?:\w+\s+)?$/i;
-const HEX_ID = /^ [0-9a-f]{16}\b/;
+const QUANTIFIED = /\b(?:no|every|each|any|either|which|one|other|voting|listed)\s+(?:\w+\s+)?$/i;
+/** An id, or a member no read names, said so: "the member on 10.0.0.3 (id not seen)". */
+const HEX_ID = /^(?: [0-9a-f]{16}\b| on \S+ \(id not seen\))/;
 
 /** The mentions of "member" (one member, not the member list) that name no member id. */
 export function unnamedMembers(text: string): string[] {
@@ -274,11 +275,53 @@ describe('check and observation sentences on every recorded cluster state', () =
   });
 });
 
+describe('the numbers a sentence is about, and a choice answered', () => {
+  let clusters: Cluster[] = [];
+  beforeAll(async () => {
+    clusters = await loadClusters();
+  }, 120_000);
+  const on = (name: string): Cluster => {
+    const c = clusters.find((x) => x.name === name);
+    if (c === undefined) throw new Error(`no fixture ${name}`);
+    return c;
+  };
+
+  it('says how far a member is behind, in raft indexes, and behind which leader on which node', () => {
+    const c = on('derived-lagging');
+    const v = CHECK_IMPLS['member-healthy'].evaluate({ reads: c.reads }, { node: '127.0.0.83', nodes: c.nodes });
+    expect(v.verdict).toBe('fail');
+    expect(v.summary).toBe(
+      "member f01967dd4c9d5919 on 127.0.0.83 is 1,800 entries behind leader 750f82d0bd760ee4 on 127.0.0.81 (raft index 3,912, the leader's 5,712; at most 100 allowed)",
+    );
+    const r = CHECK_IMPLS['raft-converged'].evaluate({ reads: c.reads }, { nodes: c.nodes, polls: 1 });
+    expect(r.summary).toBe(
+      'raft index spread is 1,800 (> 50): member f01967dd4c9d5919 on 127.0.0.83 at 3,912 … member c93b2f5fc7348e76 on 127.0.0.82 at 5,712',
+    );
+  });
+
+  it("shows etcd's decimal alarm member in hex, with its node", () => {
+    const c = on('nospace');
+    const v = CHECK_IMPLS['member-healthy'].evaluate({ reads: c.reads }, { node: '127.0.0.82', nodes: c.nodes });
+    expect(JSON.stringify(c.reads.status)).toContain('memberID:8435104460131667684 alarm:NOSPACE');
+    expect(v.summary).toBe(
+      'member c93b2f5fc7348e76 on 127.0.0.82 reports alarm:NOSPACE (member 750f82d0bd760ee4 on 127.0.0.81)',
+    );
+  });
+
+  it('answers the questions the choices after lost-member ask: does its node answer, is it the leader', () => {
+    const d = OBSERVATION_IMPLS['lost-member'].derive(on('lose').reads, { nodes: on('lose').nodes });
+    expect(d.ok && d.summary).toBe(
+      'member f01967dd4c9d5919 on 127.0.0.83 does not answer (service etcd on 127.0.0.83 is Preparing, health ?); 127.0.0.83 still answers talosctl; it is not the leader (leader 750f82d0bd760ee4 on 127.0.0.81)',
+    );
+  });
+});
+
 describe('the sentence rules themselves', () => {
   it('catch a member without its id and let a quantified one pass', () => {
     expect(unnamedMembers('the member on 10.0.0.3 does not answer')).toHaveLength(1);
     expect(unnamedMembers('a member not seen may be larger')).toHaveLength(1);
     expect(unnamedMembers('member 8e9e05c52164694d on 10.0.0.3 is healthy')).toEqual([]);
+    expect(unnamedMembers('the member on 10.0.0.3 (id not seen) does not answer')).toEqual([]);
     expect(unnamedMembers('no member is a learner; every listed member answers; the member list of 10.0.0.3')).toEqual(
       [],
     );
