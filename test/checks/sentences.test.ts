@@ -199,7 +199,7 @@ const QUANTIFIED = /\b(?:no|every|each|any|either|which|one|other|voting|listed)
 const HEX_ID = /^(?: [0-9a-f]{16}\b| on \S+ \(id not seen\))/;
 
 /** The mentions of "member" (one member, not the member list) that name no member id. */
-export function unnamedMembers(text: string): string[] {
+function unnamedMembers(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/\bmember\b(?!s\b|'s\b| lists?\b| ids?\b| count\b)/gi)) {
     const at = m.index ?? 0;
