@@ -1,6 +1,7 @@
 import { readsOf } from './reader.js';
-import { defineCheck, fmt, nodesArg, numberArg, stringArg } from './verdict.js';
+import { defineCheck, fmt, listText, nodesArg, numberArg, stringArg } from './verdict.js';
 import { failedJson, failedText, statusRows } from './view.js';
+import { memberText } from './words.js';
 
 /**
  * After defragmenting one member: its DB SIZE is at most `maxPercent` % of the largest DB SIZE
@@ -27,7 +28,9 @@ export const dbSizeDropped = defineCheck({
     const expected = `db size of ${node} at most ${max}% of the largest other member's`;
     if (mine === undefined || others.length === 0) {
       const why =
-        mine === undefined ? `${node} did not show its own status row` : 'no other member was seen to compare with';
+        mine === undefined
+          ? `${node} did not show its own status row`
+          : `no other member was seen to compare ${memberText(mine.value.member, node)} with`;
       return {
         verdict: 'unknown',
         observed,
@@ -37,7 +40,7 @@ export const dbSizeDropped = defineCheck({
     }
     const ref = others.reduce((a, b) => (b.value.dbSizeBytes > a.value.dbSizeBytes ? b : a));
     const pct = ref.value.dbSizeBytes > 0 ? (100 * mine.value.dbSizeBytes) / ref.value.dbSizeBytes : 100;
-    const text = `${node} db ${fmt(mine.value.dbSizeBytes)} B is ${pct.toFixed(1)}% of ${ref.node}'s ${fmt(ref.value.dbSizeBytes)} B`;
+    const text = `${memberText(mine.value.member, node)}: db ${fmt(mine.value.dbSizeBytes)} B is ${pct.toFixed(1)}% of the ${fmt(ref.value.dbSizeBytes)} B of ${memberText(ref.value.member, ref.node)}`;
     // an unseen member can only be larger than the largest seen: a pass holds, a fail may not
     if (pct <= max) {
       const note = rows.failed.length > 0 ? ` (not seen: ${failedText(rows.failed)})` : '';
@@ -48,7 +51,7 @@ export const dbSizeDropped = defineCheck({
         verdict: 'unknown',
         observed,
         expected,
-        summary: `${text} (above ${max}%), but a member not seen may be larger: ${failedText(rows.failed)}`,
+        summary: `${text} (above ${max}%), but ${listText(rows.failed.map((f) => f.node))}, not seen, may hold a larger one: ${failedText(rows.failed)}`,
       };
     return {
       verdict: 'fail',

@@ -10,6 +10,7 @@ import {
   nodeOfMember,
   statusRows,
 } from './view.js';
+import { leaderText, memberOnText } from './words.js';
 
 /**
  * Exactly one leader, named by the member of every asked node. It fails on what it saw: members
@@ -35,7 +36,8 @@ export const leaderElected = defineCheck({
     if (lv.kind === 'no-leader' || lv.kind === 'split' || silent.length > 0) {
       const parts = [
         ...(lv.kind === 'no-leader' || lv.kind === 'split' ? [leaderViewText(lv)] : []),
-        ...silent.map((f) => `no answer from the member on ${f.node} (${failedDetail(f)})`),
+        // status is all this check reads: a silent node's member id is not in it
+        ...silent.map((f) => `no answer from ${memberOnText(f.node, undefined)}: ${failedDetail(f)}`),
         ...(unseen.length > 0 ? [`not seen: ${failedText(unseen)}`] : []),
       ];
       const summary = parts.join('; ');
@@ -44,7 +46,7 @@ export const leaderElected = defineCheck({
     if (lv.kind === 'none-answered' || unseen.length > 0) {
       const seen =
         lv.kind === 'agreed'
-          ? `leader ${lv.leader}, agreed by ${listText(rows.answered.map((r) => r.node))}, but `
+          ? `${leaderText(lv.leader, lv.node)}, agreed by ${listText(rows.answered.map((r) => r.node))}, but `
           : '';
       return {
         verdict: 'unknown',

@@ -1,6 +1,7 @@
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, type Json, nodesArg, numberArg, stringArg } from './verdict.js';
 import { failedJson, failedText, isSilent, leaderView, leaderViewText, statusRows } from './view.js';
+import { leaderText, memberOnText, statusErrorText } from './words.js';
 
 /** Default `maxLag`: raft entries behind the leader still counted as caught up. */
 export const DEFAULT_MAX_LAG = 100;
@@ -28,10 +29,11 @@ export const memberHealthy = defineCheck({
       const why = rows.failed.filter((f) => f.node === node);
       const observed = { node, answered: false, unanswered: failedJson(why) };
       if (why.length > 0 && why.every(isSilent)) {
-        const summary = `the member on ${node} does not answer etcd status: ${failedText(why)}`;
+        // status is all this check reads: a silent node's member id is not in it
+        const summary = `${memberOnText(node, undefined)} does not answer etcd status: ${failedText(why)}`;
         return { verdict: 'fail', observed, expected: `${expected}, last saw no answer`, summary };
       }
-      const summary = `cannot see the member on ${node}: ${failedText(why)}`;
+      const summary = `cannot see ${memberOnText(node, undefined)}: ${failedText(why)}`;
       return { verdict: 'unknown', observed, expected, summary };
     }
     const m = own.value;
@@ -51,30 +53,33 @@ export const memberHealthy = defineCheck({
     });
     // etcd reports a raised alarm as "memberID:<decimal> alarm:NOSPACE" in every member's status
     const errors = m.errors.filter((e) => ignore === undefined || !e.split(/[^A-Z]+/).includes(ignore));
-    if (errors.length > 0) return fail(`member ${m.member} on ${node} reports ${errors.join(', ')}`);
-    if (m.learner) return fail(`member ${m.member} on ${node} is still a learner`);
+    const who = `member ${m.member} on ${node}`;
+    const nodeOf = (id: string) => rows.answered.find((r) => r.value.member === id)?.node;
+    if (errors.length > 0) return fail(`${who} reports ${errors.map((e) => statusErrorText(e, nodeOf)).join(', ')}`);
+    if (m.learner) return fail(`${who} is still a learner`);
     const lv = leaderView(rows.answered);
-    if (lv.kind !== 'agreed') return fail(leaderViewText(lv));
+    if (lv.kind !== 'agreed') return fail(`${who} is not healthy: ${leaderViewText(lv)}`);
+    const leader = leaderText(lv.leader, lv.node);
     const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);
     if (leaderRow) {
       const lag = Math.max(0, leaderRow.value.raftIndex - m.raftIndex);
       observed.lag = lag;
       if (lag > maxLag)
         return fail(
-          `member ${m.member} on ${node} is ${fmt(lag)} ${lag === 1 ? 'entry' : 'entries'} behind the leader`,
+          `${who} is ${fmt(lag)} ${lag === 1 ? 'entry' : 'entries'} behind ${leader} (raft index ${fmt(m.raftIndex)}, the leader's ${fmt(leaderRow.value.raftIndex)}; at most ${fmt(maxLag)} allowed)`,
         );
     }
     if (rows.failed.length > 0) {
       observed.unanswered = failedJson(rows.failed);
-      const lagText = typeof observed.lag === 'number' ? `${fmt(observed.lag)} behind the leader` : 'its lag unknown';
-      const summary = `member ${m.member} on ${node} follows leader ${lv.leader} (${lagText}), but ${failedText(rows.failed)}`;
+      const lagText = typeof observed.lag === 'number' ? `${fmt(observed.lag)} behind it` : 'its lag unknown';
+      const summary = `${who} follows ${leader} (${lagText}), but ${failedText(rows.failed)}`;
       return { verdict: 'unknown', observed, expected, summary };
     }
     if (!leaderRow) {
-      const summary = `the leader ${lv.leader} is not among the given nodes, so the lag of ${node} is unknown`;
+      const summary = `${who} follows ${leader}, which is not among the given nodes, so its lag is unknown`;
       return { verdict: 'unknown', observed, expected, summary };
     }
-    const role = lv.leader === m.member ? 'the leader' : `${fmt(observed.lag as number)} behind the leader`;
-    return { verdict: 'pass', observed, expected, summary: `member ${m.member} on ${node} is healthy (${role})` };
+    const role = lv.leader === m.member ? 'the leader' : `${fmt(observed.lag as number)} behind ${leader}`;
+    return { verdict: 'pass', observed, expected, summary: `${who} is healthy (${role})` };
   },
 });

@@ -1,7 +1,8 @@
 import type { CheckName } from './catalog.js';
 import { readsOf } from './reader.js';
 import { type CheckImpl, defineCheck, listText, memberArg, nodesArg } from './verdict.js';
-import { answers, failedJson, failedText, isSilent, listsNotSeen } from './view.js';
+import { answers, failedJson, failedText, isSilent, listsNotSeen, nodeOfMember } from './view.js';
+import { memberText } from './words.js';
 
 /**
  * member-present and member-absent: the member is (or is not) in the member list of every node.
@@ -23,10 +24,12 @@ export function memberPresence(name: CheckName, wantPresent: boolean): CheckImpl
       const having = a.answered.filter(({ value }) => value.some((m) => m.id === member)).map((x) => x.node);
       const lacking = a.answered.filter((x) => !having.includes(x.node)).map((x) => x.node);
       const observed = { listedBy: having, notListedBy: lacking, unanswered: failedJson(a.failed) };
+      // where it runs, from the lists that show it (a removed member's URLs are gone with it)
+      const who = memberText(member, nodeOfMember(member, [], a.answered, nodes));
       const expected = `member ${member} ${wantPresent ? 'in' : 'absent from'} the member list of every node`;
       const wrong = wantPresent ? lacking : having;
       if (wrong.length > 0) {
-        const summary = `member ${member} is ${wantPresent ? 'missing from' : 'still in'} the member list of ${listText(wrong)}`;
+        const summary = `${who} is ${wantPresent ? 'missing from' : 'still in'} the member list of ${listText(wrong)}`;
         return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
       }
       const excused = wantPresent ? [] : a.failed.filter(isSilent);
@@ -36,14 +39,14 @@ export function memberPresence(name: CheckName, wantPresent: boolean): CheckImpl
           verdict: 'unknown',
           observed,
           expected,
-          summary: listsNotSeen(
+          summary: `${a.answered.length === 0 ? `cannot tell whether member ${member} is listed: ` : ''}${listsNotSeen(
             a,
-            `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}`,
+            `${who} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}`,
             unseen,
-          ),
+          )}`,
         };
       const note = excused.length > 0 ? `; no list from ${failedText(excused)}` : '';
-      const summary = `member ${member} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}${note}`;
+      const summary = `${who} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}${note}`;
       return { verdict: 'pass', observed, expected, summary };
     },
   });

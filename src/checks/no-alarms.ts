@@ -1,6 +1,7 @@
 import { readsOf } from './reader.js';
 import { defineCheck, listText, nodesArg } from './verdict.js';
 import { answers, failedJson, failedText, firstFailures, statusRows } from './view.js';
+import { memberText, statusErrorText } from './words.js';
 
 /**
  * No etcd alarm is raised and no member reports status errors. An alarm or a status error seen
@@ -13,11 +14,12 @@ export const noAlarms = defineCheck({
     const nodes = nodesArg(args);
     const a = answers(reads.alarms, nodes);
     const s = statusRows(reads, nodes);
-    const raised = new Map<string, Set<string>>(); // "KIND on member X" -> nodes that report it
+    const raised = new Map<string, Set<string>>(); // "KIND on member X on N" -> nodes that report it
+    const nodeOf = (id: string) => s.answered.find((r) => r.value.member === id)?.node;
     for (const { value } of a.answered)
       for (const x of value) {
         if (x.kind === 'NONE') continue;
-        const key = `${x.kind} on member ${x.member}`;
+        const key = `${x.kind} on ${memberText(x.member, nodeOf(x.member))}`;
         raised.set(key, new Set([...(raised.get(key) ?? []), x.node]));
       }
     const errors = s.answered.filter((r) => r.value.errors.length > 0);
@@ -29,7 +31,10 @@ export const noAlarms = defineCheck({
     const expected = 'no alarm raised and no status errors';
     const problems = [
       ...[...raised.entries()].map(([k, ns]) => `${k} is raised (seen from ${listText([...ns])})`),
-      ...errors.map((r) => `member ${r.value.member} on ${r.node} reports ${r.value.errors.join(', ')}`),
+      ...errors.map(
+        (r) =>
+          `member ${r.value.member} on ${r.node} reports ${r.value.errors.map((e) => statusErrorText(e, nodeOf)).join(', ')}`,
+      ),
     ];
     if (problems.length > 0)
       return {

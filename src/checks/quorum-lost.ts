@@ -3,6 +3,7 @@ import { etcdOnNode, type NodeEtcd } from './etcd-evidence.js';
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, type Json, listText, nodesArg, numberArg, plural } from './verdict.js';
 import { answers, nodeOfMember, unionMembers } from './view.js';
+import { leaderText } from './words.js';
 
 /** Majority of a voting membership of `size`. */
 export const quorumOf = (size: number): number => Math.floor(size / 2) + 1;
@@ -189,7 +190,9 @@ export const quorumLost = defineCheck({
         cutOff.length === 0
           ? ''
           : `; ${listText(cutOff.map((v) => v.why))}: cut off from the majority (a network partition on its side), not lost`;
-      const summary = `quorum holds: ${fmt(agreed.length)} of ${fmt(size)} voters follow leader ${agreed[0]?.leader ?? ''}${lost.length > 0 ? `; lost: ${lostText}` : ''}${partition}${unseenText}`;
+      const leader = agreed[0]?.leader ?? '';
+      const followed = leaderText(leader, nodeOfMember(leader, rows, lists.answered, nodes));
+      const summary = `quorum holds: ${fmt(agreed.length)} of ${fmt(size)} voters follow ${followed}${lost.length > 0 ? `; lost: ${lostText}` : ''}${partition}${unseenText}`;
       return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
     }
     if (cutOff.length > 0 && lost.length + cutOff.length >= size - need + 1) {

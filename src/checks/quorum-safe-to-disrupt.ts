@@ -2,7 +2,17 @@ import type { Member } from '../talos/observations.js';
 import { quorum } from './quorum-safe-to-remove.js';
 import { readsOf } from './reader.js';
 import { CheckArgError, defineCheck, fmt, nodesArg, plural, stringArg } from './verdict.js';
-import { failedJson, NO_LEADER, sightVoters, statusRows, unionMembers, urlHost, voterLists } from './view.js';
+import {
+  failedJson,
+  NO_LEADER,
+  nodeOfMember,
+  sightVoters,
+  statusRows,
+  unionMembers,
+  urlHost,
+  voterLists,
+} from './view.js';
+import { leaderText, memberText } from './words.js';
 
 /** What a disruptive command takes out of service, as the registry says (src/talos/commands.ts). */
 export const DISRUPTION_MODES = ['member', 'leadership', 'node'] as const;
@@ -37,14 +47,14 @@ export const quorumSafeToDisrupt = defineCheck({
     const nodes = [...new Set([target, ...nodesArg(args)])];
     const { lists, unseen: listsUnseen } = voterLists(reads, nodes);
     const rows = statusRows(reads, nodes);
-    const out = mode === 'leadership' ? 'the leadership moves' : `${target} is out of service`;
+    const out = mode === 'leadership' ? `${target} hands the leadership over` : `${target} is out of service`;
     const expected = `the cluster keeps quorum while ${out}`;
     if (listsUnseen !== undefined)
       return {
         verdict: 'unknown',
         observed: { unanswered: failedJson(lists.failed) },
         expected,
-        summary: `cannot tell whether quorum survives: ${listsUnseen}`,
+        summary: `cannot tell whether quorum survives while ${out}: ${listsUnseen}`,
       };
     const voters = unionMembers(lists.answered).filter((m) => !m.learner);
     const voterIds = new Set(voters.map((m) => m.id));
@@ -55,7 +65,9 @@ export const quorumSafeToDisrupt = defineCheck({
     const leader = [...leaderVotes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
     const sights = sightVoters(voters, rows, lists.answered, nodes, (row) => {
       if (row.learner) return `member ${row.member} on ${row.node} is a learner`;
-      if (row.leader !== leader) return `member ${row.member} on ${row.node} names leader ${row.leader}`;
+      if (row.leader === NO_LEADER || row.leader === '') return `member ${row.member} on ${row.node} knows no leader`;
+      if (row.leader !== leader)
+        return `member ${row.member} on ${row.node} names ${leaderText(row.leader, nodeOfMember(row.leader, rows.answered, lists.answered, nodes))}`;
       return undefined;
     });
     const healthy = new Set(sights.filter((s) => s.state === 'healthy').map((s) => s.id));
@@ -84,7 +96,7 @@ export const quorumSafeToDisrupt = defineCheck({
             .filter((s) => s.state !== 'healthy')
             .map((s) => s.why)
             .join('; ')}`;
-    const who = targetMember === undefined ? `${target} (its member not identified)` : `${targetMember} on ${target}`;
+    const who = targetMember === undefined ? `${target} (its member not identified)` : memberText(targetMember, target);
     if (mode === 'leadership') {
       const ok = healthy.size >= need && others.length >= 1;
       const summary = `${fmt(healthy.size)} of ${plural(voters.length, 'voter')} healthy (quorum ${fmt(need)}), ${fmt(others.length)} besides ${who} to take the leadership${why}`;

@@ -1,6 +1,7 @@
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, listText, memberArg, nodesArg, plural } from './verdict.js';
-import { failedJson, sightVoters, statusRows, unionMembers, voterLists } from './view.js';
+import { failedJson, nodeOfMember, sightVoters, statusRows, unionMembers, voterLists } from './view.js';
+import { memberText } from './words.js';
 
 /** Votes needed for a cluster of n voters: floor(n/2)+1. */
 export function quorum(n: number): number {
@@ -24,12 +25,13 @@ export const quorumSafeToRemove = defineCheck({
     const { lists, unseen: listsUnseen } = voterLists(reads, nodes);
     const rows = statusRows(reads, nodes);
     const expected = `started voters after removing ${member} ≥ quorum of the new size`;
+    const named = (id: string) => memberText(id, nodeOfMember(id, rows.answered, lists.answered, nodes));
     if (listsUnseen !== undefined)
       return {
         verdict: 'unknown',
         observed: { unanswered: failedJson(lists.failed) },
         expected,
-        summary: `cannot count the voters: ${listsUnseen}`,
+        summary: `cannot tell whether removing ${named(member)} keeps quorum: cannot count the voters: ${listsUnseen}`,
       };
     const members = unionMembers(lists.answered);
     const target = members.find((m) => m.id === member);
@@ -60,9 +62,9 @@ export const quorumSafeToRemove = defineCheck({
       const summary = `member ${member} is not in the member list, so there is nothing to remove`;
       return { verdict: 'fail', observed, expected: `${expected}, last saw ${summary}`, summary };
     }
-    const counts = `removing ${member} leaves ${plural(remaining.length, 'voter')} (quorum ${fmt(need)}), ${fmt(alive.length)} of them started and answering`;
+    const counts = `removing ${named(member)} leaves ${plural(remaining.length, 'voter')} (quorum ${fmt(need)}), ${fmt(alive.length)} of them started and answering`;
     if (alive.length >= need) return { verdict: 'pass', observed, expected, summary: `${counts}: safe` };
-    const out = sights.filter((s) => s.state === 'out').map((s) => s.id);
+    const out = sights.filter((s) => s.state === 'out').map((s) => named(s.id));
     const why = out.length > 0 ? `; not answering: ${listText(out)}` : '';
     if (alive.length + unseen.length >= need)
       return {

@@ -1,6 +1,8 @@
+import type { MemberStatus } from '../talos/observations.js';
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, type Json, nodesArg, numberArg } from './verdict.js';
 import { failedJson, failedText, statusRows } from './view.js';
+import { memberText } from './words.js';
 
 /** Default largest allowed raft index spread between the members. */
 export const DEFAULT_MAX_SPREAD = 50;
@@ -66,7 +68,7 @@ export const raftConverged = defineCheck({
       return { verdict: 'unknown', observed, state: stateJson, expected, summary };
     }
     if (!within) {
-      const summary = `raft index spread is ${fmt(spread)} (> ${fmt(maxSpread)})`;
+      const summary = `raft index spread is ${fmt(spread)} (> ${fmt(maxSpread)}): ${rangeText(rows.answered)}`;
       return {
         verdict: 'fail',
         observed,
@@ -76,7 +78,7 @@ export const raftConverged = defineCheck({
       };
     }
     if (state.streak < polls) {
-      const summary = `raft index spread is ${fmt(spread)}, within ${fmt(maxSpread)} for ${fmt(state.streak)} of ${fmt(polls)} polls`;
+      const summary = `raft index spread is ${fmt(spread)} (${rangeText(rows.answered)}), within ${fmt(maxSpread)} for ${fmt(state.streak)} of ${fmt(polls)} polls`;
       return {
         verdict: 'fail',
         observed,
@@ -89,3 +91,12 @@ export const raftConverged = defineCheck({
     return { verdict: 'pass', observed, state: stateJson, expected, summary };
   },
 });
+
+/** The members furthest apart: "member a on n1 at 100 … member b on n2 at 5,100". */
+function rangeText(rows: readonly { node: string; value: MemberStatus }[]): string {
+  const sorted = [...rows].sort((x, y) => x.value.raftIndex - y.value.raftIndex);
+  const [lo, hi] = [sorted[0], sorted.at(-1)];
+  if (lo === undefined || hi === undefined) return 'no index seen';
+  const at = (r: typeof lo) => `${memberText(r.value.member, r.node)} at ${fmt(r.value.raftIndex)}`;
+  return lo === hi ? at(lo) : `${at(lo)} … ${at(hi)}`;
+}

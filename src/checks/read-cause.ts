@@ -37,7 +37,7 @@ export const CAUSE_WORDS: Readonly<Record<ReadCause, string>> = {
   denied: 'permission denied (a talosconfig/RBAC problem, not evidence about etcd)',
   certificate: 'TLS certificate problem (talosconfig, endpoint or certificate SANs; not evidence about etcd)',
   unparsed: 'output not understood',
-  learner: 'its member is a learner (a learner cannot list the members)',
+  learner: 'a learner runs there (a learner cannot list the members)',
   'not-found': 'the node has no such resource',
   error: 'error',
 };

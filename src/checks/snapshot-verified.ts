@@ -62,7 +62,7 @@ export const snapshotVerified = defineCheck({
     const ahead = revs.answered.filter((r) => r.value > st.revision).sort((x, y) => y.value - x.value)[0];
     if (ahead)
       return fail(
-        `snapshot revision ${fmt(st.revision)} is behind the live member on ${ahead.node} at revision ${fmt(ahead.value)}`,
+        `snapshot revision ${fmt(st.revision)} is behind the live revision ${fmt(ahead.value)} on ${ahead.node}`,
         observed,
       );
     if (revs.failed.length > 0)
@@ -70,7 +70,7 @@ export const snapshotVerified = defineCheck({
         verdict: 'unknown',
         observed,
         expected,
-        summary: `snapshot ${path} is complete (${facts})${revs.answered.length > 0 ? ` and not behind ${revs.answered.map((r) => r.node).join(', ')}` : ''}, but a live member not seen may be newer: ${failedText(revs.failed)}`,
+        summary: `snapshot ${path} is complete (${facts})${revs.answered.length > 0 ? ` and not behind ${revs.answered.map((r) => r.node).join(', ')}` : ''}, but ${revs.failed.map((f) => f.node).join(', ')}, not seen, may be newer: ${failedText(revs.failed)}`,
       };
     return {
       verdict: 'pass',

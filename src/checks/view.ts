@@ -2,6 +2,7 @@ import type { Member, MemberStatus } from '../talos/observations.js';
 import { CAUSE_WORDS, causeOf, ETCD_SILENT, type ReadCause } from './read-cause.js';
 import type { ClusterReads, Read } from './reader.js';
 import { type Json, listText } from './verdict.js';
+import { leaderText, memberText } from './words.js';
 
 /**
  * Pure helpers shared by checks and observations: who answered, who did not and why, which
@@ -116,11 +117,12 @@ export function statusRows(reads: ClusterReads, nodes: readonly string[]): Answe
   return out;
 }
 
+/** `node` of a leader: where its own status row was read (undefined when it was not among them). */
 export type LeaderView =
   | { kind: 'none-answered' }
-  | { kind: 'agreed'; leader: string; voters: number }
+  | { kind: 'agreed'; leader: string; voters: number; node: string | undefined }
   | { kind: 'no-leader'; without: { node: string; member: string }[] }
-  | { kind: 'split'; byLeader: Record<string, string[]> };
+  | { kind: 'split'; byLeader: Record<string, string[]>; nodeOf: Record<string, string | undefined> };
 
 /** Whether every answering member names the same, non-zero leader. */
 export function leaderView(rows: readonly { node: string; value: MemberStatus }[]): LeaderView {
@@ -130,10 +132,11 @@ export function leaderView(rows: readonly { node: string; value: MemberStatus }[
     return { kind: 'no-leader', without: without.map((r) => ({ node: r.node, member: r.value.member })) };
   const byLeader: Record<string, string[]> = {};
   for (const r of rows) byLeader[r.value.leader] = [...(byLeader[r.value.leader] ?? []), r.node];
+  const nodeOf = (id: string) => rows.find((r) => r.value.member === id)?.node;
   const leaders = Object.keys(byLeader);
   if (leaders.length === 1 && leaders[0] !== undefined)
-    return { kind: 'agreed', leader: leaders[0], voters: rows.length };
-  return { kind: 'split', byLeader };
+    return { kind: 'agreed', leader: leaders[0], voters: rows.length, node: nodeOf(leaders[0]) };
+  return { kind: 'split', byLeader, nodeOf: Object.fromEntries(leaders.map((l) => [l, nodeOf(l)])) };
 }
 
 /**
@@ -145,9 +148,9 @@ export function cutOffText(rows: readonly { node: string; value: MemberStatus }[
   const without = rows.filter((r) => r.value.leader === NO_LEADER || r.value.leader === '');
   const lv = leaderView(rows.filter((r) => !without.includes(r)));
   if (without.length === 0 || lv.kind !== 'agreed' || lv.voters <= without.length) return undefined;
-  const cut = listText(without.map((w) => `member ${w.value.member} on ${w.node}`));
+  const cut = listText(without.map((w) => memberText(w.value.member, w.node)));
   const one = without.length === 1;
-  return `${cut} ${one ? 'knows' : 'know'} no leader while ${fmtCount(lv.voters)} follow leader ${lv.leader}: ${one ? 'it is' : 'they are'} cut off from the majority (a network partition on ${one ? 'its' : 'their'} side); fix the network first — a resync or a replacement would not help while ${one ? 'it is' : 'they are'} cut off`;
+  return `${cut} ${one ? 'knows' : 'know'} no leader while ${fmtCount(lv.voters)} follow ${leaderText(lv.leader, lv.node)}: ${one ? 'it is' : 'they are'} cut off from the majority (a network partition on ${one ? 'its' : 'their'} side); fix the network first — a resync or a replacement would not help while ${one ? 'it is' : 'they are'} cut off`;
 }
 
 const fmtCount = (n: number): string => `${n} member${n === 1 ? '' : 's'}`;
@@ -157,10 +160,13 @@ export function leaderViewText(v: Exclude<LeaderView, { kind: 'agreed' }>): stri
     case 'none-answered':
       return 'no member answered etcd status';
     case 'no-leader':
-      return `${listText(v.without.map((w) => `member ${w.member} on ${w.node}`))} ${v.without.length === 1 ? 'knows' : 'know'} no leader`;
+      return `${listText(v.without.map((w) => memberText(w.member, w.node)))} ${v.without.length === 1 ? 'knows' : 'know'} no leader`;
     case 'split':
       return `members disagree on the leader: ${Object.entries(v.byLeader)
-        .map(([l, ns]) => `${listText(ns)} ${ns.length === 1 ? 'says' : 'say'} ${l}`)
+        .map(
+          ([l, ns]) =>
+            `${listText(ns)} ${ns.length === 1 ? 'says' : 'say'} ${l}${v.nodeOf[l] === undefined ? '' : ` on ${v.nodeOf[l]}`}`,
+        )
         .join('; ')}`;
   }
 }
@@ -191,6 +197,21 @@ export function nodeOfMember(
     if (node) return node;
   }
   return undefined;
+}
+
+/**
+ * The id of the member on `node`: its own status row, else the one listed member whose peer or
+ * client URL is on it (undefined when none or several are).
+ */
+export function idOnNode(
+  node: string,
+  rows: readonly { node: string; value: MemberStatus }[],
+  lists: readonly { node: string; value: Member[] }[],
+): string | undefined {
+  const row = rows.find((r) => r.node === node);
+  if (row) return row.value.member;
+  const at = unionMembers(lists).filter((m) => [...m.peerUrls, ...m.clientUrls].some((u) => urlHost(u) === node));
+  return at.length === 1 ? at[0]?.id : undefined;
 }
 
 /** Union of the member lists of the answering nodes, by id (first seen wins). */
@@ -234,7 +255,7 @@ export function sightVoters(
     return {
       id: m.id,
       state: isSilent(f) ? ('out' as const) : ('unseen' as const),
-      why: `member ${m.id}: ${failedText([f])}`,
+      why: `${memberText(m.id, node)}: ${failedText([f])}`,
     };
   });
 }

@@ -71,8 +71,8 @@ describe('alarm checks', () => {
     ];
     const v = await check('no-alarms', c);
     expect(v.verdict).toBe('fail');
-    expect(v.summary).toContain(`NOSPACE on member ${ID0} is raised (seen from ${A}, ${B} and ${C})`);
-    expect(v.summary).toContain(`NOSPACE on member ${ID2} is raised`);
+    expect(v.summary).toContain(`NOSPACE on member ${ID0} on ${A} is raised (seen from ${A}, ${B} and ${C})`);
+    expect(v.summary).toContain(`NOSPACE on member ${ID2} on ${C} is raised`);
     expect(v.summary).toContain(`member ${ID0} on ${A} reports alarm:NOSPACE`);
   });
 
@@ -159,7 +159,7 @@ describe('member-healthy', () => {
   it('passes for a caught-up voter and for the leader', async () => {
     const c = healthyCluster();
     expect((await check('member-healthy', c, { node: B })).summary).toBe(
-      `member ${ID1} on ${B} is healthy (0 behind the leader)`,
+      `member ${ID1} on ${B} is healthy (0 behind leader ${ID0} on ${A})`,
     );
     expect((await check('member-healthy', c, { node: A })).summary).toBe(
       `member ${ID0} on ${A} is healthy (the leader)`,
@@ -170,7 +170,7 @@ describe('member-healthy', () => {
     const c = healthyCluster();
     node(c, B).raftIndex = 1000 - 150;
     expect((await check('member-healthy', c, { node: B })).summary).toBe(
-      `member ${ID1} on ${B} is 150 entries behind the leader`,
+      `member ${ID1} on ${B} is 150 entries behind leader ${ID0} on ${A} (raft index 850, the leader's 1,000; at most 100 allowed)`,
     );
     expect((await check('member-healthy', c, { node: B, maxLag: 200 })).verdict).toBe('pass');
     node(c, B).learner = true;
@@ -183,12 +183,16 @@ describe('member-healthy', () => {
     const v = await check('member-healthy', c, { node: B });
     expect(v.verdict).toBe('fail');
     expect(v.summary).toMatch(
-      new RegExp(`^the member on ${B} does not answer etcd status: ${B} did not answer \\(connection error`),
+      new RegExp(
+        `^the member on ${B} \\(id not seen\\) does not answer etcd status: ${B} did not answer \\(connection error`,
+      ),
     );
     node(c, B).reach = 'unreachable';
     const t = await check('member-healthy', c, { node: B });
     expect(t.verdict).toBe('unknown');
-    expect(t.summary).toBe(`cannot see the member on ${B}: ${B} did not answer (timed out after 10s asking ${B})`);
+    expect(t.summary).toBe(
+      `cannot see the member on ${B} (id not seen): ${B} did not answer (timed out after 10s asking ${B})`,
+    );
   });
 
   it('is unknown when the leader is not among the answering nodes', async () => {
@@ -218,7 +222,9 @@ describe('leader-elected', () => {
     node(c, C).leader = ID2;
     const v = await check('leader-elected', c);
     expect(v.verdict).toBe('fail');
-    expect(v.summary).toBe(`members disagree on the leader: ${A} and ${B} say ${ID0}; ${C} says ${ID2}`);
+    expect(v.summary).toBe(
+      `members disagree on the leader: ${A} and ${B} say ${ID0} on ${A}; ${C} says ${ID2} on ${C}`,
+    );
   });
 
   // issue #14: a wait must not move on over a member it could not see (it passed before)
@@ -228,12 +234,14 @@ describe('leader-elected', () => {
     const v = await check('leader-elected', c);
     expect(v.verdict).toBe('unknown');
     expect(v.summary).toBe(
-      `leader ${ID0}, agreed by ${A} and ${B}, but ${C} did not answer (timed out after 10s asking ${C})`,
+      `leader ${ID0} on ${A}, agreed by ${A} and ${B}, but ${C} did not answer (timed out after 10s asking ${C})`,
     );
     node(c, C).reach = 'etcd-down';
     const f = await check('leader-elected', c);
     expect(f.verdict).toBe('fail');
-    expect(f.summary).toMatch(new RegExp(`^no answer from the member on ${C} \\(its etcd refused the connection`));
+    expect(f.summary).toMatch(
+      new RegExp(`^no answer from the member on ${C} \\(id not seen\\): its etcd refused the connection`),
+    );
     for (const n of c.nodes) n.reach = 'unreachable';
     expect((await check('leader-elected', c)).verdict).toBe('unknown');
   });
@@ -259,7 +267,9 @@ describe('raft-converged over polls', () => {
   it('treats an unanswered node as not converged and says how far along it is', async () => {
     const c = healthyCluster();
     let v = await check('raft-converged', c, { polls: 2 });
-    expect(v.summary).toBe('raft index spread is 0, within 50 for 1 of 2 polls');
+    expect(v.summary).toBe(
+      `raft index spread is 0 (member ${ID0} on ${A} at 1,000 … member ${ID2} on ${C} at 1,000), within 50 for 1 of 2 polls`,
+    );
     node(c, B).reach = 'unreachable';
     v = await check('raft-converged', c, { polls: 2 }, v.state);
     // issue #14: a node not seen is unknown, not 'fail' as before; the streak starts again
@@ -308,11 +318,13 @@ describe('quorum-safe-to-remove', () => {
     node(c, C).reach = 'refused'; // a timeout alone would not show C dead
     const dead = await check('quorum-safe-to-remove', c, { member: ID2 });
     expect(dead.verdict).toBe('pass');
-    expect(dead.summary).toBe(`removing ${ID2} leaves 2 voters (quorum 2), 2 of them started and answering: safe`);
+    expect(dead.summary).toBe(
+      `removing member ${ID2} on ${C} leaves 2 voters (quorum 2), 2 of them started and answering: safe`,
+    );
     const live = await check('quorum-safe-to-remove', c, { member: ID1 });
     expect(live.verdict).toBe('fail');
     expect(live.summary).toBe(
-      `removing ${ID1} leaves 2 voters (quorum 2), 1 of them started and answering: removing it would lose quorum; not answering: ${ID2}`,
+      `removing member ${ID1} on ${B} leaves 2 voters (quorum 2), 1 of them started and answering: removing it would lose quorum; not answering: member ${ID2} on ${C}`,
     );
   });
 
@@ -374,7 +386,7 @@ describe('snapshot-verified', () => {
     node(c, B).revision = 7000;
     const v = await run(c, snaps(2015264), true);
     expect(v.verdict).toBe('fail');
-    expect(v.summary).toBe(`snapshot revision 5,000 is behind the live member on ${B} at revision 7,000`);
+    expect(v.summary).toBe(`snapshot revision 5,000 is behind the live revision 7,000 on ${B}`);
     expect((await run(healthyCluster(), snaps(2015264, 7000), true)).verdict).toBe('pass');
     const noRev = healthyCluster();
     noRev.revisions = false;

@@ -65,7 +65,7 @@ describe('observations', () => {
     // when the runbook then tried to act through the dead leader
     expect(await observe('leader', c)).toMatchObject({
       ok: false,
-      reason: `the members that answer still name ${ID0} as leader, but it does not answer: an election is due`,
+      reason: `the members that answer still name member ${ID0} on ${A} as leader, but it does not answer: an election is due`,
     });
   });
 
@@ -75,7 +75,7 @@ describe('observations', () => {
     const r = await observe('leader', c);
     expect(r).toEqual({
       ok: false,
-      reason: `members disagree on the leader: ${A} and ${B} say ${ID0}; ${C} says ${ID2}`,
+      reason: `members disagree on the leader: ${A} and ${B} say ${ID0} on ${A}; ${C} says ${ID2} on ${C}`,
     });
   });
 
@@ -84,7 +84,7 @@ describe('observations', () => {
     const c = healthyCluster();
     node(c, C).leader = '0000000000000000';
     node(c, C).raftIndex = 1;
-    const cut = `member ${ID2} on ${C} knows no leader while 2 members follow leader ${ID0}: it is cut off from the majority (a network partition on its side)`;
+    const cut = `member ${ID2} on ${C} knows no leader while 2 members follow leader ${ID0} on ${A}: it is cut off from the majority (a network partition on its side)`;
     const lost = await observe('lost-member', c);
     expect(lost.ok).toBe(false);
     if (lost.ok) return;
@@ -121,7 +121,7 @@ describe('observations', () => {
     expect(two.ok).toBe(false);
     if (!two.ok)
       expect(two.reason).toBe(
-        `2 members do not answer (${ID1}: ${B} does not answer talosctl (etcd status, service etcd and etcd members: timed out after 10s asking ${B}) and ${ID2}: service etcd on ${C} is Running, health OK, and etcd status and etcd members: its etcd refused the connection: connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:2379: connect: connection refused"): expected exactly one`,
+        `2 members do not answer (member ${ID1} on ${B}: ${B} does not answer talosctl (etcd status, service etcd and etcd members: timed out after 10s asking ${B}) and member ${ID2} on ${C}: service etcd on ${C} is Running, health OK, and etcd status and etcd members: its etcd refused the connection: connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:2379: connect: connection refused"): expected exactly one`,
       );
   });
 
@@ -137,7 +137,10 @@ describe('observations', () => {
     node(c, C).learner = true;
     const r = await observe('lagging-member', c);
     expect(r).toMatchObject({ ok: true, outputs: { node: C, member: ID2, lag: 200, learner: true, isLeader: false } });
-    if (r.ok) expect(r.summary).toBe(`member ${ID2} on ${C} is a learner, 200 entries behind the leader`);
+    if (r.ok)
+      expect(r.summary).toBe(
+        `member ${ID2} on ${C} is a learner, 200 entries behind leader ${ID0} on ${A} (raft index 800, the leader's 1,000)`,
+      );
   });
 
   it('max-revision takes the highest answer and never invents one', async () => {

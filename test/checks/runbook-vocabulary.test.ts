@@ -22,7 +22,7 @@ describe('quorum-lost', () => {
     const v = await check('quorum-lost', c);
     expect(v.verdict).toBe('fail');
     expect(v.summary).toBe(
-      `quorum holds: 2 of 3 voters follow leader ${IDS[0]}; lost: ${C} does not answer talosctl (etcd status, service etcd and etcd members: timed out after 10s asking ${C})`,
+      `quorum holds: 2 of 3 voters follow leader ${IDS[0]} on ${A}; lost: ${C} does not answer talosctl (etcd status, service etcd and etcd members: timed out after 10s asking ${C})`,
     );
   });
 
@@ -46,7 +46,7 @@ describe('quorum-lost', () => {
     const v = await check('quorum-lost', c);
     expect(v.verdict).toBe('fail');
     expect(v.summary).toBe(
-      `quorum holds: 2 of 3 voters follow leader ${IDS[0]}; member ${IDS[2]} on ${C} knows no leader: cut off from the majority (a network partition on its side), not lost`,
+      `quorum holds: 2 of 3 voters follow leader ${IDS[0]} on ${A}; member ${IDS[2]} on ${C} knows no leader: cut off from the majority (a network partition on its side), not lost`,
     );
     expect(v.observed).toMatchObject({ lost: [], cutOff: [IDS[2]] });
   });
@@ -150,6 +150,6 @@ describe('member-healthy ignoreAlarm', () => {
     node(c, B).errors = ['memberID:9043346224467520353 alarm:CORRUPT '];
     const v = await check('member-healthy', c, { node: B, ignoreAlarm: 'NOSPACE' });
     expect(v.verdict).toBe('fail');
-    expect(v.summary).toBe(`member ${IDS[1]} on ${B} reports memberID:9043346224467520353 alarm:CORRUPT `);
+    expect(v.summary).toBe(`member ${IDS[1]} on ${B} reports alarm:CORRUPT (member 7d806b7a3a41ab61) `);
   });
 });

@@ -78,7 +78,7 @@ describe('gates in a real terminal', () => {
     await new Promise((r) => setTimeout(r, 100)); // let the headless terminal parse the last bytes
     const screen = s.screen();
     expect(screen).toMatch(/^✔ pre$/m);
-    expect(screen).toMatch(/^ {2}› ✔ PASS member-present: member f3e2d1c0b9a89776 is listed by/m);
+    expect(screen).toMatch(/^ {2}› ✔ PASS member-present: member f3e2d1c0b9a89776 on 10\.5\.0\.4 is listed by/m);
     expect(screen).toMatch(/^✔ confirm-remove$/m);
     expect(screen).toMatch(/^ {2}› ┃ GATE confirm-remove: Remove the member$/m);
     expect(screen).toContain(`› ? Type ${MEMBER} to approve, or "no" to stop: ${MEMBER}`);

@@ -38,4 +38,28 @@ describe('gate text', () => {
     expect(text).toContain('  Answering with an error: 127.0.0.12 (rpc not supported for learner)');
     expect(text).not.toMatch(/Not answering: .*127\.0\.0\.12/);
   });
+
+  it('names the node of every member id it shows: the leader, an alarm, a member to remove', () => {
+    const view: GateView = {
+      digest: {
+        target: null,
+        nodes: [],
+        members: [],
+        leader: ['a49c021e76e707db'],
+        alarms: [{ kind: 'NOSPACE', member: 'a49c021e76e707db' }],
+        services: {},
+        unreachable: [],
+      },
+      fingerprint: '0'.repeat(64),
+      reads: emptyReads(),
+      memberOfNode: { '10.5.0.2': 'a49c021e76e707db', '10.5.0.4': 'f3e2d1c0b9a89776' },
+      voters: 3,
+    };
+    const context = { params: {}, captures: {}, vars: {}, loops: {}, attempts: {} } as unknown as RunContext;
+    const token = { type: 'memberId', value: 'f3e2d1c0b9a89776' } as const;
+    const text = gateText({} as EngineEnv, context, { stepId: 'c', prompt: 'Go?', token }, [], view);
+    expect(text).toContain('leader a49c021e76e707db on 10.5.0.2\n');
+    expect(text).toContain('  Alarms: NOSPACE on member a49c021e76e707db on 10.5.0.2\n');
+    expect(text).toContain('  Target: memberId f3e2d1c0b9a89776 (on 10.5.0.4)\n');
+  });
 });

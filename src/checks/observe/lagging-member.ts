@@ -3,6 +3,7 @@ import { DEFAULT_MAX_LAG } from '../member-healthy.js';
 import { readsOf } from '../reader.js';
 import { fmt, nodesArg, numberArg } from '../verdict.js';
 import { cutOffText, leaderView, leaderViewText, statusRows } from '../view.js';
+import { leaderText } from '../words.js';
 import { defineObservation } from './observation.js';
 
 /**
@@ -31,23 +32,32 @@ export const laggingMember = defineObservation({
     if (lv.kind !== 'agreed') return { ok: false, reason: cutOffText(voters) ?? leaderViewText(lv) };
     const leaderRow = rows.answered.find((r) => r.value.member === lv.leader);
     if (!leaderRow)
-      return { ok: false, reason: `the leader ${lv.leader} is not among the answering nodes, so lag is unknown` };
+      return {
+        ok: false,
+        reason: `${leaderText(lv.leader, undefined)} is not among the answering nodes, so lag is unknown`,
+      };
     const lagOf = (i: number) => Math.max(0, leaderRow.value.raftIndex - i);
     const candidates = rows.answered
       .filter((r) => r.value.member !== lv.leader)
-      .map((r) => ({ node: r.node, member: r.value.member, learner: r.value.learner, lag: lagOf(r.value.raftIndex) }))
+      .map((r) => ({
+        node: r.node,
+        member: r.value.member,
+        learner: r.value.learner,
+        raftIndex: r.value.raftIndex,
+        lag: lagOf(r.value.raftIndex),
+      }))
       .filter((c) => c.learner || c.lag > maxLag)
       .sort((a, b) => Number(b.learner) - Number(a.learner) || b.lag - a.lag);
     const c = candidates[0];
     if (!c)
       return {
         ok: false,
-        reason: `no member is more than ${fmt(maxLag)} entries behind the leader and none is a learner`,
+        reason: `no member is more than ${fmt(maxLag)} entries behind ${leaderText(lv.leader, leaderRow.node)} (raft index ${fmt(leaderRow.value.raftIndex)}) and none is a learner`,
       };
     return {
       ok: true,
       outputs: { node: c.node, member: c.member, lag: c.lag, learner: c.learner, isLeader: false },
-      summary: `member ${c.member} on ${c.node}${c.learner ? ' is a learner,' : ' is'} ${fmt(c.lag)} ${c.lag === 1 ? 'entry' : 'entries'} behind the leader`,
+      summary: `member ${c.member} on ${c.node}${c.learner ? ' is a learner,' : ' is'} ${fmt(c.lag)} ${c.lag === 1 ? 'entry' : 'entries'} behind ${leaderText(lv.leader, leaderRow.node)} (raft index ${fmt(c.raftIndex)}, the leader's ${fmt(leaderRow.value.raftIndex)})`,
     };
   },
 });

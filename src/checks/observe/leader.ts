@@ -2,6 +2,7 @@ import { etcdOnNode } from '../etcd-evidence.js';
 import { readsOf } from '../reader.js';
 import { nodesArg } from '../verdict.js';
 import { answers, leaderView, leaderViewText, nodeOfMember } from '../view.js';
+import { memberText } from '../words.js';
 import { defineObservation } from './observation.js';
 
 /**
@@ -39,7 +40,7 @@ export const leader = defineObservation({
     if (!rows.some((r) => r.value.member === lv.leader))
       return {
         ok: false,
-        reason: `the members that answer still name ${lv.leader} as leader, but it does not answer: an election is due`,
+        reason: `the members that answer still name ${memberText(lv.leader, nodeOfMember(lv.leader, rows, answers(reads.members, nodes).answered, nodes))} as leader, but it does not answer: an election is due`,
       };
     const node = nodeOfMember(lv.leader, rows, answers(reads.members, nodes).answered, nodes);
     if (!node) return { ok: false, reason: `the leader ${lv.leader} runs on none of the given nodes` };

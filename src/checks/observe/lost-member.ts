@@ -1,7 +1,18 @@
+import type { Member, MemberStatus } from '../../talos/observations.js';
 import { etcdOnNode } from '../etcd-evidence.js';
 import { readsOf } from '../reader.js';
 import { listText, nodesArg } from '../verdict.js';
-import { answers, cutOffText, failedText, leaderView, nodeOfMember, statusRows, unionMembers } from '../view.js';
+import {
+  answers,
+  cutOffText,
+  failedText,
+  type LeaderView,
+  leaderView,
+  nodeOfMember,
+  statusRows,
+  unionMembers,
+} from '../view.js';
+import { leaderText, memberText } from '../words.js';
 import { defineObservation } from './observation.js';
 
 /**
@@ -57,7 +68,7 @@ export const lostMember = defineObservation({
     if (lost.length > 1)
       return {
         ok: false,
-        reason: `${lost.length} members do not answer (${listText(lost.map((l) => `${l.m.id}: ${l.why}`))}): expected exactly one`,
+        reason: `${lost.length} members do not answer (${listText(lost.map((l) => `${memberText(l.m.id, l.node)}: ${l.why}`))}): expected exactly one`,
       };
     const [l] = lost;
     if (l === undefined || l.node === undefined) return { ok: false, reason: 'no member is lost' };
@@ -67,7 +78,21 @@ export const lostMember = defineObservation({
     return {
       ok: true,
       outputs: { node: l.node, member: l.m.id, reachable, isLeader },
-      summary: `member ${l.m.id} on ${l.node} does not answer (${l.why}); its node is ${reachable ? 'reachable' : 'unreachable'}${isLeader ? '; it is still named leader' : ''}`,
+      // the choices after this read ask exactly these two questions: answer them here, with ids
+      summary: `member ${l.m.id} on ${l.node} does not answer (${l.why}); ${l.node} ${reachable ? 'still answers talosctl' : 'does not answer talosctl'}; ${leaderAnswer(l.m.id, lv, rows.answered, lists.answered, nodes)}`,
     };
   },
 });
+
+/** Whether the lost member is still the leader, as an answer: "it is not the leader (leader is …)". */
+function leaderAnswer(
+  id: string,
+  lv: LeaderView,
+  rows: readonly { node: string; value: MemberStatus }[],
+  lists: readonly { node: string; value: Member[] }[],
+  nodes: readonly string[],
+): string {
+  if (lv.kind !== 'agreed') return 'the members that answer agree on no leader';
+  if (lv.leader === id) return 'it is still named leader';
+  return `it is not the leader (${leaderText(lv.leader, nodeOfMember(lv.leader, rows, lists, nodes))})`;
+}

@@ -1,5 +1,5 @@
 import { readsOf } from '../reader.js';
-import { fmt, nodesArg } from '../verdict.js';
+import { fmt, listText, nodesArg } from '../verdict.js';
 import { answers, failedText } from '../view.js';
 import { defineObservation } from './observation.js';
 
@@ -18,7 +18,7 @@ export const maxRevision = defineObservation({
     if (a.failed.length > 0)
       return {
         ok: false,
-        reason: `cannot tell the highest revision: ${failedText(a.failed)}; a member not read may be ahead`,
+        reason: `cannot tell the highest revision: ${failedText(a.failed)}; ${listText(a.failed.map((f) => f.node))}, not read, may be ahead`,
       };
     const best = a.answered.reduce((x, y) => (y.value > x.value ? y : x));
     return {

@@ -26,7 +26,7 @@ export const memberOfNode = defineObservation({
     if (!silent)
       return {
         ok: false,
-        reason: `cannot tell the member on ${node}: ${failedText(why)}; no member is named on what was not seen`,
+        reason: `cannot tell which member runs on ${node}: ${failedText(why)}; no member is named on what was not seen`,
       };
     const lists = answers(reads.members, nodes).answered;
     const found = unionMembers(lists).filter((m) => nodeOfMember(m.id, [], lists, [node]) === node);

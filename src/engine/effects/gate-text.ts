@@ -41,7 +41,14 @@ export function gateNodes(
   return [...out];
 }
 
-const short = (id: string): string => id;
+/** The node whose member is `id`, as the gate's own reads show it. */
+const nodeOfMember = (view: GateView, id: string): string | undefined =>
+  Object.entries(view.memberOfNode).find(([, m]) => m === id)?.[0];
+/** "member 8e9e… on 10.0.0.3": a member id at a gate always comes with its node when seen. */
+const memberOn = (view: GateView, id: string): string => {
+  const node = nodeOfMember(view, id);
+  return node === undefined ? `member ${id}` : `member ${id} on ${node}`;
+};
 
 /** The prompt, worded from live data: what runs, what it destroys, the cluster as it is now. */
 export function gateText(
@@ -62,12 +69,12 @@ export function gateText(
   const d = view.digest;
   const leader =
     d.leader.length === 1 ? d.leader[0] : d.leader.length === 0 ? 'none' : `DISAGREEMENT (${d.leader.join(', ')})`;
-  const leaderNode = Object.entries(view.memberOfNode).find(([, m]) => m === leader)?.[0];
+  const leaderNode = leader === undefined ? undefined : nodeOfMember(view, leader);
   lines.push(
     `  Cluster now: ${d.members.length} member(s), ${view.voters} voter(s), leader ${leader}${leaderNode ? ` on ${leaderNode}` : ''}`,
   );
   lines.push(
-    `  Alarms: ${d.alarms.length === 0 ? 'none' : d.alarms.map((a) => `${a.kind} on ${short(a.member)}`).join(', ')}`,
+    `  Alarms: ${d.alarms.length === 0 ? 'none' : d.alarms.map((a) => `${a.kind} on ${memberOn(view, a.member)}`).join(', ')}`,
   );
   const silent = d.unreachable.filter((n) => refusal(view, n) === undefined);
   if (silent.length > 0) lines.push(`  Not answering: ${silent.join(', ')}`);
@@ -80,10 +87,12 @@ export function gateText(
     lines.push(`  After it: ${after} voter(s) remain; quorum of ${after} is ${quorum}`);
   } else if (removes) lines.push('  After it: no voter was seen before it (quorum is already lost or not read)');
   if (confirm.token !== undefined) {
-    const member = confirm.token.type === 'memberId' ? confirm.token.value : view.memberOfNode[confirm.token.value];
-    lines.push(
-      `  Target: ${confirm.token.type} ${confirm.token.value}${member && member !== confirm.token.value ? ` (member ${member})` : ''}`,
-    );
+    const { type, value } = confirm.token;
+    // the other half of the target: the member of a node, or the node of a member
+    const member = type === 'memberId' ? undefined : view.memberOfNode[value];
+    const node = type === 'memberId' ? nodeOfMember(view, value) : undefined;
+    const other = member !== undefined ? ` (member ${member})` : node !== undefined ? ` (on ${node})` : '';
+    lines.push(`  Target: ${type} ${value}${other}`);
   }
   const loops =
     confirm.token === undefined || _env.runbook === undefined
