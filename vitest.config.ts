@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit tests of the pure core (seconds), suites that start processes, the lab suite
-// (real etcd on loopback), and end-to-end tests in a real pseudo-terminal. `npm test` runs all four.
+// Five projects: unit tests of the pure core (seconds), the same core's random and exhaustive tests
+// at full scale, suites that start processes, the lab suite (real etcd on loopback), and end-to-end
+// tests in a real pseudo-terminal. `npm test` runs all five.
 // every project: locks, state and logs in the run's temp dir, the run's seed for fast-check
 const setupFiles = ['test/setup/hermetic.ts'];
 
@@ -37,6 +38,17 @@ const PROCESS_SUITES = [
   'test/triage/watch.test.ts',
 ];
 
+// Files whose random (fast-check) or exhaustive tests take a count from test/helpers/scale.ts: unit
+// runs them small, the `properties` project runs them again at the full count they were written for.
+const SCALED_SUITES = [
+  'test/audit/attack-signed-log.test.ts',
+  'test/audit/verify-bytes.test.ts',
+  'test/audit/verify.test.ts',
+  'test/backup/retention-property.test.ts',
+  'test/compile/verify.test.ts',
+  'test/runbook/mutations.test.ts',
+];
+
 export default defineConfig({
   test: {
     clearMocks: true,
@@ -51,6 +63,23 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**', 'test/e2e/**', ...PROCESS_SUITES],
           testTimeout: 20_000,
+          // Pure suites share one module graph per worker: re-importing zod, yaml, xstate and the
+          // compiler for each of ~100 files was more than half the project's time. Safe because
+          // these suites start no process, mock no module and restore what they change (PATH in
+          // witness.test.ts, spies by restoreMocks); a suite that cannot promise that goes to
+          // PROCESS_SUITES. Two workers on a 2-core host: the main process idles while they run.
+          isolate: false,
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'properties',
+          setupFiles,
+          include: SCALED_SUITES,
+          env: { TALOS_DR_TEST_SCALE: 'full' },
+          testTimeout: 120_000,
+          isolate: false,
         },
       },
       {

@@ -8,6 +8,7 @@ import { logVerify } from '../../src/audit/log-verify.js';
 import { signerFromKey } from '../../src/audit/sign.js';
 import { Journal } from '../../src/engine/journal.js';
 import { isTalosDrError } from '../../src/io/errors.js';
+import { scaled } from '../helpers/scale.js';
 import { forged, rechain, recordsOf, writeSignedSegments } from '../helpers/signed-segments.js';
 
 /**
@@ -235,7 +236,7 @@ describe('attacks on a signed multi-segment log', () => {
           expect(resumeRefuses(text)).toBe(true);
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: scaled(1000, 120) },
     );
     process.stdout.write(`random attack compositions checked: ${n}\n`);
   });
