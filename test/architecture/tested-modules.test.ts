@@ -111,9 +111,6 @@ const UNTESTED_TODO: readonly string[] = [
   'triage/poll-view.ts',
   'triage/recommend.ts',
   'triage/recording.ts',
-  'triage/rows-members.ts',
-  'triage/rows-quorum.ts',
-  'triage/rows-space.ts',
   'triage/text.ts',
 ];
 
