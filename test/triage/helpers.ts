@@ -78,8 +78,8 @@ const views = new Map<string, ReturnType<typeof viewOfFixture>>();
 export async function fixturesDecidedBy(row: Row): Promise<string[]> {
   const out: string[] = [];
   for (const name of fixtureNames()) {
-    let v = views.get(name);
-    if (v === undefined) views.set(name, (v = viewOfFixture(name)));
+    const v = views.get(name) ?? viewOfFixture(name);
+    views.set(name, v);
     const { view, options } = await v;
     if (row.decide(view, options) !== undefined) out.push(name);
   }
