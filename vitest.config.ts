@@ -35,6 +35,7 @@ const PROCESS_SUITES = [
   'test/reliability/**',
   'test/talos/talosctl.test.ts',
   'test/triage/cli.test.ts',
+  'test/triage/recommend-shell.test.ts',
   'test/triage/watch.test.ts',
 ];
 

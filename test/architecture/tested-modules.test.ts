@@ -105,13 +105,6 @@ const UNTESTED_TODO: readonly string[] = [
   'runbook/schema-issues.ts',
   'runbook/scopes.ts',
   'runbook/source.ts',
-  'triage/alarms.ts',
-  'triage/cluster-view.ts',
-  'triage/findings.ts',
-  'triage/poll-view.ts',
-  'triage/recommend.ts',
-  'triage/recording.ts',
-  'triage/text.ts',
 ];
 
 function tsFiles(dir: string): string[] {
