@@ -97,14 +97,6 @@ const UNTESTED_TODO: readonly string[] = [
   'lab/supervisor.ts',
   'lab/talos-versions.ts',
   'lab/write-load.ts',
-  'runbook/captures.ts',
-  'runbook/catalog-entry.ts',
-  'runbook/ref-typing-rule.ts',
-  'runbook/rule.ts',
-  'runbook/rules.ts',
-  'runbook/schema-issues.ts',
-  'runbook/scopes.ts',
-  'runbook/source.ts',
 ];
 
 function tsFiles(dir: string): string[] {
