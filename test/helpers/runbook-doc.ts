@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { lintRunbook } from '../../src/compile/lint.js';
 import { indexSteps } from '../../src/runbook/flow.js';
 import type { Runbook } from '../../src/runbook/model.js';
 import { normalizeRunbook } from '../../src/runbook/normalize.js';
@@ -36,4 +38,11 @@ export function runbookText(
   params = '  nodes: { type: nodes, description: control plane nodes }\n',
 ): string {
   return `apiVersion: talos-dr/v1\nkind: Runbook\nmetadata: { name: t, title: T }\nparams:\n${params}steps:\n${steps}`;
+}
+
+/** A built-in runbook, linted and normalized (throws if it does not lint: the suite's own check fails first). */
+export function builtin(name: string): Runbook {
+  const r = lintRunbook(readFileSync(`runbooks/${name}.yaml`, 'utf8'), `runbooks/${name}.yaml`);
+  if (!r.ok) throw new Error(`runbooks/${name}.yaml does not lint`);
+  return r.runbook;
 }
