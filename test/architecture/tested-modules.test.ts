@@ -74,15 +74,12 @@ const UNTESTED_TODO: readonly string[] = [
   'lab/faults.ts',
   'lab/lab.ts',
   'lab/net-relay.ts',
-  'lab/net-state.ts',
   'lab/net-supervise.ts',
-  'lab/self-command.ts',
   'lab/shim-context.ts',
   'lab/shim-etcd.ts',
   'lab/shim-node.ts',
   'lab/state.ts',
   'lab/supervisor.ts',
-  'lab/talos-versions.ts',
   'lab/write-load.ts',
 ];
 
