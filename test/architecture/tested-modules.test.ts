@@ -53,7 +53,6 @@ const UNTESTED_TODO: readonly string[] = [
   'backup/open.ts',
   'backup/restore-drill.ts',
   'backup/run.ts',
-  'compile/describe.ts',
   'compile/invoking.ts',
   'compile/load-for-command.ts',
   'compile/make-machine.ts',
