@@ -76,7 +76,6 @@ const UNTESTED_TODO: readonly string[] = [
   'lab/shim-context.ts',
   'lab/shim-etcd.ts',
   'lab/shim-node.ts',
-  'lab/state.ts',
   'lab/supervisor.ts',
   'lab/write-load.ts',
 ];
