@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Four projects: unit tests of the pure core (seconds), suites that start processes, the lab suite
-// (real etcd on loopback), and end-to-end tests in a real pseudo-terminal. `npm test` runs all four.
+// Five projects: unit tests of the pure core (seconds), the same core's random and exhaustive tests
+// at full scale, suites that start processes, the lab suite (real etcd on loopback), and end-to-end
+// tests in a real pseudo-terminal. `npm test` runs all five.
 // every project: locks, state and logs in the run's temp dir, the run's seed for fast-check
 const setupFiles = ['test/setup/hermetic.ts'];
 
@@ -34,7 +35,20 @@ const PROCESS_SUITES = [
   'test/reliability/**',
   'test/talos/talosctl.test.ts',
   'test/triage/cli.test.ts',
+  'test/triage/recommend-shell.test.ts',
   'test/triage/watch.test.ts',
+];
+
+// Files whose random (fast-check) or exhaustive tests take a count or a sample from
+// test/helpers/scale.ts: unit runs them small (a seeded sample of the exhaustive loops), the
+// `properties` project runs them again at the full count they were written for.
+const SCALED_SUITES = [
+  'test/audit/attack-signed-log.test.ts',
+  'test/audit/verify-bytes.test.ts',
+  'test/audit/verify.test.ts',
+  'test/backup/retention-property.test.ts',
+  'test/compile/verify.test.ts',
+  'test/runbook/mutations.test.ts',
 ];
 
 export default defineConfig({
@@ -50,7 +64,25 @@ export default defineConfig({
           setupFiles,
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**', 'test/e2e/**', ...PROCESS_SUITES],
-          testTimeout: 20_000,
+          // generous: the host is shared; at load 19 one exhaustive test took 27 s (1.2 s idle)
+          testTimeout: 90_000,
+          // Pure suites share one module graph per worker: re-importing zod, yaml, xstate and the
+          // compiler for each of ~100 files was more than half the project's time. Safe because
+          // these suites start no process, mock no module and restore what they change (PATH in
+          // witness.test.ts, spies by restoreMocks); a suite that cannot promise that goes to
+          // PROCESS_SUITES. Two workers on a 2-core host: the main process idles while they run.
+          isolate: false,
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: 'properties',
+          setupFiles,
+          include: SCALED_SUITES,
+          env: { TALOS_DR_TEST_SCALE: 'full' },
+          testTimeout: 120_000,
+          isolate: false,
         },
       },
       {

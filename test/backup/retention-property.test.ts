@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { KEEP_RULES, type KeepPolicy, type KeepRule } from '../../src/backup/keep-policy.js';
 import type { BackupRecord } from '../../src/backup/record.js';
 import { planRetention } from '../../src/backup/retention.js';
+import { scaled } from '../helpers/scale.js';
 import { TEST_SEED } from '../setup/hermetic.js';
 import { type Kind, makeRecord } from './retention-records.js';
 
@@ -10,11 +11,14 @@ import { type Kind, makeRecord } from './retention-records.js';
  * Retention over random histories (failed, unverified, verified, verify failed; gaps of days,
  * several runs a day, equal times; random policies): the kept set is exactly the one a plain
  * reference computes, written here apart from the module (group by bucket, take the first N).
- * Seeded like every random test: FC_SEED replays this file, FC_RUNS raises the runs.
+ * Seeded like every random test: FC_SEED replays this file, FC_RUNS sets the runs (2 000 in the
+ * properties project, 300 in unit: test/helpers/scale.ts).
  */
 
 const seed = Number(process.env.FC_SEED ?? TEST_SEED);
-const numRuns = Number(process.env.FC_RUNS ?? (process.env.TALOS_DR_RELIABILITY === '1' ? 100_000 : 2_000));
+const numRuns = Number(
+  process.env.FC_RUNS ?? (process.env.TALOS_DR_RELIABILITY === '1' ? 100_000 : scaled(2_000, 300)),
+);
 
 /** ISO week by counting from the Monday of week 1 (the week that holds 4 January). */
 function referenceWeek(t: number): string {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { lintRunbook } from '../../src/compile/lint.js';
 import { type VerifyGraph, type VerifyState, verifyGraph } from '../../src/compile/verify.js';
+import { scaled } from '../helpers/scale.js';
 
 // ── (a) on abstract graphs: the must-analysis equals a brute-force enumeration of paths ──────
 type Kind = 'confirm' | 'irreversible' | 'recheck' | 'plain' | 'final';
@@ -66,7 +67,7 @@ describe('verifyGraph', () => {
         );
         expect([...found].sort()).toEqual([...bruteForceUnguarded(r)].sort());
       }),
-      { numRuns: 500 },
+      { numRuns: scaled(500, 100) },
     );
   });
 
@@ -186,7 +187,7 @@ describe('etcd leave without a confirm', () => {
         );
         expect([...flagged].sort()).toEqual([...leavesReachableUnconfirmed(steps)].sort());
       }),
-      { numRuns: 300 },
+      { numRuns: scaled(300, 60) },
     );
   });
 });

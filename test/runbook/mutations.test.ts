@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { lintRunbook } from '../../src/compile/lint.js';
 import { DIAGNOSTICS } from '../../src/runbook/diagnostic-codes.js';
+import { scaled } from '../helpers/scale.js';
 
 // Random damage to valid runbooks never throws: the result is a valid runbook or located errors.
 const sources = ['runbooks/nospace-recovery.yaml', 'fixtures/runbooks/valid/remove-lost-member.yaml'].map((f) =>
@@ -86,7 +87,7 @@ describe('random mutations of valid runbooks', () => {
           expectLocatedOrValid(lines.join('\n'));
         },
       ),
-      { numRuns: 200 },
+      { numRuns: scaled(200, 30) },
     );
   });
 
@@ -119,7 +120,7 @@ describe('random mutations of valid runbooks', () => {
           expectLocatedOrValid(doc.toString());
         },
       ),
-      { numRuns: 200 },
+      { numRuns: scaled(200, 30) },
     );
   });
 });

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { lintRunbook } from '../../src/compile/lint.js';
 import { parseParams } from '../../src/engine/params.js';
+import { viewCluster } from '../../src/triage/cluster-view.js';
 import { replayPolls } from '../../src/triage/gather.js';
 import { DEFAULT_MAX_LAG, DEFAULT_QUOTA_BYTES, type Triage, type TriageOptions } from '../../src/triage/model.js';
 import { parseRecording, type Recording } from '../../src/triage/recording.js';
+import type { Row } from '../../src/triage/row.js';
 import { triage } from '../../src/triage/triage.js';
 
 /** The recorded and derived cluster states of fixtures/triage/, replayed through the real reader. */
@@ -60,4 +62,26 @@ export function timeOut(rec: Recording, node: string): Recording {
     for (const c of p.calls)
       if (c.node === node) Object.assign(c, { exitCode: null, stdout: '', stderr: '', timedOut: true });
   return copy;
+}
+
+/** A fixture's cluster view, as triage builds it before the decision table reads it. */
+export async function viewOfFixture(name: string, options: Partial<Omit<TriageOptions, 'nodes'>> = {}) {
+  const rec = loadFixture(name);
+  const polls = await replayPolls(rec, new AbortController().signal);
+  const o: TriageOptions = { nodes: rec.nodes, quotaBytes: DEFAULT_QUOTA_BYTES, maxLag: DEFAULT_MAX_LAG, ...options };
+  return { view: viewCluster(polls.first, polls.second, o), options: o, polls };
+}
+
+const views = new Map<string, ReturnType<typeof viewOfFixture>>();
+
+/** The fixtures on which `row`, asked alone (no row above it), decides; views built once per worker. */
+export async function fixturesDecidedBy(row: Row): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of fixtureNames()) {
+    const v = views.get(name) ?? viewOfFixture(name);
+    views.set(name, v);
+    const { view, options } = await v;
+    if (row.decide(view, options) !== undefined) out.push(name);
+  }
+  return out;
 }
