@@ -72,14 +72,21 @@ export function appendFlap(dir: string, rec: FlapRecord): void {
 }
 
 export function readFlaps(dir: string): FlapRecord[] {
+  let text: string;
   try {
-    return readFileSync(netPaths(dir).flaps, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => JSON.parse(l) as FlapRecord);
+    text = readFileSync(netPaths(dir).flaps, 'utf8');
   } catch {
     return [];
   }
+  // a supervisor killed mid-append leaves a torn last line: it loses that flap, not the history
+  return text.split('\n').flatMap((l) => {
+    if (l.trim() === '') return [];
+    try {
+      return [JSON.parse(l) as FlapRecord];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** Whether a desired state asks for nothing (heal wrote it, or no fault was ever injected). */

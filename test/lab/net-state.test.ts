@@ -80,12 +80,10 @@ describe('the desired and applied files', () => {
   });
 });
 
-// KNOWN BUG (found by this test, src/ left alone): a supervisor killed in the middle of
-// appendFlap leaves a torn last line, and readFlaps then returns no flap at all, so `lab status`
-// loses the whole history. it.fails: fixing readFlaps (skip the unparsable line) turns this red,
-// and the fix should make it a plain it().
+// A supervisor killed in the middle of appendFlap leaves a torn last line: `lab status` keeps the
+// history before it (it used to lose every flap).
 describe('a torn last line in net-flaps.jsonl', () => {
-  it.fails('keeps the flaps before it', () => {
+  it('keeps the flaps before it', () => {
     const d = fresh();
     appendFlap(d, { at: 't0', node: 'lab-cp-1', ip: '127.0.0.11', event: 'cut' });
     writeFileSync(netPaths(d).flaps, '{"at":"torn', { flag: 'a' });
