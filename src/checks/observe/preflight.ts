@@ -66,7 +66,7 @@ export function skewFinding(times: Answers<{ node: string; offsetMs: number }[]>
     const own = a.value.find((t) => t.node === a.node) ?? (a.value.length === 1 ? a.value[0] : undefined);
     return own === undefined ? [] : [{ node: a.node, offset: own.offsetMs }];
   });
-  const unread = times.failed.length > 0 ? ` Clock not read on ${failedText(times.failed)}.` : '';
+  const unread = times.failed.length > 0 ? ` Clock not read: ${failedText(times.failed)}.` : '';
   if (offsets.length < 2)
     return { warn: false, text: `Clock skew not measured (fewer than two clocks read).${unread}` };
   const sorted = [...offsets].sort((x, y) => x.offset - y.offset);
