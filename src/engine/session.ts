@@ -17,8 +17,10 @@ import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/t
 import { defaultOperator, type GatePolicy } from './approvals.js';
 import { type ClusterIdentity, identityKey, readClusterIdentity } from './cluster-identity.js';
 import type { ManualHandler } from './env.js';
+import { createRunEvents, note, type RunEventListener } from './events.js';
 import { Journal, type UnsignedTail } from './journal.js';
 import { acquireLock, logLockKey, type RunLock } from './lock.js';
+import { renderTo } from './progress.js';
 import { terminalView } from './progress-view.js';
 import { canPrompt, type Prompter } from './prompter.js';
 import { readOnlyTalosctl } from './read-only-talosctl.js';
@@ -79,6 +81,8 @@ export interface SessionOptions {
   prompter?: Prompter;
   /** drills: acts out manual steps on the lab */
   manual?: ManualHandler;
+  /** an in-process caller hears every run event (e.g. a drill waiting for a step to start) */
+  onEvent?: RunEventListener;
 }
 
 export function sha256(text: string): string {
@@ -182,6 +186,9 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       interactive,
       ...(o.prompter ? { prompter: o.prompter } : {}),
     });
+    // the terminal view is one listener of the run's events; an in-process caller another
+    const events = createRunEvents(renderTo(progress), ...(o.onEvent ? [o.onEvent] : []));
+    const told = { journal, events };
     const policy: GatePolicy = { interactive: prompter.interactive, preApproved: new Set(o.approve), operator };
     const targetRecord = {
       talosctl: resolveTalosctlBinary(o.target.talosctl, ctx.env),
@@ -197,57 +204,68 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
         ...(o.resume.overrides ?? []),
       ];
       // a checkpoint: signed in a signed run, so every segment is signed from its first record
-      journal.append('deviation', {
-        step: null,
-        kind: 'resume',
-        detail: `resumed by ${operator}${extra.length ? ` with ${extra.join(' ')}` : ''}: replaying ${o.resume.records.length} records, then live; cluster ${identity ? `${identity.source} ${identity.value}` : 'not read'}, talosconfig ${resolved.talosconfig}, context ${resolved.context ?? '(none)'}${tail ? `; ACCEPTED UNSIGNED: ${tail.names} came after the last signed checkpoint and no signature covered them` : ''}`,
-      });
+      note(
+        told,
+        'deviation',
+        {
+          step: null,
+          kind: 'resume',
+          detail: `resumed by ${operator}${extra.length ? ` with ${extra.join(' ')}` : ''}: replaying ${o.resume.records.length} records, then live; cluster ${identity ? `${identity.source} ${identity.value}` : 'not read'}, talosconfig ${resolved.talosconfig}, context ${resolved.context ?? '(none)'}${tail ? `; ACCEPTED UNSIGNED: ${tail.names} came after the last signed checkpoint and no signature covered them` : ''}`,
+        },
+        (record) => ({ code: 'TDR_I_RESUME', data: { record } }),
+      );
     } else {
-      journal.append('run-start', {
-        runbook: o.runbookPath,
-        runbookSha256: sha256(o.runbookText),
-        params: JSON.parse(JSON.stringify(o.params)) as Record<string, Json>,
-        ...(o.paramSources && Object.keys(o.paramSources).length > 0 ? { paramSources: { ...o.paramSources } } : {}),
-        operator,
-        host: hostname(),
-        toolVersion: pkg.version,
-        talosctlVersion: version?.version.ok ? version.version.value.tag : null,
-        dryRun: o.dryRun,
-        target: targetRecord,
-        ...(identity
-          ? {
-              cluster: {
-                source: identity.source,
-                value: identity.value,
-                readFrom: identity.readFrom,
-                ...(identity.warning ? { warning: identity.warning } : {}),
-              },
-            }
-          : {}),
-        ...(o.witness && witnessSink
-          ? {
-              witness: {
-                headsDir: o.witness.config.headsDir,
-                syslog: o.witness.config.syslog,
-                url: o.witness.config.url,
-              },
-            }
-          : {}),
-      });
+      note(
+        told,
+        'run-start',
+        {
+          runbook: o.runbookPath,
+          runbookSha256: sha256(o.runbookText),
+          params: JSON.parse(JSON.stringify(o.params)) as Record<string, Json>,
+          ...(o.paramSources && Object.keys(o.paramSources).length > 0 ? { paramSources: { ...o.paramSources } } : {}),
+          operator,
+          host: hostname(),
+          toolVersion: pkg.version,
+          talosctlVersion: version?.version.ok ? version.version.value.tag : null,
+          dryRun: o.dryRun,
+          target: targetRecord,
+          ...(identity
+            ? {
+                cluster: {
+                  source: identity.source,
+                  value: identity.value,
+                  readFrom: identity.readFrom,
+                  ...(identity.warning ? { warning: identity.warning } : {}),
+                },
+              }
+            : {}),
+          ...(o.witness && witnessSink
+            ? {
+                witness: {
+                  headsDir: o.witness.config.headsDir,
+                  syslog: o.witness.config.syslog,
+                  url: o.witness.config.url,
+                },
+              }
+            : {}),
+        },
+        (record) => ({ code: 'TDR_I_RUN_START', data: { record } }),
+      );
     }
     const replay = o.resume ? createRunReplay(o.runbook, o.resume.records) : undefined;
     // a resume shows at its gates what the run's params stood for, as the run did
     const started = o.resume?.records.find((r) => r.type === 'run-start');
     const paramSources = o.paramSources ?? (started?.type === 'run-start' ? started.payload.paramSources : undefined);
-    for (const [name, source] of Object.entries(o.paramSources ?? {})) progress.line(`${name}: ${source}`);
-    if (o.dryRun) progress.line('DRY RUN: reads are live, nothing that changes the cluster will run');
+    for (const [name, source] of Object.entries(o.paramSources ?? {}))
+      events.emit({ code: 'TDR_I_PARAM_SOURCE', data: { name, source } });
+    if (o.dryRun) events.emit({ code: 'TDR_I_DRY_RUN', data: {} });
     const result = await executeRun({
       runbook: o.runbook,
       compiled: o.compiled,
       params: o.params,
       talosctl,
       journal,
-      progress,
+      events,
       prompter,
       policy,
       dryRun: o.dryRun,
@@ -264,26 +282,13 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
     await progress.end?.({ ok: result.exitCode === 0 });
     journal.close();
     for (const w of (await witnessSink?.flush()) ?? []) ctx.stderr.write(`${w}\n`);
-    progress.line(endLine(result, logPath));
+    events.emit({ code: 'TDR_I_RUN_SUMMARY', data: { ...result, logPath } });
+    // a listener that threw did not stop the run; it is said, not hidden
+    for (const f of events.failures)
+      ctx.stderr.write(`warning: a listener of the run's events failed ${f.count} time(s): ${String(f.error)}\n`);
     return { ...result, logPath };
   } finally {
     logLockOf?.release();
     lock?.release();
   }
-}
-
-function endLine(r: RunResult, log: string): string {
-  const at = r.stepId ? ` at ${r.stepId}` : '';
-  const why = r.message ? `: ${r.message}` : '';
-  const resume =
-    r.exitCode === 3
-      ? `\n  To continue: talos-dr resume ${log}${r.stepId ? ` --approve ${r.stepId}` : ''}`
-      : r.exitCode === 130
-        ? `\n  To continue: talos-dr resume ${log}`
-        : '';
-  const silent =
-    r.unanswered.length === 0
-      ? ''
-      : `\n  Did not answer: ${r.unanswered.map((u) => `${u.node} (${u.why})`).join(', ')}`;
-  return `\n■ run ${r.outcome}${at}${why} (exit ${r.exitCode})${silent}${resume}`;
 }

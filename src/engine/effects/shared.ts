@@ -9,6 +9,7 @@ export function readerFor(env: EngineEnv, step: string, signal: AbortSignal): Cl
   return createClusterReader({
     talosctl: env.talosctl,
     journal: env.journal,
+    events: env.events,
     step: () => step,
     signal,
     timeoutMs: env.readTimeoutMs,
@@ -34,7 +35,4 @@ export function resultFromRecord(r: LogRecord<'command-result'>): CommandResult 
   };
 }
 
-/** Seconds for people: "1.2s". */
-export function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
-}
+export { secs } from '../../io/run-messages.js';
