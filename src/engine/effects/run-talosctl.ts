@@ -4,7 +4,7 @@ import type { Value } from '../../runbook/params.js';
 import { type CommandClass, classify, isWeaker, needsQuorum, parseOutputs } from '../../talos/commands.js';
 import { toNodeOutcome } from '../../talos/outcome.js';
 import type { NodeError } from '../../talos/parse/errors.js';
-import type { CommandResult } from '../../talos/talosctl.js';
+import { type CommandResult, commandResult } from '../../talos/talosctl.js';
 import { journalResult } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
 import { note } from '../events.js';
@@ -225,11 +225,11 @@ function finishLocal(r: CommandResult, w: LocalWrite): CommandResult {
   const linked = linkIntoPlace(w.temporary, w.target);
   // talosctl printed the temporary name: the output names the file where it now is
   const stdout = r.stdout.split(JSON.stringify(w.temporary)).join(JSON.stringify(w.target));
-  if (linked.ok) return { ...r, stdout };
-  return {
+  if (linked.ok) return commandResult({ ...r, stdout });
+  return commandResult({
     ...r,
     stdout,
     exitCode: 1,
     stderr: `${r.stderr}${r.stderr.endsWith('\n') || r.stderr === '' ? '' : '\n'}talos-dr: ${linked.reason}\n`,
-  };
+  });
 }
