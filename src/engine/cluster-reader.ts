@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { refFor } from '../audit/pairs.js';
 import { failedRead, unparsedRead } from '../checks/read-cause.js';
 import type { ClusterReader, Read } from '../checks/reader.js';
 import type { Json } from '../checks/verdict.js';
@@ -49,7 +50,7 @@ export function journalResult(
   r: CommandResult,
   parsed?: { value?: Json; error?: string },
 ): string {
-  const ref = `cmd-${to.journal.lastSeq + 1}`;
+  const ref = refFor(to.journal.lastSeq + 1);
   note(
     to,
     'command-result',
