@@ -6,9 +6,9 @@ import type { AnyRecord } from '../../src/audit/log-format.js';
 import { logVerify } from '../../src/audit/log-verify.js';
 import { verifyJournal } from '../../src/audit/verify.js';
 import { lintRunbook } from '../../src/compile/lint.js';
+import { createRunEvents } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
 import { parseParams } from '../../src/engine/params.js';
-import { silentProgress } from '../../src/engine/progress.js';
 import { PromptInterrupted } from '../../src/engine/prompter.js';
 import { executeRun, type RunResult } from '../../src/engine/run.js';
 import { createRunReplay, gateIds } from '../../src/engine/session.js';
@@ -128,7 +128,7 @@ async function processRun(
       params,
       talosctl: fake,
       journal,
-      progress: silentProgress,
+      events: createRunEvents(),
       prompter: nobody,
       policy: {
         interactive: false,

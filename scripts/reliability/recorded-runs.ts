@@ -7,10 +7,10 @@ import type { ObservationName } from '../../src/checks/catalog.js';
 import { gatherObservation } from '../../src/checks/observe/index.js';
 import { lintRunbook } from '../../src/compile/lint.js';
 import { createClusterReader } from '../../src/engine/cluster-reader.js';
+import { createRunEvents } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
 import { parseParams } from '../../src/engine/params.js';
 import { buildPlan } from '../../src/engine/plan.js';
-import { silentProgress } from '../../src/engine/progress.js';
 import { PromptInterrupted } from '../../src/engine/prompter.js';
 import { readOnlyTalosctl } from '../../src/engine/read-only-talosctl.js';
 import { executeRun } from '../../src/engine/run.js';
@@ -327,7 +327,7 @@ export async function runThree(
         params,
         talosctl,
         journal: nullJournal(),
-        progress: silentProgress,
+        events: createRunEvents(),
         prompter: nobody,
         // the dry run is approved at every gate, so it rehearses every step (it is safe by
         // construction); the real run has no approval at all

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
+import type { LogRecord } from '../audit/log-format.js';
 import type { ApprovalToken } from '../compile/contract.js';
-import type { Journal } from './journal.js';
-import type { Progress } from './progress.js';
+import { note, type Recorder } from './events.js';
 import { type Prompter, PromptInterrupted } from './prompter.js';
 
 /**
@@ -57,15 +57,11 @@ export interface Gatekeeper {
   ask(req: GateRequest, signal: AbortSignal): Promise<GateAnswer>;
 }
 
-export function createGatekeeper(
-  policy: GatePolicy,
-  prompter: Prompter,
-  journal: Journal,
-  progress: Progress,
-): Gatekeeper {
-  const record = (req: GateRequest, a: GateAnswer): void => {
-    if (a.how === 'none') return;
-    journal.append('approval', {
+export function createGatekeeper(policy: GatePolicy, prompter: Prompter, to: Recorder): Gatekeeper {
+  /** an answer someone gave (a stop without a terminal is no approval and records none) */
+  type Given = GateAnswer & { how: 'tty' | 'flag' };
+  const record = (req: GateRequest, a: Given): LogRecord<'approval'> =>
+    to.journal.append('approval', {
       step: req.stepId,
       who: a.by,
       how: a.how,
@@ -75,60 +71,57 @@ export function createGatekeeper(
       // the target as shown: an approval is recorded per target, also for a bare --approve
       ...(req.token === undefined ? {} : { target: req.token.value }),
     });
+  const answered = (req: GateRequest, a: Given): GateAnswer => {
+    to.events.emit({ code: 'TDR_I_APPROVAL', data: { record: record(req, a) } });
+    return a;
   };
   return {
     policy,
     async ask(req, signal) {
       const expected = req.token?.value ?? 'yes';
-      journal.append('approval-request', {
-        step: req.stepId,
-        prompt: req.text,
-        fingerprint: req.fingerprint,
-        token: expected,
-      });
-      progress.gate(req.text);
+      note(
+        to,
+        'approval-request',
+        { step: req.stepId, prompt: req.text, fingerprint: req.fingerprint, token: expected },
+        (r) => ({ code: 'TDR_I_GATE', data: { record: r } }),
+      );
       const target = req.token?.value;
       const flagged =
         req.covers.map((id) => `${id}@${target}`).find((k) => target !== undefined && policy.preApproved.has(k)) ??
         req.covers.find((id) => policy.preApproved.has(id));
       if (flagged !== undefined) {
-        const a: GateAnswer = { approved: true, by: policy.operator, how: 'flag', stoppedNonInteractive: false };
-        record(req, a);
-        journal.append('deviation', {
+        const a: Given = { approved: true, by: policy.operator, how: 'flag', stoppedNonInteractive: false };
+        const approval = record(req, a);
+        const deviation = to.journal.append('deviation', {
           step: req.stepId,
           kind: 'flag-approval',
           detail: `approved without a prompt by --approve ${flagged}${target !== undefined && !flagged.includes('@') ? ` (a bare --approve covers every target of the step; this one: ${target})` : ''} (operator ${policy.operator})`,
         });
-        progress.line(`✔ approved by --approve ${flagged} (operator ${policy.operator})`);
+        to.events.emit({
+          code: 'TDR_I_APPROVAL',
+          data: { record: approval, flag: { covers: flagged, record: deviation } },
+        });
         return a;
       }
       if (!policy.interactive || !prompter.interactive) {
-        progress.line(
-          `■ stopped at gate ${req.stepId}: no terminal to ask. To approve, rerun or resume with --approve ${req.stepId}`,
-        );
-        journal.append('step-end', { step: req.stepId, outcome: 'stopped: no approval (non-interactive)' });
+        note(to, 'step-end', { step: req.stepId, outcome: 'stopped: no approval (non-interactive)' }, (r) => ({
+          code: 'TDR_W_GATE_STOPPED',
+          data: { record: r },
+        }));
         return { approved: false, by: policy.operator, how: 'none', stoppedNonInteractive: true };
       }
       let wrong = 0;
       for (;;) {
         const answer = (await prompter.input(`Type ${expected} to approve, or "no" to stop:`, signal)).trim();
-        if (answer === expected) {
-          const a: GateAnswer = { approved: true, by: policy.operator, how: 'tty', stoppedNonInteractive: false };
-          record(req, a);
-          return a;
-        }
-        if (DECLINE_WORDS.has(answer.toLowerCase()) || wrong + 1 >= MAX_WRONG) {
-          const a: GateAnswer = { approved: false, by: policy.operator, how: 'tty', stoppedNonInteractive: false };
-          record(req, a);
-          progress.line(`■ declined at ${req.stepId}: nothing more was changed`);
-          return a;
-        }
+        if (answer === expected)
+          return answered(req, { approved: true, by: policy.operator, how: 'tty', stoppedNonInteractive: false });
+        if (DECLINE_WORDS.has(answer.toLowerCase()) || wrong + 1 >= MAX_WRONG)
+          return answered(req, { approved: false, by: policy.operator, how: 'tty', stoppedNonInteractive: false });
         wrong += answer === '' ? 0 : 1;
-        progress.line(
-          answer === ''
-            ? `  an empty answer does not approve: type ${expected} exactly`
-            : `  "${answer}" does not match: type ${expected} exactly (${MAX_WRONG - wrong} tries left)`,
-        );
+        to.events.emit({
+          code: 'TDR_W_TOKEN_MISMATCH',
+          data: { stepId: req.stepId, answer, expected, triesLeft: MAX_WRONG - wrong },
+        });
       }
     },
   };

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { refFor } from '../audit/pairs.js';
 import { failedRead, unparsedRead } from '../checks/read-cause.js';
 import type { ClusterReader, Read } from '../checks/reader.js';
 import type { Json } from '../checks/verdict.js';
@@ -17,6 +18,7 @@ import {
 import type { ParseResult } from '../talos/parse/result.js';
 import { READ_COMMANDS } from '../talos/read-commands.js';
 import type { CommandResult, Talosctl } from '../talos/talosctl.js';
+import { createRunEvents, note, type Recorder, type RunEvents } from './events.js';
 import type { Journal } from './journal.js';
 
 /**
@@ -29,6 +31,8 @@ import type { Journal } from './journal.js';
 export interface ReaderOptions {
   talosctl: Talosctl;
   journal: Journal;
+  /** a run's event stream: each read is told as a command-result event (plan and triage keep none) */
+  events?: RunEvents;
   /** the step the reads are made for (journal attribution) */
   step: () => string;
   signal: AbortSignal;
@@ -38,30 +42,35 @@ export interface ReaderOptions {
   revisionTimeoutMs?: number;
 }
 
-/** Journals one finished talosctl call; returns the ref the evidence links to. */
+/** Journals one finished talosctl call (and tells it); returns the ref the evidence links to. */
 export function journalResult(
-  journal: Journal,
+  to: Recorder,
   step: string,
   args: readonly string[],
   r: CommandResult,
   parsed?: { value?: Json; error?: string },
 ): string {
-  const ref = `cmd-${journal.lastSeq + 1}`;
-  journal.append('command-result', {
-    step,
-    argv: [...args],
-    node: r.node === '' ? null : r.node,
-    exitCode: r.exitCode,
-    durationMs: r.durationMs,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    timedOut: r.timedOut,
-    ...(r.notAsked === undefined ? {} : { notAsked: r.notAsked }),
-    ...((r.canceled || r.timedOut) && r.notAsked === undefined ? { interrupted: true } : {}),
-    ref,
-    ...(parsed?.value === undefined ? {} : { parsed: parsed.value }),
-    ...(parsed?.error === undefined ? {} : { parseError: parsed.error }),
-  });
+  const ref = refFor(to.journal.lastSeq + 1);
+  note(
+    to,
+    'command-result',
+    {
+      step,
+      argv: [...args],
+      node: r.node === '' ? null : r.node,
+      exitCode: r.exitCode,
+      durationMs: r.durationMs,
+      stdout: r.stdout,
+      stderr: r.stderr,
+      timedOut: r.timedOut,
+      ...(r.notAsked === undefined ? {} : { notAsked: r.notAsked }),
+      ...((r.canceled || r.timedOut) && r.notAsked === undefined ? { interrupted: true } : {}),
+      ref,
+      ...(parsed?.value === undefined ? {} : { parsed: parsed.value }),
+      ...(parsed?.error === undefined ? {} : { parseError: parsed.error }),
+    },
+    (record) => ({ code: 'TDR_I_COMMAND_RESULT', data: { record } }),
+  );
   return ref;
 }
 
@@ -72,6 +81,7 @@ export function journalResult(
 export const THROWAWAY_PREFIX = 'talos-dr-rev-';
 
 export function createClusterReader(o: ReaderOptions): ClusterReader {
+  const recorder: Recorder = { journal: o.journal, events: o.events ?? createRunEvents() };
   async function read<T>(
     node: string,
     args: readonly string[],
@@ -81,7 +91,7 @@ export function createClusterReader(o: ReaderOptions): ClusterReader {
     const r = await o.talosctl.run(node, args, { timeoutMs, signal: o.signal });
     const outcome = toNodeOutcome(r);
     const p = outcome.ok ? parse(r.stdout) : undefined;
-    const raw = journalResult(o.journal, o.step(), args, r, p?.ok === false ? { error: p.error.message } : undefined);
+    const raw = journalResult(recorder, o.step(), args, r, p?.ok === false ? { error: p.error.message } : undefined);
     if (!outcome.ok) return { ...failedRead(outcome), raw };
     if (p === undefined || !p.ok) return { ...unparsedRead(p?.error.message ?? '?'), raw };
     return { ok: true, value: p.value, raw };

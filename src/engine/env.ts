@@ -3,13 +3,13 @@ import type { CompiledRunbook } from '../compile/to-machine.js';
 import type { Runbook } from '../runbook/model.js';
 import type { Talosctl } from '../talos/talosctl.js';
 import type { Gatekeeper } from './approvals.js';
+import type { RunEvents } from './events.js';
 import type { Journal } from './journal.js';
-import type { Progress } from './progress.js';
 import type { Replay } from './replay.js';
 
 /**
  * What every effect of a run shares: the adapter (read-only in a dry run), the journal, the
- * progress printer, the gatekeeper (prompts and --approve), and the live machine context.
+ * event stream the views and callers subscribe to, the gatekeeper (prompts and --approve), and the live machine context.
  * One object, built once per run by run.ts, so each effect file stays a small function of it.
  */
 export interface EngineEnv {
@@ -18,7 +18,8 @@ export interface EngineEnv {
   /** the adapter every effect uses; in a dry run, a read-only wrapper (no mutating runner exists) */
   talosctl: Talosctl;
   journal: Journal;
-  progress: Progress;
+  /** every fact of the run is told here (see events.ts `note`: one record, one event) */
+  events: RunEvents;
   gate: Gatekeeper;
   dryRun: boolean;
   /** the operator's Ctrl-C: every effect passes it to the adapter and prompts */

@@ -2,12 +2,12 @@
  * The run as a responder reads it: one plain line per step start, result, check verdict and
  * gate, written to the terminal as it happens. Colour only on a TTY and never with NO_COLOR.
  */
-/**
- * How a check's verdict is shown. A choice's branch is an answer (`yes`/`no`), not a pass or a
- * failure; a wait that has not passed yet is `waiting`, never a failure (its timeout is).
- */
-export type ShownVerdict = 'pass' | 'fail' | 'unknown' | 'assumed' | 'yes' | 'no' | 'waiting';
+import { type RunLine, runLine, type ShownVerdict } from '../io/run-messages.js';
+import type { RunEvent } from './events.js';
 
+export type { ShownVerdict };
+
+/** What a view draws: the kinds of line run-messages.ts words the run's events as. */
 export interface Progress {
   step(stepId: string, title: string, depth: number): void;
   result(ok: boolean, text: string): void;
@@ -70,5 +70,36 @@ export function plainProgress(o: ProgressOptions): Progress {
   };
 }
 
-/** A progress that drops everything (tests that only look at the journal). */
-export const silentProgress: Progress = { step() {}, result() {}, check() {}, gate() {}, line() {} };
+/**
+ * A view as a subscriber of the run's events: each event is worded by run-messages.ts and drawn
+ * by the view. The views never see the engine, only these lines.
+ */
+export function renderTo(progress: Progress): (event: RunEvent) => void {
+  return (event) => {
+    const l = runLine(event);
+    if (l !== undefined) drawLine(progress, l);
+  };
+}
+
+function drawLine(p: Progress, l: RunLine): void {
+  if (l.kind === 'step') p.step(l.stepId, l.title, l.depth);
+  else if (l.kind === 'result') p.result(l.ok, l.text);
+  else if (l.kind === 'check') p.check(l.verdict, l.text);
+  else if (l.kind === 'gate') p.gate(l.text);
+  else p.line(l.text);
+}
+
+/** The plain view's text for a recorded list of events: what a piped run prints, exactly. */
+export function renderPlain(events: readonly RunEvent[], color = false): string {
+  let out = '';
+  const render = renderTo(
+    plainProgress({
+      write: (t) => {
+        out += t;
+      },
+      color,
+    }),
+  );
+  for (const e of events) render(e);
+  return out;
+}

@@ -1,6 +1,6 @@
 import type { AnyRecord, LogRecord } from '../audit/log-format.js';
 import { makeError } from '../io/errors.js';
-import type { CommandResult, Talosctl } from '../talos/talosctl.js';
+import { type CommandResult, commandResult, recordedResult, type Talosctl } from '../talos/talosctl.js';
 
 /**
  * A talosctl that answers from a recorded log (`run --dry-run --replay <log>`): each call gets
@@ -24,40 +24,15 @@ export function replayTalosctl(records: readonly AnyRecord[]): Talosctl {
     const i = used.get(key) ?? 0;
     used.set(key, i + 1);
     const p = (q[Math.min(i, q.length - 1)] as LogRecord<'command-result'>).payload;
-    return {
-      argv: ['--nodes', node, ...args],
-      binary: 'replay',
-      node,
-      pid: undefined,
-      exitCode: p.exitCode,
-      signal: null,
-      stdout: p.stdout,
-      stderr: p.stderr,
-      durationMs: 0,
-      timedOut: p.timedOut,
-      canceled: false,
-      ...(p.notAsked === undefined ? {} : { notAsked: p.notAsked }),
-    };
+    // answered at once: a replayed call takes no time
+    return recordedResult({ ...p, argv: ['--nodes', node, ...args], node, durationMs: 0 }, 'replay');
   };
-  const answerOrEmpty = (): CommandResult => ({
-    argv: [],
-    binary: 'replay',
-    node: '',
-    pid: undefined,
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: '',
-    durationMs: 0,
-    timedOut: false,
-    canceled: false,
-  });
   return {
     binary: 'replay',
     run: async (node, args) => answer(node, args),
     runEach: async (nodes, args) => nodes.map((n) => answer(n, args)),
     clientVersion: async () => {
-      const result: CommandResult = { ...answerOrEmpty(), argv: ['version', '--client', '--short'] };
+      const result = commandResult({ argv: ['version', '--client', '--short'], binary: 'replay', node: '' });
       return { result, version: { ok: false, error: { code: 'not-text', message: 'replayed log', raw: '' } } };
     },
   };

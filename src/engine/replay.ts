@@ -1,4 +1,5 @@
 import type { AnyRecord, LogRecord } from '../audit/log-format.js';
+import { pairCommands, settles } from '../audit/pairs.js';
 
 /**
  * Event sourcing over the journal: the recorded outputs of a previous attempt, queued per step,
@@ -71,34 +72,29 @@ export function createReplay(
   manualSteps: ReadonlySet<string>,
 ): Replay {
   const commands = new Map<string, CommandGroup[]>();
-  const open = new Map<string, CommandGroup>();
+  // intents and results paired by the one record model (audit/pairs.ts); a talosctl step's
+  // result with no intent is a read step's output; a change cut short (step timeout, Ctrl-C) may
+  // have happened: its outcome is unknown, like an intent whose result a crash never wrote
+  const index = new Map(records.map((r, i) => [r.seq, i]));
+  for (const pair of pairCommands(records)) {
+    const first = pair.intent ?? pair.result;
+    if (first === undefined || pair.beside === true) continue;
+    const key = `${first.payload.step}\u0000${first.payload.node ?? ''}`;
+    if (pair.intent !== undefined) {
+      const settledLater = settledAfter(records, index.get(pair.intent.seq) ?? records.length);
+      queue(commands, key, {
+        intent: pair.intent,
+        result: settles(pair.result) ? pair.result : undefined,
+        settledLater,
+      });
+    } else if (talosctlSteps.has(first.payload.step)) queue(commands, key, { intent: undefined, result: pair.result });
+  }
   const checks = new Map<string, LogRecord<'check'>[]>();
   const observations = new Map<string, LogRecord<'observation'>[]>();
   const approvals = new Map<string, LogRecord<'approval'>[]>();
   const manual = new Map<string, LogRecord<'step-end'>[]>();
   records.forEach((r, i) => {
     switch (r.type) {
-      case 'command-intent': {
-        const key = `${r.payload.step}\u0000${r.payload.node ?? ''}`;
-        const g: CommandGroup = { intent: r, result: undefined, settledLater: settledAfter(records, i) };
-        open.set(key, g);
-        queue(commands, key, g);
-        break;
-      }
-      case 'command-result': {
-        if (!talosctlSteps.has(r.payload.step)) break;
-        const key = `${r.payload.step}\u0000${r.payload.node ?? ''}`;
-        const g = open.get(key);
-        if (g === undefined) {
-          queue(commands, key, { intent: undefined, result: r }); // a read step's result
-        } else if (g.intent?.payload.argv.join('\u0000') === r.payload.argv.join('\u0000')) {
-          // a change cut short (step timeout, Ctrl-C) may have happened: its outcome is unknown,
-          // like an intent whose result a crash never wrote
-          if (r.payload.interrupted !== true) g.result = r;
-          open.delete(key);
-        } // else: a read journaled under the step while its intent is open is not its result
-        break;
-      }
       case 'check':
         queue(checks, r.payload.step, r);
         break;

@@ -13,8 +13,8 @@ import type { Talosctl } from '../talos/talosctl.js';
 import { makeActors } from './actors.js';
 import { createGatekeeper, type GatePolicy } from './approvals.js';
 import type { EngineEnv, ManualHandler } from './env.js';
+import { note, type RunEvents } from './events.js';
 import type { Journal } from './journal.js';
-import type { Progress } from './progress.js';
 import type { Prompter } from './prompter.js';
 import type { Replay } from './replay.js';
 import { replayClock } from './replay-clock.js';
@@ -23,7 +23,7 @@ import { createUnanswered, isReadOnlyRunbook, type Unanswered } from './unanswer
 
 /**
  * The run loop: provide the real effects to the compiled machine, start it, announce each step
- * as it is entered (progress line + step-start record), wait for a final state, and map the
+ * as it is entered (a step-start record and its event), wait for a final state, and map the
  * outcome to the exit code. Ctrl-C sends `run.abort` (children are stopped, so talosctl is
  * killed) and the run ends 'interrupted' (130). A gate nobody could answer ends it with 3.
  */
@@ -34,7 +34,8 @@ export interface ExecuteOptions {
   params: Record<string, Value>;
   talosctl: Talosctl;
   journal: Journal;
-  progress: Progress;
+  /** where the run's events go (views, the drill): see events.ts */
+  events: RunEvents;
   prompter: Prompter;
   policy: GatePolicy;
   dryRun: boolean;
@@ -77,8 +78,10 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
   // timeouts seen before the log was opened (the cluster-identity read): never silently skipped
   for (const node of unanswered.nodes()) {
     const said = `${node} did not answer before the run started (${unanswered.why(node)})${unanswered.remember ? '; this read-only run does not wait on it again: its reads fail at once as "not asked: timed out earlier in this run"' : ''}`;
-    o.progress.line(`✘ ${said}`);
-    o.journal.append('deviation', { step: null, kind: 'skip', detail: said });
+    note(o, 'deviation', { step: null, kind: 'skip', detail: said }, (record) => ({
+      code: 'TDR_W_NODE_SILENT',
+      data: { node, record },
+    }));
   }
   let getContext: () => RunContext = () => {
     throw new Error('the run has not started');
@@ -88,8 +91,8 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     compiled: o.compiled,
     talosctl: unanswered.wrap(o.talosctl),
     journal: o.journal,
-    progress: o.progress,
-    gate: createGatekeeper(o.policy, o.prompter, o.journal, o.progress),
+    events: o.events,
+    gate: createGatekeeper(o.policy, o.prompter, o),
     dryRun: o.dryRun,
     signal: stop.signal,
     context: () => getContext(),
@@ -138,9 +141,11 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     const info = index.get(id);
     if (info === undefined || meta?.role === 'end') return;
     steps++;
-    o.journal.append('step-start', { step: id, kind: info.step.kind, title: info.step.title });
-    if (o.replay !== undefined && !o.replay.live) o.progress.line(`↺ ${id} (as recorded in the log)`);
-    else o.progress.step(id, info.step.title, info.loops.length);
+    const replayed = o.replay !== undefined && !o.replay.live;
+    note(o, 'step-start', { step: id, kind: info.step.kind, title: info.step.title }, (record) => ({
+      code: 'TDR_I_STEP_START',
+      data: { record, depth: info.loops.length, replayed },
+    }));
     if (info.step.kind === 'foreach') current = undefined;
   };
   const done = new Promise<SnapshotFrom<RunbookMachine>>((resolve) => {
@@ -199,10 +204,15 @@ function finish(snap: SnapshotFrom<RunbookMachine>, env: EngineEnv, steps: numbe
     };
   }
   const silent = unanswered.nodes().map((node) => ({ node, why: unanswered.why(node) ?? '?' }));
-  env.journal.append('run-end', {
-    outcome: result.outcome,
-    exitCode: result.exitCode,
-    ...(silent.length > 0 ? { unanswered: silent.map((u) => u.node) } : {}),
-  });
+  note(
+    env,
+    'run-end',
+    {
+      outcome: result.outcome,
+      exitCode: result.exitCode,
+      ...(silent.length > 0 ? { unanswered: silent.map((u) => u.node) } : {}),
+    },
+    (record) => ({ code: 'TDR_I_RUN_END', data: { record } }),
+  );
   return { ...result, unanswered: silent };
 }

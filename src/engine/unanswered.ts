@@ -1,6 +1,6 @@
 import { allSteps, type Runbook } from '../runbook/model.js';
 import { classify } from '../talos/commands.js';
-import type { CommandResult, RunOptions, Talosctl } from '../talos/talosctl.js';
+import { type CommandResult, commandResult, type RunOptions, type Talosctl } from '../talos/talosctl.js';
 
 /**
  * The nodes that did not answer in this run. Every run keeps the list (the end line names them);
@@ -58,20 +58,15 @@ export function createUnanswered(o: { remember: boolean }): Unanswered {
     const c = classify(args);
     return c.ok && c.value.effect === 'read';
   };
-  const skipped = (inner: Talosctl, node: string, args: readonly string[]): CommandResult => ({
-    argv: ['--nodes', node, ...args],
-    binary: inner.binary,
-    node,
-    pid: undefined,
-    exitCode: null,
-    signal: null,
-    stdout: '',
-    stderr: `talos-dr: not asked: ${node} did not answer (${NOT_ASKED}: ${timedOut.get(node) ?? '?'})\n`,
-    durationMs: 0,
-    timedOut: true,
-    canceled: false,
-    notAsked: NOT_ASKED,
-  });
+  const skipped = (inner: Talosctl, node: string, args: readonly string[]): CommandResult =>
+    commandResult({
+      argv: ['--nodes', node, ...args],
+      binary: inner.binary,
+      node,
+      stderr: `talos-dr: not asked: ${node} did not answer (${NOT_ASKED}: ${timedOut.get(node) ?? '?'})\n`,
+      timedOut: true,
+      notAsked: NOT_ASKED,
+    });
   return {
     remember: o.remember,
     nodes: () => [...timedOut.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),

@@ -37,6 +37,58 @@ export interface CommandResult {
   notAsked?: string;
 }
 
+/**
+ * The one constructor of a CommandResult: every field a call did not set has its "nothing
+ * happened" value (no pid, no exit code, no output, not timed out, not canceled), so a result
+ * built from a log, a recording or a skipped call cannot forget a field a live one has.
+ */
+export function commandResult(
+  f: Pick<CommandResult, 'argv' | 'binary' | 'node'> & Partial<CommandResult>,
+): CommandResult {
+  return {
+    argv: f.argv,
+    binary: f.binary,
+    node: f.node,
+    pid: f.pid,
+    exitCode: f.exitCode ?? null,
+    signal: f.signal ?? null,
+    stdout: f.stdout ?? '',
+    stderr: f.stderr ?? '',
+    durationMs: f.durationMs ?? 0,
+    timedOut: f.timedOut ?? false,
+    canceled: f.canceled ?? false,
+    ...(f.spawnError === undefined ? {} : { spawnError: f.spawnError }),
+    ...(f.notAsked === undefined ? {} : { notAsked: f.notAsked }),
+  };
+}
+
+/** A call as a log or a recording keeps it: what it printed and how it ended, no process. */
+export interface KeptCall {
+  argv: string[];
+  node: string | null;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  notAsked?: string;
+}
+
+/** A CommandResult rebuilt from a kept call (replay, `log replay`, a resumed run). */
+export function recordedResult(r: KeptCall, binary = 'talosctl'): CommandResult {
+  return commandResult({
+    argv: r.argv,
+    binary,
+    node: r.node ?? '',
+    exitCode: r.exitCode,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    durationMs: r.durationMs,
+    timedOut: r.timedOut,
+    ...(r.notAsked === undefined ? {} : { notAsked: r.notAsked }),
+  });
+}
+
 export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -139,19 +191,7 @@ export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
     let timedOut = false;
     let canceled = false;
     const base = { argv, binary, node };
-    if (opts.signal?.aborted === true) {
-      return {
-        ...base,
-        pid: undefined,
-        exitCode: null,
-        signal: null,
-        stdout: '',
-        stderr: '',
-        durationMs: 0,
-        timedOut,
-        canceled: true,
-      };
-    }
+    if (opts.signal?.aborted === true) return commandResult({ ...base, canceled: true });
     const child = execa(binary, argv, {
       reject: false,
       detached: true,
@@ -179,7 +219,9 @@ export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
     try {
       const r = await child;
       const spawnFailed = r.failed && r.exitCode === undefined && r.signal === undefined && !r.isTerminated;
-      const result: CommandResult = {
+      const code = typeof r.code === 'string' ? r.code : 'ESPAWN';
+      const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : 'cannot be started';
+      return commandResult({
         ...base,
         pid,
         exitCode: r.exitCode ?? null,
@@ -189,13 +231,10 @@ export function createTalosctl(options: TalosctlOptions = {}): Talosctl {
         durationMs: Math.round(performance.now() - started),
         timedOut,
         canceled,
-      };
-      if (spawnFailed) {
-        const code = typeof r.code === 'string' ? r.code : 'ESPAWN';
-        const why = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : 'cannot be started';
-        result.spawnError = { code, message: `talosctl binary ${JSON.stringify(binary)} ${why} (${code})` };
-      }
-      return result;
+        ...(spawnFailed
+          ? { spawnError: { code, message: `talosctl binary ${JSON.stringify(binary)} ${why} (${code})` } }
+          : {}),
+      });
     } finally {
       clearTimeout(timer);
       clearTimeout(forceTimer);

@@ -1,4 +1,4 @@
-import type { CommandResult, Talosctl } from '../talos/talosctl.js';
+import { type CommandResult, commandResult, recordedResult, type Talosctl } from '../talos/talosctl.js';
 
 /**
  * What triage read, kept as talosctl printed it (`triage --save <file>`), and a talosctl that
@@ -63,27 +63,15 @@ export function recordingTalosctl(base: Talosctl, into: RecordedCall[]): Talosct
 export function replayPoll(poll: RecordedPoll): Talosctl {
   const answer = (node: string, args: readonly string[]): CommandResult => {
     const c = poll.calls.find((x) => x.node === node && x.args.join('\u0000') === args.join('\u0000'));
-    const base = { argv: ['--nodes', node, ...args], binary: 'replay', node, pid: undefined, signal: null };
+    const argv = ['--nodes', node, ...args];
     if (c === undefined)
-      return {
-        ...base,
-        exitCode: null,
-        stdout: '',
-        stderr: '',
-        durationMs: 0,
-        timedOut: false,
-        canceled: false,
+      return commandResult({
+        argv,
+        binary: 'replay',
+        node,
         spawnError: { code: 'NOT_RECORDED', message: `the recording has no ${args.join(' ')} of ${node}` },
-      };
-    return {
-      ...base,
-      exitCode: c.exitCode,
-      stdout: c.stdout,
-      stderr: c.stderr,
-      durationMs: c.durationMs,
-      timedOut: c.timedOut,
-      canceled: false,
-    };
+      });
+    return recordedResult({ ...c, argv, node }, 'replay');
   };
   return {
     binary: 'replay',

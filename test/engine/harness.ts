@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { AnyRecord } from '../../src/audit/log-format.js';
 import { verifyJournal } from '../../src/audit/verify.js';
 import { lintRunbook } from '../../src/compile/lint.js';
+import { createRunEvents, type RunEvent, type RunEventListener } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
 import { parseParams } from '../../src/engine/params.js';
-import { silentProgress } from '../../src/engine/progress.js';
 import { type Prompter, PromptInterrupted } from '../../src/engine/prompter.js';
 import { readOnlyTalosctl } from '../../src/engine/read-only-talosctl.js';
 import { executeRun, type RunResult } from '../../src/engine/run.js';
-import { createRunReplay } from '../../src/engine/session.js';
+import { createRunReplay, createSession } from '../../src/engine/session.js';
 import { F_IDS, F_NODES, type FakeTalosctl, fakeTalosctl } from '../helpers/fake-talosctl.js';
 
 export const REMOVE_RUNBOOK = `apiVersion: talos-dr/v1
@@ -65,9 +65,11 @@ export interface Go {
   log?: string;
   resume?: boolean;
   signal?: AbortSignal;
+  /** hears each event as it is told (the harness also returns them all) */
+  onEvent?: RunEventListener;
 }
 
-export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord[]; log: string }> {
+export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord[]; log: string; events: RunEvent[] }> {
   const lint = lintRunbook(o.text ?? REMOVE_RUNBOOK, 'test.yaml');
   if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
   const log = o.log ?? tmpLog();
@@ -94,13 +96,15 @@ export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord
     });
   }
   const prompter = o.prompter ?? nobody;
+  const events: RunEvent[] = [];
+  const bus = createRunEvents((e) => events.push(e), ...(o.onEvent ? [o.onEvent] : []));
   const result = await executeRun({
     runbook: lint.runbook,
     compiled: lint.compiled,
     params: parseParams(lint.runbook.params, o.params ?? PARAMS),
     talosctl: o.dryRun ? readOnlyTalosctl(o.fake) : o.fake,
     journal,
-    progress: silentProgress,
+    events: bus,
     prompter,
     policy: { interactive: prompter.interactive, preApproved: new Set(o.approve ?? []), operator: 'tester' },
     dryRun: o.dryRun === true,
@@ -110,7 +114,7 @@ export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord
   journal.close();
   const v = verifyJournal(readFileSync(log, 'utf8'));
   if (!v.ok) throw new Error(`journal does not verify: ${v.reason}`);
-  return { result, records: v.records, log };
+  return { result, records: v.records, log, events };
 }
 
 export const removeCalls = (f: FakeTalosctl) => f.calls.filter((c) => c.args[1] === 'remove-member');
@@ -127,4 +131,60 @@ export async function cutAfterFirstIntent(o: Pick<Go, 'text' | 'params' | 'appro
   const log = tmpLog();
   writeFileSync(log, `${lines.slice(0, at + 1).join('\n')}\n`);
   return log;
+}
+
+/**
+ * A whole session as `talos-dr run` builds it (createSession: the cluster-identity read and
+ * lock, the log, the view, the events), on the fake talosctl, its output captured. For tests of
+ * the session itself; `go` drives the run loop alone, so its tests see only the run's own calls.
+ */
+export async function goSession(o: Pick<Go, 'fake' | 'text' | 'params' | 'approve' | 'prompter' | 'onEvent'>): Promise<{
+  result: RunResult;
+  records: AnyRecord[];
+  log: string;
+  events: RunEvent[];
+  stdout: string;
+  stderr: string;
+}> {
+  const lint = lintRunbook(o.text ?? REMOVE_RUNBOOK, 'test.yaml');
+  if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
+  const out = { stdout: '', stderr: '' };
+  const events: RunEvent[] = [];
+  const session = await createSession({
+    ctx: {
+      stdout: {
+        write: (t: string) => {
+          out.stdout += t;
+        },
+      },
+      stderr: {
+        write: (t: string) => {
+          out.stderr += t;
+        },
+      },
+      env: { ...process.env, NO_COLOR: '1' },
+      cwd: process.cwd(),
+      signal: new AbortController().signal,
+    },
+    runbookPath: 'test.yaml',
+    runbookText: o.text ?? REMOVE_RUNBOOK,
+    runbook: lint.runbook,
+    compiled: lint.compiled,
+    params: parseParams(lint.runbook.params, o.params ?? PARAMS),
+    approve: o.approve ?? [],
+    operator: 'tester',
+    target: { talosctl: undefined, talosconfig: undefined, context: undefined, endpoints: [] },
+    dryRun: false,
+    logPath: tmpLog(),
+    talosctl: o.fake,
+    prompter: o.prompter ?? nobody,
+    onEvent: (e) => {
+      events.push(e);
+      o.onEvent?.(e);
+    },
+  });
+  const result = await session.run();
+  const v = verifyJournal(readFileSync(session.logPath, 'utf8'));
+  if (!v.ok) throw new Error(`journal does not verify: ${v.reason}`);
+  return { result, records: v.records, log: session.logPath, events, ...out };
 }

@@ -1,9 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { shownCheck } from '../../src/engine/effects/evaluate-check.js';
+import { checkShown } from '../../src/engine/effects/evaluate-check.js';
 import { plainProgress } from '../../src/engine/progress.js';
+import { shownCheck as wordCheck } from '../../src/io/run-messages.js';
 import { maxPolls } from '../../src/runbook/backoff.js';
+
+/** What the engine tells (checkShown) worded as the views show it (run-messages.ts). */
+const shownCheck = (...a: Parameters<typeof checkShown>) => wordCheck(checkShown(...a));
 
 // Words for a tired responder: a choice is answered, a wait still polling is waiting, neither is a red FAIL.
 function runbook(name: string) {

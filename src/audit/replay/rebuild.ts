@@ -9,6 +9,7 @@ import {
 } from '../../checks/reader.js';
 import { toNodeOutcome } from '../../talos/outcome.js';
 import { READ_PARSERS, readKindOf } from '../../talos/read-commands.js';
+import { recordedResult } from '../../talos/talosctl.js';
 import type { PayloadByType } from '../log-format.js';
 
 /**
@@ -24,20 +25,7 @@ type RecordedResult = PayloadByType['command-result'];
 /** One Read from one recorded talosctl result: outcome classification, then the parser. */
 export function readFromResult(kind: CommandKind, r: RecordedResult): Read<unknown> {
   const raw = r.ref;
-  const outcome = toNodeOutcome({
-    argv: r.argv,
-    binary: 'talosctl',
-    node: r.node ?? '',
-    pid: undefined,
-    exitCode: r.exitCode,
-    signal: null,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    durationMs: r.durationMs,
-    timedOut: r.timedOut,
-    canceled: false,
-    ...(r.notAsked === undefined ? {} : { notAsked: r.notAsked }),
-  });
+  const outcome = toNodeOutcome(recordedResult(r));
   const withRaw = <T extends Read<unknown>>(x: T): T => (raw === undefined ? x : { ...x, raw });
   if (!outcome.ok) return withRaw(failedRead(outcome));
   const p = READ_PARSERS[kind](r.stdout);

@@ -3,6 +3,7 @@ import type { ReadRequest } from '../../checks/reader.js';
 import { CHECK_IMPLS } from '../../checks/registry.js';
 import type { CheckArgs, CheckImpl, SnapshotFacts, Verdict } from '../../checks/verdict.js';
 import type { AnyRecord, LogRecord, PayloadByType } from '../log-format.js';
+import { resultsByRef } from '../pairs.js';
 import { rebuildReads } from './rebuild.js';
 
 /**
@@ -52,10 +53,10 @@ function snapshotOf(j: unknown): SnapshotFacts | undefined {
 }
 
 export function replayVerdicts(records: readonly AnyRecord[], evaluators: Evaluators = CHECK_IMPLS): ReplayReport {
-  const results = new Map<string, PayloadByType['command-result']>();
+  // a check's reads are the results its evidence refs name (audit/pairs.ts)
+  const results = resultsByRef(records);
   const out: ReplayReport = { checks: 0, agreed: 0, differences: [], notReplayable: [] };
   for (const r of records) {
-    if (r.type === 'command-result' && r.payload.ref !== undefined) results.set(r.payload.ref, r.payload);
     if (r.type !== 'check') continue;
     out.checks++;
     const one = replayOne(r, results, evaluators);

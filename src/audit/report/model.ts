@@ -1,14 +1,16 @@
 import type { Json } from '../../checks/verdict.js';
-import type { AnyRecord, Effect, PayloadByType } from '../log-format.js';
+import type { AnyRecord, Effect } from '../log-format.js';
+import { pairApprovals, pairCommands } from '../pairs.js';
 import { summarizeRecord } from '../timeline.js';
 import type { SignatureCheck } from '../verify-signatures.js';
 import { buildDeviations, type Deviation } from './deviations.js';
+import { commandEntry, headerOf, outcomeOf } from './entries.js';
 
 /**
  * The auditor's report as one pure value built from a log's records and its verification
- * results; the text, Markdown, HTML and JSON renderers only lay it out. Commands are paired
- * with their intents, approvals with their requests, the command an approval authorised and the
- * checks seen before it (its evidence).
+ * results; the text, Markdown, HTML and JSON renderers only lay it out. Commands and their
+ * intents, approvals and their requests are paired by the one record model (audit/pairs.ts);
+ * here: the command an approval authorised and the checks seen before it (its evidence).
  */
 
 export type { Deviation } from './deviations.js';
@@ -113,55 +115,19 @@ export interface Report {
   timeline: Entry[];
 }
 
-function paramText(v: Json): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(',');
-  return JSON.stringify(v);
-}
-
-function headerOf(r: AnyRecord | undefined): Header | null {
-  if (r?.type !== 'run-start') return null;
-  const p = r.payload;
-  const nodesParam = p.params.nodes;
-  const nodes = Array.isArray(nodesParam)
-    ? nodesParam.map(String)
-    : typeof nodesParam === 'string'
-      ? nodesParam.split(',')
-      : [];
-  return {
-    runbook: p.runbook,
-    runbookSha256: p.runbookSha256,
-    operator: p.operator,
-    host: p.host,
-    startedAt: r.time,
-    toolVersion: p.toolVersion,
-    talosctlVersion: p.talosctlVersion,
-    dryRun: p.dryRun,
-    nodes,
-    params: Object.entries(p.params).map(([name, value]) => ({ name, value: paramText(value) })),
-  };
-}
-
-const cmdKey = (p: { step: string; argv: readonly string[]; node: string | null }) =>
-  JSON.stringify([p.step, p.argv, p.node]);
-
-function fillResult(e: CommandEntry, seq: number, p: PayloadByType['command-result']): void {
-  e.resultSeq = seq;
-  e.exitCode = p.exitCode;
-  e.durationMs = p.durationMs;
-  e.timedOut = p.timedOut;
-  if (p.notAsked !== undefined) e.notAsked = p.notAsked;
-  e.stdout = p.stdout;
-  e.stderr = p.stderr;
-  if (p.parseError !== undefined) e.parseError = p.parseError;
-  if (p.ref !== undefined) e.ref = p.ref;
-  e.status = p.timedOut ? 'timed out' : p.exitCode === 0 ? 'ok' : 'failed';
-}
-
 export function buildReport(records: readonly AnyRecord[], integrity: Integrity): Report {
   const timeline: Entry[] = [];
   const approvals: ApprovalEntry[] = [];
-  const pending = new Map<string, CommandEntry[]>();
+  // each intent's entry carries its result; a result no intent waits for is a read of its own
+  const paired = new Set<number>();
+  const intents = new Map<number, CommandEntry>();
+  for (const pair of pairCommands(records)) {
+    if (pair.intent === undefined) continue;
+    intents.set(pair.intent.seq, commandEntry(pair.intent, pair.result));
+    if (pair.result) paired.add(pair.result.seq);
+  }
+  const requestOf = pairApprovals(records);
+  const bySeq = new Map<number, ApprovalEntry>();
   let sinceApproval: CheckEntry[] = [];
   let awaitingChange: ApprovalEntry | undefined;
   for (const r of records) {
@@ -184,53 +150,16 @@ export function buildReport(records: readonly AnyRecord[], integrity: Integrity)
         break;
       case 'command-intent': {
         const p = r.payload;
-        const e: CommandEntry = {
-          kind: 'command',
-          ...at,
-          step: p.step,
-          argv: p.argv,
-          node: p.node,
-          effect: p.effect,
-          exitCode: null,
-          durationMs: null,
-          timedOut: false,
-          stdout: '',
-          stderr: '',
-          status: 'no result',
-        };
-        pending.set(cmdKey(p), [...(pending.get(cmdKey(p)) ?? []), e]);
-        timeline.push(e);
+        timeline.push(intents.get(r.seq) ?? commandEntry(r, undefined));
         if (awaitingChange && p.effect !== 'read') {
           awaitingChange.authorises = { seq: r.seq, argv: p.argv, node: p.node, effect: p.effect };
           awaitingChange = undefined;
         }
         break;
       }
-      case 'command-result': {
-        const p = r.payload;
-        const queue = pending.get(cmdKey(p)) ?? [];
-        const e = queue.shift();
-        if (e) fillResult(e, r.seq, p);
-        else {
-          const read: CommandEntry = {
-            kind: 'command',
-            ...at,
-            step: p.step,
-            argv: p.argv,
-            node: p.node,
-            effect: 'read',
-            exitCode: null,
-            durationMs: null,
-            timedOut: false,
-            stdout: '',
-            stderr: '',
-            status: 'ok',
-          };
-          fillResult(read, r.seq, p);
-          timeline.push(read);
-        }
+      case 'command-result':
+        if (!paired.has(r.seq)) timeline.push(commandEntry(undefined, r));
         break;
-      }
       case 'check': {
         const p = r.payload;
         const e: CheckEntry = {
@@ -267,11 +196,13 @@ export function buildReport(records: readonly AnyRecord[], integrity: Integrity)
         };
         timeline.push(e);
         approvals.push(e);
+        bySeq.set(r.seq, e);
         break;
       }
       case 'approval': {
         const p = r.payload;
-        const req = [...approvals].reverse().find((a) => a.step === p.step && a.answer === undefined);
+        const request = requestOf.get(r.seq);
+        const req = request === undefined ? undefined : bySeq.get(request.seq);
         const answer = {
           seq: r.seq,
           who: p.who,
@@ -331,15 +262,6 @@ export function buildReport(records: readonly AnyRecord[], integrity: Integrity)
     }
   }
   const header = headerOf(records[0]);
-  const ends = records.filter((r): r is Extract<AnyRecord, { type: 'run-end' }> => r.type === 'run-end');
-  const last = ends[ends.length - 1];
-  const outcome: Outcome = last
-    ? {
-        outcome: last.payload.outcome,
-        exitCode: last.payload.exitCode,
-        endedAt: last.time,
-        timeToRecoverMs: header ? Date.parse(last.time) - Date.parse(header.startedAt) : null,
-      }
-    : { outcome: null, exitCode: null, endedAt: null, timeToRecoverMs: null };
+  const outcome = outcomeOf(records, header);
   return { header, integrity, outcome, deviations: buildDeviations(timeline), approvals, timeline };
 }

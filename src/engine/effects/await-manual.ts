@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { AwaitManualInput, AwaitManualOutput } from '../../compile/contract.js';
 import type { EngineEnv } from '../env.js';
+import { note } from '../events.js';
 import { PromptInterrupted } from '../prompter.js';
 
 /**
@@ -12,29 +13,37 @@ export function awaitManualActor(env: EngineEnv, prompter: import('../prompter.j
     env.track(async ({ input, signal }) => {
       const rec = env.replay?.manual(input.stepId);
       if (rec !== undefined) return { done: rec.payload.outcome === 'done' };
-      env.progress.gate(`MANUAL ${input.stepId}: ${input.prompt}\n${input.instructions}`);
+      env.events.emit({
+        code: 'TDR_I_MANUAL',
+        data: { stepId: input.stepId, prompt: input.prompt, instructions: input.instructions },
+      });
       if (env.manual !== undefined) {
         const r = await env.manual(input.stepId, AbortSignal.any([signal, env.signal]));
-        env.journal.append('deviation', { step: input.stepId, kind: 'drill-operator', detail: `${r.by}: ${r.detail}` });
-        env.progress.line(`${r.done ? '✔' : '✘'} ${r.by}: ${r.detail}`);
-        env.journal.append('step-end', { step: input.stepId, outcome: r.done ? 'done' : 'not done' });
+        const deviation = env.journal.append('deviation', {
+          step: input.stepId,
+          kind: 'drill-operator',
+          detail: `${r.by}: ${r.detail}`,
+        });
+        note(env, 'step-end', { step: input.stepId, outcome: r.done ? 'done' : 'not done' }, (record) => ({
+          code: 'TDR_I_MANUAL_DONE',
+          data: { how: 'drill', by: r.by, detail: r.detail, record, deviation },
+        }));
         return { done: r.done };
       }
       if (!prompter.interactive && env.preApproved?.has(input.stepId) === true) {
         // without a terminal, `--approve <manual step>` is the operator saying "done" (the stop
         // line's hint): before, it was ignored and such a run could never finish (crash campaign)
         const who = env.operator ?? 'the operator';
-        env.journal.append('deviation', {
-          step: input.stepId,
-          kind: 'flag-approval',
-          detail: `manual step confirmed done without a prompt by --approve ${input.stepId} (operator ${who})`,
-        });
-        env.progress.line(`✔ confirmed done by --approve ${input.stepId} (operator ${who})`);
-        env.journal.append('step-end', { step: input.stepId, outcome: 'done' });
+        const detail = `manual step confirmed done without a prompt by --approve ${input.stepId} (operator ${who})`;
+        const deviation = env.journal.append('deviation', { step: input.stepId, kind: 'flag-approval', detail });
+        note(env, 'step-end', { step: input.stepId, outcome: 'done' }, (record) => ({
+          code: 'TDR_I_MANUAL_DONE',
+          data: { how: 'flag', by: who, detail, record, deviation },
+        }));
         return { done: true };
       }
       if (!prompter.interactive) {
-        env.progress.line(`■ stopped at manual step ${input.stepId}: no terminal to confirm it; resume when done`);
+        env.events.emit({ code: 'TDR_W_MANUAL_STOPPED', data: { stepId: input.stepId } });
         return { done: false, stopped: true };
       }
       for (;;) {
@@ -46,7 +55,10 @@ export function awaitManualActor(env: EngineEnv, prompter: import('../prompter.j
           throw e;
         }
         if (answer === 'done' || answer === 'abort') {
-          env.journal.append('step-end', { step: input.stepId, outcome: answer === 'done' ? 'done' : 'not done' });
+          note(env, 'step-end', { step: input.stepId, outcome: answer === 'done' ? 'done' : 'not done' }, (record) => ({
+            code: 'TDR_I_MANUAL_DONE',
+            data: { how: 'tty', by: env.operator ?? 'the operator', detail: answer, record },
+          }));
           return { done: answer === 'done' };
         }
       }

@@ -1,3 +1,4 @@
+import type { LogRecord } from '../../audit/log-format.js';
 import type { CheckName } from '../../checks/catalog.js';
 import { runCheck } from '../../checks/registry.js';
 import type { CheckArgs, Json, Verdict } from '../../checks/verdict.js';
@@ -5,7 +6,7 @@ import type { EngineEnv } from '../env.js';
 import { createSnapshotReader } from '../snapshot-reader.js';
 import { readerFor } from './shared.js';
 
-/** One live evaluation of a catalog check, journaled as a `check` record under `step`. */
+/** One live evaluation of a catalog check, journaled as a `check` record under `step` (returned with it). */
 export async function checkOnce(
   env: EngineEnv,
   step: string,
@@ -13,11 +14,11 @@ export async function checkOnce(
   args: CheckArgs,
   signal: AbortSignal,
   prev?: Json,
-): Promise<Verdict> {
+): Promise<{ verdict: Verdict; record: LogRecord<'check'> }> {
   const snapshots = createSnapshotReader({ captures: () => env.context().captures, cwd: process.cwd(), signal });
   const run = await runCheck(name as CheckName, args, { cluster: readerFor(env, step, signal), snapshots }, prev);
   const v = run.verdict;
-  env.journal.append('check', {
+  const record = env.journal.append('check', {
     step,
     name,
     args: JSON.parse(JSON.stringify(args)) as Record<string, Json>,
@@ -29,7 +30,7 @@ export async function checkOnce(
     ...(prev === undefined ? {} : { prevState: prev }),
     ...(snapshotFacts(run.observed) === undefined ? {} : { snapshot: snapshotFacts(run.observed) as Json }),
   });
-  return v;
+  return { verdict: v, record };
 }
 
 /** The snapshot facts a snapshot-verified observation holds (no command-result records them). */

@@ -5,7 +5,8 @@ import { maxPolls } from '../../runbook/backoff.js';
 import { indexSteps } from '../../runbook/flow.js';
 import type { Runbook } from '../../runbook/model.js';
 import type { EngineEnv } from '../env.js';
-import type { ShownVerdict } from '../progress.js';
+import type { CheckShown } from '../events.js';
+import { note } from '../events.js';
 import { checkOnce } from './check-once.js';
 
 /**
@@ -50,7 +51,7 @@ export function evaluateCheckActor(env: EngineEnv) {
         (input.mode === 'choice' && input.check !== 'flag-set');
       if (env.dryRun && env.assumed.size > 0 && afterChange) {
         const summary = `assumed: ${input.check} (dry run: ${[...env.assumed].join(', ')} only "would run")`;
-        env.journal.append('check', {
+        const record = env.journal.append('check', {
           step: input.stepId,
           name: input.check,
           args: JSON.parse(JSON.stringify(input.args)) as Record<string, Json>,
@@ -58,56 +59,60 @@ export function evaluateCheckActor(env: EngineEnv) {
           verdict: 'pass',
           summary,
         });
-        env.progress.check('assumed', summary);
+        const shown = { ...checkShown(env, input, 'pass', summary), mode: 'assumed' as const };
+        env.events.emit({ code: 'TDR_I_CHECK_VERDICT', data: { shown, record } });
         return { verdict: 'pass', observed: {}, description: summary };
       }
       if (input.poll === 0) prevState.delete(input.stepId);
-      const v = await checkOnce(env, input.stepId, input.check, input.args, signal, prevState.get(input.stepId));
+      const once = await checkOnce(env, input.stepId, input.check, input.args, signal, prevState.get(input.stepId));
+      const v = once.verdict;
       prevState.set(input.stepId, v.state);
       const key = `${v.verdict}:${v.summary}`;
-      if (input.poll === 0 || v.verdict === 'pass' || lastVerdict.get(input.stepId) !== key) {
-        const shown = shownCheck(env, input, v.verdict, v.summary);
-        env.progress.check(shown.verdict, shown.text);
-      }
+      // a poll that says what the last one said is not drawn again (the log has it all)
+      const changed = input.poll === 0 || v.verdict === 'pass' || lastVerdict.get(input.stepId) !== key;
+      const shown = checkShown(env, input, v.verdict, v.summary);
+      env.events.emit({
+        code: changed ? 'TDR_I_CHECK_VERDICT' : 'TDR_I_WAIT_POLL',
+        data: { shown, record: once.record },
+      });
       lastVerdict.set(input.stepId, key);
       if (input.stepId.endsWith(':reobserve') && v.verdict === 'pass') {
         // the machine goes on past the step: say in the log why it was not run again
-        env.journal.append('deviation', {
-          step: input.stepId.slice(0, -':reobserve'.length),
-          kind: 'skip',
-          detail: `not run again: ${input.check} holds (${v.summary})`,
-        });
+        note(
+          env,
+          'deviation',
+          {
+            step: input.stepId.slice(0, -':reobserve'.length),
+            kind: 'skip',
+            detail: `not run again: ${input.check} holds (${v.summary})`,
+          },
+          (record) => ({ code: 'TDR_I_NOT_RUN_AGAIN', data: { record } }),
+        );
       }
       return { verdict: v.verdict, observed: v.observed, description: describe(v.verdict, v.summary) };
     }),
   );
 }
 
-/**
- * What the responder reads for one evaluation: a choice is answered yes or no (its branch, never a
- * red FAIL); a wait or postcondition poll that has not passed is `waiting (poll k of at most N)`,
- * since only its timeout is a failure; everything else is the verdict.
- */
-export function shownCheck(
+/** What a view needs to word one evaluation: the step's question and, when polled, its poll budget. */
+export function checkShown(
   env: Pick<EngineEnv, 'runbook'>,
   input: Pick<EvaluateCheckInput, 'stepId' | 'check' | 'mode' | 'poll'>,
   verdict: 'pass' | 'fail' | 'unknown',
   summary: string,
-): { verdict: ShownVerdict; text: string } {
+): CheckShown {
   const step = stepsOf(env.runbook).get(input.stepId)?.step;
-  if (input.mode === 'choice' && verdict !== 'unknown') {
-    const question = step?.title ?? input.stepId;
-    const why = input.check === 'flag-set' ? '' : ` — ${summary}`;
-    return { verdict: verdict === 'pass' ? 'yes' : 'no', text: `${input.stepId}: ${question}${why}` };
-  }
   const poll = step !== undefined && 'poll' in step ? step.poll : undefined;
-  if ((input.mode === 'wait' || input.mode === 'postcondition') && poll !== undefined && verdict !== 'pass') {
-    return {
-      verdict: 'waiting',
-      text: `(poll ${input.poll + 1} of at most ${maxPolls(poll)}, ${poll.timeoutMs / 1000}s in all) ${input.check}: ${summary}`,
-    };
-  }
-  return { verdict, text: `${input.check}: ${summary}` };
+  return {
+    stepId: input.stepId,
+    check: input.check,
+    mode: input.mode,
+    poll: input.poll,
+    verdict,
+    summary,
+    question: step?.title ?? input.stepId,
+    ...(poll === undefined ? {} : { polls: { max: maxPolls(poll), timeoutMs: poll.timeoutMs } }),
+  };
 }
 
 const indexes = new WeakMap<Runbook, ReturnType<typeof indexSteps>>();

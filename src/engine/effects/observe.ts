@@ -5,6 +5,7 @@ import type { Json } from '../../checks/verdict.js';
 import type { ObserveInput, ObserveOutput } from '../../compile/contract.js';
 import type { Value } from '../../runbook/params.js';
 import type { EngineEnv } from '../env.js';
+import { note } from '../events.js';
 import { readerFor } from './shared.js';
 
 /**
@@ -23,16 +24,20 @@ export function observeActor(env: EngineEnv) {
       const reader = readerFor(env, input.stepId, signal);
       const run = await gatherObservation(input.observation as ObservationName, reader, input.args);
       const r = run.result;
-      env.journal.append('observation', {
-        step: input.stepId,
-        name: input.observation,
-        args: JSON.parse(JSON.stringify(input.args)) as Record<string, Json>,
-        ok: r.ok,
-        outputs: r.ok ? r.outputs : {},
-        summary: r.ok ? r.summary : r.reason,
-        ...(run.evidence.length > 0 ? { evidence: run.evidence } : {}),
-      });
-      env.progress.result(r.ok, r.ok ? r.summary : r.reason);
+      note(
+        env,
+        'observation',
+        {
+          step: input.stepId,
+          name: input.observation,
+          args: JSON.parse(JSON.stringify(input.args)) as Record<string, Json>,
+          ok: r.ok,
+          outputs: r.ok ? r.outputs : {},
+          summary: r.ok ? r.summary : r.reason,
+          ...(run.evidence.length > 0 ? { evidence: run.evidence } : {}),
+        },
+        (record) => ({ code: 'TDR_I_OBSERVATION', data: { record } }),
+      );
       if (!r.ok) throw new Error(r.reason);
       return { outputs: r.outputs as Record<string, Value> };
     }),

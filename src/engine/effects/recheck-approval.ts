@@ -39,7 +39,7 @@ export function recheckApprovalActor(env: EngineEnv) {
       const detail = same
         ? 'the cluster is as it was when approved'
         : `the cluster changed since the approval: ${before ? describeDrift(before, view.digest) : 'the state fingerprint differs'}`;
-      env.journal.append('check', {
+      const record = env.journal.append('check', {
         step,
         name: 'approval-fingerprint',
         args: { approvedAt: approval.stepId },
@@ -47,10 +47,10 @@ export function recheckApprovalActor(env: EngineEnv) {
         verdict: same ? 'pass' : 'fail',
         summary: detail,
       });
-      if (!same) {
-        env.journal.append('approval-voided', { step: input.stepId, fingerprint: view.fingerprint, reason: detail });
-        env.progress.check('fail', `approval voided: ${detail}`);
-      } else env.progress.check('pass', `approval still valid: ${detail}`);
+      const voided = same
+        ? undefined
+        : env.journal.append('approval-voided', { step: input.stepId, fingerprint: view.fingerprint, reason: detail });
+      env.events.emit({ code: 'TDR_I_APPROVAL_RECHECK', data: { record, ...(voided ? { voided } : {}) } });
       return { unchanged: same, detail };
     }),
   );

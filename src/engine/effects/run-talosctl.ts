@@ -4,9 +4,10 @@ import type { Value } from '../../runbook/params.js';
 import { type CommandClass, classify, isWeaker, needsQuorum, parseOutputs } from '../../talos/commands.js';
 import { toNodeOutcome } from '../../talos/outcome.js';
 import type { NodeError } from '../../talos/parse/errors.js';
-import type { CommandResult } from '../../talos/talosctl.js';
+import { type CommandResult, commandResult } from '../../talos/talosctl.js';
 import { journalResult } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
+import { note } from '../events.js';
 import { discard, linkIntoPlace, targetTaken, temporaryBeside } from '../local-file.js';
 import { resultFromRecord, secs } from './shared.js';
 
@@ -51,8 +52,10 @@ export function runTalosctlActor(env: EngineEnv) {
       const sig = signal;
       const admitted = admit(input);
       if (!admitted.ok) {
-        env.journal.append('deviation', { step: input.stepId, kind: 'refused', detail: admitted.reason });
-        env.progress.result(false, admitted.reason);
+        note(env, 'deviation', { step: input.stepId, kind: 'refused', detail: admitted.reason }, (record) => ({
+          code: 'TDR_E_COMMAND_REFUSED',
+          data: { record },
+        }));
         return {
           ok: false,
           results: [{ node: input.nodes[0] ?? '', ok: false, exitCode: undefined, summary: admitted.reason }],
@@ -90,10 +93,10 @@ export function runTalosctlActor(env: EngineEnv) {
           // everything after it on approvals meant for their first attempt: crash property)
           if (group.settledLater !== true) {
             env.replay?.goLive();
-            env.journal.append('deviation', { step: input.stepId, kind: 'outcome-unknown', detail });
-            env.progress.line(
-              `  ? ${node}: the previous attempt left no result: re-observing the cluster before deciding`,
-            );
+            note(env, 'deviation', { step: input.stepId, kind: 'outcome-unknown', detail }, (record) => ({
+              code: 'TDR_W_OUTCOME_UNKNOWN',
+              data: { node, record },
+            }));
           }
           results.push({ node, ok: false, exitCode: undefined, summary: 'outcome unknown' });
           return { ok: false, results, captured: undefined, unknown: detail };
@@ -101,35 +104,44 @@ export function runTalosctlActor(env: EngineEnv) {
         if (r === undefined) {
           if (env.dryRun && effect !== 'read') {
             const local = cls.localFile === undefined ? '' : `; ${input.argv[cls.localFile]} is not written`;
-            env.journal.append('deviation', {
-              step: input.stepId,
-              kind: 'skip',
-              detail: `dry run: would run talosctl -n ${node} ${input.argv.join(' ')} [${effect}]${local}`,
-            });
+            note(
+              env,
+              'deviation',
+              {
+                step: input.stepId,
+                kind: 'skip',
+                detail: `dry run: would run talosctl -n ${node} ${input.argv.join(' ')} [${effect}]${local}`,
+              },
+              (record) => ({ code: 'TDR_I_WOULD_RUN', data: { node, argv: input.argv, local, record } }),
+            );
             env.assumed.add(input.stepId);
             results.push({ node, ok: true, exitCode: undefined, summary: 'would run (dry run)' });
-            env.progress.result(true, `${node}: would run talosctl ${input.argv.join(' ')} (dry run, not run${local})`);
             continue;
           }
           const local = cls.localFile === undefined ? undefined : prepareLocal(input.argv, cls.localFile);
           if (local !== undefined && !local.ok) {
             // nothing ran, so no command-result says why: the log must name the file itself
-            env.journal.append('step-end', { step: input.stepId, outcome: `${node}: ${local.reason}` });
+            note(env, 'step-end', { step: input.stepId, outcome: `${node}: ${local.reason}` }, (record) => ({
+              code: 'TDR_E_NOT_RUN',
+              data: { node, reason: local.reason, record },
+            }));
             results.push({ node, ok: false, exitCode: undefined, summary: local.reason });
-            env.progress.result(false, `${node}: ${local.reason}`);
             break;
           }
           const argv = local?.argv ?? input.argv;
           // a local write changes nothing on the cluster and never replaces a file: after a crash
           // it runs again (its target still absent), so it needs no intent
           if (effect !== 'read' && effect !== 'local-write') {
-            env.journal.append('command-intent', { step: input.stepId, argv, node, effect });
+            note(env, 'command-intent', { step: input.stepId, argv, node, effect }, (record) => ({
+              code: 'TDR_I_COMMAND_INTENT',
+              data: { record },
+            }));
           }
           r = await (early.get(node) ?? env.talosctl.run(node, argv, { timeoutMs: input.timeoutMs, signal: sig }));
           if (local !== undefined) r = finishLocal(r, local);
           const parsed = input.capture !== undefined && r.exitCode === 0 ? parseOutputs(cls, r.stdout, 0) : undefined;
           journalResult(
-            env.journal,
+            env,
             input.stepId,
             argv,
             r,
@@ -154,7 +166,11 @@ export function runTalosctlActor(env: EngineEnv) {
         const config = o.ok ? undefined : o.errors.find((e) => e.class === 'config');
         if (config !== undefined) noRetry ??= `${node}: ${describeError(config)}`;
         results.push({ node, ok: o.ok, exitCode: r.exitCode ?? undefined, summary });
-        if (!replayed) env.progress.result(o.ok, `${node}: ${summary} (${secs(r.durationMs)})`);
+        if (!replayed)
+          env.events.emit({
+            code: 'TDR_I_NODE_RESULT',
+            data: { stepId: input.stepId, node, ok: o.ok, summary, durationMs: r.durationMs },
+          });
         // a gated change cut short (its timeout, a lost connection) may have run: unknown, not failed
         if (!o.ok && input.gate && (r.canceled || r.timedOut) && !env.signal.aborted)
           return { ok: false, results, captured: undefined, unknown: `${node}: ${summary}` };
@@ -209,11 +225,11 @@ function finishLocal(r: CommandResult, w: LocalWrite): CommandResult {
   const linked = linkIntoPlace(w.temporary, w.target);
   // talosctl printed the temporary name: the output names the file where it now is
   const stdout = r.stdout.split(JSON.stringify(w.temporary)).join(JSON.stringify(w.target));
-  if (linked.ok) return { ...r, stdout };
-  return {
+  if (linked.ok) return commandResult({ ...r, stdout });
+  return commandResult({
     ...r,
     stdout,
     exitCode: 1,
     stderr: `${r.stderr}${r.stderr.endsWith('\n') || r.stderr === '' ? '' : '\n'}talos-dr: ${linked.reason}\n`,
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import type { LogRecord } from '../../audit/log-format.js';
 import type { ClusterReader } from '../../checks/reader.js';
-import type { CommandResult } from '../../talos/talosctl.js';
+import { type CommandResult, recordedResult } from '../../talos/talosctl.js';
 import { createClusterReader } from '../cluster-reader.js';
 import type { EngineEnv } from '../env.js';
 
@@ -9,6 +9,7 @@ export function readerFor(env: EngineEnv, step: string, signal: AbortSignal): Cl
   return createClusterReader({
     talosctl: env.talosctl,
     journal: env.journal,
+    events: env.events,
     step: () => step,
     signal,
     timeoutMs: env.readTimeoutMs,
@@ -17,24 +18,7 @@ export function readerFor(env: EngineEnv, step: string, signal: AbortSignal): Cl
 
 /** A CommandResult rebuilt from its journal record (replay). */
 export function resultFromRecord(r: LogRecord<'command-result'>): CommandResult {
-  const p = r.payload;
-  return {
-    argv: p.argv,
-    binary: 'talosctl',
-    node: p.node ?? '',
-    pid: undefined,
-    exitCode: p.exitCode,
-    signal: null,
-    stdout: p.stdout,
-    stderr: p.stderr,
-    durationMs: p.durationMs,
-    timedOut: p.timedOut,
-    canceled: false,
-    ...(p.notAsked === undefined ? {} : { notAsked: p.notAsked }),
-  };
+  return recordedResult(r.payload);
 }
 
-/** Seconds for people: "1.2s". */
-export function secs(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
-}
+export { secs } from '../../io/run-messages.js';
