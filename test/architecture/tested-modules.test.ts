@@ -68,7 +68,6 @@ const UNTESTED_TODO: readonly string[] = [
   'compile/steps/reapprove.ts',
   'compile/steps/unknown-outcome.ts',
   'compile/to-machine.ts',
-  'lab/cluster.ts',
   'lab/faults.ts',
   'lab/lab.ts',
   'lab/net-relay.ts',
