@@ -18,7 +18,7 @@ export const register: Register = (program, ctx, setResult) => {
       const { readCommandTree } = await import('../command-tree.js');
       const { completionModel } = await import('../completion/model.js');
       const { builtinRunbookDir, runbookFilesIn } = await import('../../runbook/source.js');
-      const { DRILL_SETUPS } = await import('../../lab/drill-faults.js');
+      const { DRILL_SETUPS } = await import('../../drill/runbook-drills.js');
       const runbooks = runbookFilesIn(builtinRunbookDir(ctx.env)).map((f) =>
         f.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
       );

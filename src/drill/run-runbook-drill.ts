@@ -12,12 +12,12 @@ import { gateIds, runSession } from '../engine/session.js';
 import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
+import type { Checksum } from '../lab/cluster.js';
+import { labChecksum, labDown, labTalosctl, labUp } from '../lab/lab.js';
+import type { LabTalosVersion } from '../lab/talos-versions.js';
 import { locateRunbook } from '../runbook/source.js';
-import type { Checksum } from './cluster.js';
-import { actOutManual, DRILL_RUNBOOK, DRILL_SETUPS } from './drill-faults.js';
-import { labIndependentChecks } from './drill-grade.js';
-import { labChecksum, labDown, labTalosctl, labUp } from './lab.js';
-import type { LabTalosVersion } from './talos-versions.js';
+import { labIndependentChecks } from './lab-grade.js';
+import { actOutManual, DRILL_RUNBOOK, DRILL_SETUPS } from './runbook-drills.js';
 
 /**
  * `talos-dr drill <scenario>`: a lab up in a fresh dir, the fault the runbook exists for, the

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeError } from '../io/errors.js';
-import { type Checksum, putViaGateway } from './cluster.js';
-import { endpointStatus } from './etcdctl.js';
-import { heal, injectFault } from './faults.js';
-import { labChecksum, labTalosctl } from './lab.js';
-import { type Role, selfCommand } from './self-command.js';
-import type { LabState } from './state.js';
-import { waitBehind, writeLoad } from './write-load.js';
+import { type Checksum, putViaGateway } from '../lab/cluster.js';
+import { endpointStatus } from '../lab/etcdctl.js';
+import { heal, injectFault } from '../lab/faults.js';
+import { labChecksum, labTalosctl } from '../lab/lab.js';
+import { type Role, selfCommand } from '../lab/self-command.js';
+import type { LabState } from '../lab/state.js';
+import { waitBehind, writeLoad } from '../lab/write-load.js';
 
 /**
  * What each built-in runbook's drill does to the lab before the run: the fault the runbook exists

@@ -1,4 +1,4 @@
-import type { DrillReport } from './drill.js';
+import type { DrillReport } from './run-runbook-drill.js';
 
 /** The drill report a trainer reads: the grade first, then what it rests on. */
 export function drillReportText(r: DrillReport): string {

@@ -1,11 +1,11 @@
 import { makeError } from '../io/errors.js';
-import { execSelf, fillInChild, leaderOf } from './drill-faults.js';
-import { endpointStatus } from './etcdctl.js';
-import { injectFault } from './faults.js';
-import { labDown, labTalosctl, labUp } from './lab.js';
-import type { LabState } from './state.js';
+import { endpointStatus } from '../lab/etcdctl.js';
+import { injectFault } from '../lab/faults.js';
+import { labDown, labTalosctl, labUp } from '../lab/lab.js';
+import type { LabState } from '../lab/state.js';
+import { waitBehind, writeLoad } from '../lab/write-load.js';
+import { execSelf, fillInChild, leaderOf } from './runbook-drills.js';
 import type { TriageFault } from './triage-faults.js';
-import { waitBehind, writeLoad } from './write-load.js';
 
 /**
  * `talos-dr drill triage --fault <f>`: a fresh lab, one fault, then `talos-dr triage --json` as a
