@@ -16,8 +16,10 @@ import type { Checksum } from '../lab/cluster.js';
 import { labChecksum, labDown, labTalosctl, labUp } from '../lab/lab.js';
 import type { LabTalosVersion } from '../lab/talos-versions.js';
 import { locateRunbook } from '../runbook/source.js';
+import { actOutManual } from './act-out-manual.js';
 import { labIndependentChecks } from './lab-grade.js';
-import { actOutManual, DRILL_RUNBOOK, DRILL_SETUPS } from './runbook-drills.js';
+import { prepareDrill } from './prepare-drill.js';
+import { DRILL_SCENARIOS, RUNBOOK_DRILLS, runbookOf } from './runbook-drills.js';
 
 /**
  * `talos-dr drill <scenario>`: a lab up in a fresh dir, the fault the runbook exists for, the
@@ -68,18 +70,15 @@ export interface DrillReport {
   exitCode: number;
 }
 
-export const DRILL_SCENARIOS = Object.keys(DRILL_SETUPS);
-
 export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillReport> {
-  const setup = DRILL_SETUPS[o.scenario];
-  if (!setup) {
+  if (!RUNBOOK_DRILLS[o.scenario]) {
     throw makeError('TDR_BAD_PARAM', {
       flag: '<runbook>',
       value: o.scenario,
       reason: `drills exist for: ${DRILL_SCENARIOS.join(', ')}`,
     });
   }
-  const runbookName = DRILL_RUNBOOK[o.scenario] ?? o.scenario;
+  const runbookName = runbookOf(o.scenario);
   const file = resolve(ctx.cwd, locateRunbook(runbookName, ctx.cwd));
   const text = readFileSync(file, 'utf8');
   const lint = lintRunbook(text, file);
@@ -98,15 +97,13 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     ...(o.talosVersion ? { talosVersion: o.talosVersion } : {}),
     dedicatedEtcd: o.dedicatedEtcd === true,
   });
-  // what the setup left running (a write load) ends whatever happens to the run
+  // what the faults left running (a write load) ends whatever happens to the run
   let stopSetup = async (): Promise<void> => undefined;
   try {
     const lab = up.lab;
     const before = await labChecksum(dir);
-    const s = await setup({ dir, lab, work });
-    stopSetup = async () => {
-      await s.stop?.();
-    };
+    const s = await prepareDrill(o.scenario, { dir, lab, work });
+    stopSetup = s.stop;
     say(`fault: ${s.fault}`);
     const nodes = lab.nodes.map((n) => n.ip).join(',');
     const parsed = parseParams(lint.runbook.params, [`nodes=${nodes}`, ...s.params]);

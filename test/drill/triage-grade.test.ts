@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeTriage, type TriageGot } from '../../src/drill/run-triage-drill.js';
+import { gradeTriage, type TriageGot } from '../../src/drill/triage-grade.js';
 
 // The grade of `drill triage`: only the documented row, runbook, exact params and member pass.
 const got = (over: Partial<TriageGot> = {}): TriageGot => ({

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { TRIAGE_FAULTS, type TriageFault } from '../../drill/triage-faults.js';
+import { TRIAGE_FAULTS, type TriageFault } from '../../drill/triage-drills.js';
 import { makeError } from '../../io/errors.js';
 import type { LabTalosVersion } from '../../lab/talos-versions.js';
 import type { Register } from './index.js';
@@ -16,7 +16,8 @@ export const register: Register = (program, ctx, setResult) => {
       throw makeError('TDR_USAGE', {
         detail: scenario === 'triage' ? 'drill triage needs --fault <fault>' : '--fault is for `drill triage` only',
       });
-    const { runTriageDrill, triageDrillText } = await import('../../drill/run-triage-drill.js');
+    const { runTriageDrill } = await import('../../drill/run-triage-drill.js');
+    const { triageDrillText } = await import('../../drill/report-text.js');
     const { mkdtempSync } = await import('node:fs');
     const { join, resolve } = await import('node:path');
     const { tmpdir } = await import('node:os');
