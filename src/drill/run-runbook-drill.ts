@@ -16,6 +16,7 @@ import type { Checksum } from '../lab/cluster.js';
 import { labChecksum, labDown, labTalosctl, labUp } from '../lab/lab.js';
 import type { LabTalosVersion } from '../lab/talos-versions.js';
 import { locateRunbook } from '../runbook/source.js';
+import { actAtStep } from './act-at-step.js';
 import { actOutManual } from './act-out-manual.js';
 import { labIndependentChecks } from './lab-grade.js';
 import { prepareDrill } from './prepare-drill.js';
@@ -119,7 +120,8 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     // the adapter passes the process environment to talosctl: the shim finds the lab through it
     process.env.TALOS_DR_LAB_DIR = dir;
     const t0 = Date.now();
-    const during = s.duringRun ? watchForStep(log, s.duringRun.atStep, s.duringRun.act) : undefined;
+    // the act runs when the session starts its step, told in process (not by reading the log)
+    const during = s.duringRun ? actAtStep(s.duringRun.atStep, s.duringRun.act) : undefined;
     const r = await runSession({
       ctx: { ...ctx, env, cwd: work },
       runbookPath: file,
@@ -134,11 +136,12 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       ...(Object.keys(sources).length > 0 ? { paramSources: sources } : {}),
       logPath: log,
       manual: (stepId) => actOutManual(dir, stepId),
+      ...(during ? { onStepStart: during.onStepStart } : {}),
       ...(o.prompter ? { prompter: o.prompter } : {}),
       ...(o.signer ? { signer: o.signer } : {}),
     });
     const timeToRecoverMs = Date.now() - t0;
-    const acted = await during?.stop();
+    const acted = await during?.settled();
     await stopSetup();
     const checks = await labIndependentChecks(dir, lab);
     let after: Checksum | null = null;
@@ -171,40 +174,6 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     await stopSetup();
     if (!o.keepLab) await labDown(dir);
   }
-}
-
-/**
- * Polls the run's log for the start of `step` and then acts once (as someone other than the
- * responder). `stop` ends the watch and gives what was done, or undefined if the step never came.
- */
-function watchForStep(
-  log: string,
-  step: string,
-  act: () => Promise<string>,
-): { stop: () => Promise<string | undefined> } {
-  let done: Promise<string> | undefined;
-  const started = (): boolean => {
-    try {
-      return readFileSync(log, 'utf8')
-        .split('\n')
-        .some((line) => {
-          if (!line.includes('"step-start"')) return false;
-          const rec = JSON.parse(line) as { type?: string; payload?: { step?: string } };
-          return rec.type === 'step-start' && rec.payload?.step === step;
-        });
-    } catch {
-      return false;
-    }
-  };
-  const timer = setInterval(() => {
-    if (done === undefined && started()) done = act().catch((e: unknown) => `failed: ${String(e)}`);
-  }, 500);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      return done;
-    },
-  };
 }
 
 /** Every gate answer of the run, from its log: who, and how (typed at the terminal, or by flag). */

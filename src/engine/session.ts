@@ -79,6 +79,8 @@ export interface SessionOptions {
   prompter?: Prompter;
   /** drills: acts out manual steps on the lab */
   manual?: ManualHandler;
+  /** drills: told each step's id as it starts (until runSession has an event subscription) */
+  onStepStart?: (stepId: string) => void;
 }
 
 export function sha256(text: string): string {
@@ -247,7 +249,16 @@ export async function runSession(o: SessionOptions): Promise<RunResult & { logPa
       params: o.params,
       talosctl,
       journal,
-      progress,
+      progress:
+        o.onStepStart === undefined
+          ? progress
+          : {
+              ...progress,
+              step: (id, title, depth) => {
+                o.onStepStart?.(id);
+                progress.step(id, title, depth);
+              },
+            },
       prompter,
       policy,
       dryRun: o.dryRun,
