@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AnyRecord } from '../audit/log-format.js';
 import { readJournal } from '../audit/read.js';
 import type { Signer } from '../audit/sign.js';
 import { paramsFromBackups } from '../backup/snapshot-from-backup.js';
-import { lintRunbook } from '../compile/lint.js';
+import { openRunbookArg } from '../compile/open-runbook.js';
 import { parseParams } from '../engine/params.js';
 import type { Prompter } from '../engine/prompter.js';
 import { gateIds, runSession } from '../engine/session.js';
@@ -15,7 +15,6 @@ import { ExitCode } from '../io/exit-codes.js';
 import type { Checksum } from '../lab/cluster.js';
 import { labChecksum, labDown, labTalosctl, labUp } from '../lab/lab.js';
 import type { LabTalosVersion } from '../lab/talos-versions.js';
-import { locateRunbook } from '../runbook/source.js';
 import { actAtStep } from './act-at-step.js';
 import { actOutManual } from './act-out-manual.js';
 import { labIndependentChecks } from './lab-grade.js';
@@ -80,10 +79,9 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     });
   }
   const runbookName = runbookOf(o.scenario);
-  const file = resolve(ctx.cwd, locateRunbook(runbookName, ctx.cwd));
-  const text = readFileSync(file, 'utf8');
-  const lint = lintRunbook(text, file);
-  if (!lint.ok) throw makeError('TDR_USAGE', { detail: `runbook ${runbookName} does not lint` });
+  // read once: the log hashes exactly the text the drill compiles and runs
+  const lint = openRunbookArg(runbookName, ctx);
+  if (lint === undefined) throw makeError('TDR_USAGE', { detail: `runbook ${runbookName} does not lint` });
   const work = mkdtempSync(join(tmpdir(), `talos-dr-drill-${o.scenario}-`));
   const dir = o.dir ? resolve(ctx.cwd, o.dir) : join(work, 'lab');
   const log = o.log ? resolve(ctx.cwd, o.log) : join(work, `${runbookName}.jsonl`);
@@ -124,8 +122,8 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     const during = s.duringRun ? actAtStep(s.duringRun.atStep, s.duringRun.act) : undefined;
     const r = await runSession({
       ctx: { ...ctx, env, cwd: work },
-      runbookPath: file,
-      runbookText: text,
+      runbookPath: lint.path,
+      runbookText: lint.text,
       runbook: lint.runbook,
       compiled: lint.compiled,
       params,
