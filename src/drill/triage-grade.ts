@@ -15,7 +15,7 @@ export interface TriageGot {
 export function gradeTriage(right: readonly TriageAnswer[], got: TriageGot | null): { ok: boolean; why: string } {
   if (got === null) return { ok: false, why: 'triage printed no JSON' };
   const misses = right.map((r) => missOf(r, got));
-  const hit = misses.findIndex((m) => m === undefined);
+  const hit = misses.indexOf(undefined);
   if (hit >= 0) {
     const r = right[hit];
     return { ok: true, why: `row ${got.row}${r?.runbook ? `, ${r.runbook} with the right params` : ', no runbook'}` };
