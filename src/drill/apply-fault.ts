@@ -1,9 +1,9 @@
 import { makeError } from '../io/errors.js';
 import { endpointStatus } from '../lab/etcdctl.js';
-import { execSelf } from '../lab/exec-self.js';
 import { injectFault } from '../lab/faults.js';
 import type { LabState } from '../lab/state.js';
 import { waitBehind, writeLoad } from '../lab/write-load.js';
+import { execSelf } from './exec-self.js';
 import { DRILL_FAULTS, type DrillFault, type FaultSpec, type FaultTarget, type Settle } from './fault-table.js';
 
 /**

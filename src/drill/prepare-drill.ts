@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { makeError } from '../io/errors.js';
 import { type Checksum, putViaGateway } from '../lab/cluster.js';
-import { execSelf } from '../lab/exec-self.js';
 import { heal } from '../lab/faults.js';
 import { labChecksum, labTalosctl } from '../lab/lab.js';
 import type { LabState } from '../lab/state.js';
 import { applyFaults } from './apply-fault.js';
+import { execSelf } from './exec-self.js';
 import { RUNBOOK_DRILLS, type RunbookDrill } from './runbook-drills.js';
 
 /**

@@ -1,7 +1,7 @@
-import { execSelf } from '../lab/exec-self.js';
 import { labDown, labTalosctl, labUp } from '../lab/lab.js';
 import type { LabState } from '../lab/state.js';
 import { applyFaults } from './apply-fault.js';
+import { execSelf } from './exec-self.js';
 import { TRIAGE_DRILLS, type TriageAnswer, type TriageFault } from './triage-drills.js';
 import { gradeTriage, type TriageGot } from './triage-grade.js';
 
