@@ -6,8 +6,10 @@ import { execa } from 'execa';
 import type { AnyRecord } from '../../src/audit/log-format.js';
 import { readJournal } from '../../src/audit/read.js';
 import { lintRunbook } from '../../src/compile/lint.js';
+import { actOutManual } from '../../src/drill/act-out-manual.js';
+import { prepareDrill } from '../../src/drill/prepare-drill.js';
+import { RUNBOOK_DRILLS } from '../../src/drill/runbook-drills.js';
 import { gateIds } from '../../src/engine/session.js';
-import { actOutManual, DRILL_SETUPS } from '../../src/lab/drill-faults.js';
 import { labDown, labUp } from '../../src/lab/lab.js';
 import { allSteps } from '../../src/runbook/model.js';
 import { classify } from '../../src/talos/commands.js';
@@ -100,8 +102,7 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
   const crashDir = join(work, 'crash');
   mkdirSync(crashDir, { recursive: true });
   const log = join(work, `${runbook}.jsonl`);
-  const setup = DRILL_SETUPS[runbook];
-  if (!setup) throw new Error(`no drill setup for ${runbook}`);
+  if (!RUNBOOK_DRILLS[runbook]) throw new Error(`no drill setup for ${runbook}`);
   const lint = lintRunbook(readFileSync(join(root, 'runbooks', `${runbook}.yaml`), 'utf8'), `${runbook}.yaml`);
   if (!lint.ok) throw new Error(`${runbook} does not lint`);
   // manual steps are approved only once acted out on the lab (--approve of a manual step says "done")
@@ -117,7 +118,7 @@ export async function crashTrial(runbook: string, point: KillPoint | null, maxSe
   // a trial that breaks a guarantee keeps its log and the shim's record (work dir) for diagnosis
   let keep = false;
   try {
-    const s = await setup({ dir, lab: up.lab, work });
+    const s = await prepareDrill(runbook, { dir, lab: up.lab, work });
     const nodes = up.lab.nodes.map((n) => n.ip).join(',');
     const env = (killAt: number): Record<string, string> => ({
       NO_COLOR: '1',

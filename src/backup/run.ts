@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { loadForCommand } from '../compile/load-for-command.js';
+import { openRunbookArg } from '../compile/open-runbook.js';
 import { defaultOperator } from '../engine/approvals.js';
 import { readClusterIdentity } from '../engine/cluster-identity.js';
 import { acquireLock } from '../engine/lock.js';
@@ -62,7 +62,7 @@ export async function backupRun(f: BackupRunFlags, ctx: CliContext): Promise<num
       value: f.param.find((p) => p.startsWith('path=')) ?? 'path',
       reason: 'backup run writes the snapshot to a private temp file itself; give --target for where it goes',
     });
-  const lint = loadForCommand(RUNBOOK, ctx);
+  const lint = openRunbookArg(RUNBOOK, ctx);
   if (lint === undefined) return ExitCode.usage;
   // names a bad --param now; the real path is set once the private temp dir exists
   const nodes = parseParams(lint.runbook.params, [...f.param, 'path=/placeholder.db']).nodes as string[];

@@ -1,6 +1,6 @@
 import type { ObservationName } from '../checks/catalog.js';
 import { gatherObservation } from '../checks/observe/index.js';
-import { loadForCommand } from '../compile/load-for-command.js';
+import { openRunbookArg } from '../compile/open-runbook.js';
 import { createClusterReader } from '../engine/cluster-reader.js';
 import { Journal } from '../engine/journal.js';
 import { parseParams } from '../engine/params.js';
@@ -19,7 +19,7 @@ import type { PlanFlags } from './commands/plan.js';
  * read-only adapter: nothing else can be spawned) so the argv of later steps shows real values.
  */
 export async function planCommand(file: string, f: PlanFlags, ctx: CliContext): Promise<number> {
-  const lint = loadForCommand(file, ctx);
+  const lint = openRunbookArg(file, ctx);
   if (lint === undefined) return ExitCode.usage;
   const params = parseParams(lint.runbook.params, f.param);
   const context = { params, captures: {} as Record<string, Record<string, Value>>, vars: {} };

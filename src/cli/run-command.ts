@@ -5,13 +5,12 @@ import { openSigner } from '../audit/sign.js';
 import { verifyJournal } from '../audit/verify.js';
 import { type CheckpointWitness, makeWitness, type WitnessConfig, witnessConfig } from '../audit/witness.js';
 import { paramsFromBackups } from '../backup/snapshot-from-backup.js';
-import { lintRunbook } from '../compile/lint.js';
-import { loadForCommand } from '../compile/load-for-command.js';
+import { openRunbook, openRunbookArg } from '../compile/open-runbook.js';
 import { defaultOperator } from '../engine/approvals.js';
 import { Journal, type UnsignedTail } from '../engine/journal.js';
 import { acquireLock, logLockKey } from '../engine/lock.js';
 import { parseParams } from '../engine/params.js';
-import { runSession, sha256, type Target } from '../engine/session.js';
+import { runSession, type Target } from '../engine/session.js';
 import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
@@ -22,7 +21,7 @@ import type { RunFlags } from './commands/run.js';
 
 /** The `run` command: flags → a session; returns the exit code. */
 export async function runCommand(file: string, f: RunFlags, ctx: CliContext): Promise<number> {
-  const lint = loadForCommand(file, ctx);
+  const lint = openRunbookArg(file, ctx);
   if (lint === undefined) return ExitCode.usage;
   if (f.replay !== undefined && f.dryRun !== true) {
     throw makeError('TDR_USAGE', { detail: '--replay <log> is only for a dry run: add --dry-run' });
@@ -129,11 +128,14 @@ async function resumeJournal(
   const p = start.payload;
   if (p.dryRun) throw makeError('TDR_RESUME_REFUSED', { path: log, reason: 'it is the log of a dry run' });
   const runbookPath = resolve(ctx.cwd, f.runbook ?? p.runbook);
-  if (!existsSync(runbookPath)) throw makeError('TDR_FILE_NOT_FOUND', { path: runbookPath });
-  const text = readFileSync(runbookPath, 'utf8');
-  const now = sha256(text);
-  if (now !== p.runbookSha256) throw makeError('TDR_RESUME_CHANGED', { path: runbookPath, was: p.runbookSha256, now });
-  const lint = lintRunbook(text, runbookPath);
+  // read once: the text compared with the log's hash is the text compiled and run
+  const lint = openRunbook(runbookPath);
+  if (lint.sha256 !== p.runbookSha256)
+    throw makeError('TDR_RESUME_CHANGED', {
+      path: runbookPath,
+      was: p.runbookSha256,
+      now: lint.sha256 ?? 'not read: the file is over the size limit',
+    });
   if (!lint.ok) {
     for (const d of lint.errors) ctx.stderr.write(`${formatDiagnostic(d)}\n`);
     return ExitCode.usage;
@@ -142,7 +144,7 @@ async function resumeJournal(
   const r = await runSession({
     ctx,
     runbookPath,
-    runbookText: text,
+    runbookText: lint.text,
     runbook: lint.runbook,
     compiled: lint.compiled,
     params: p.params as Record<string, Value>,

@@ -44,6 +44,26 @@ export async function runInstalled(
   return { code: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
+/** The checkout's package version (what `--version` must print). */
+export const packageVersion = (): string =>
+  (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+/**
+ * The first thing a user types after installing: `talos-dr --version` prints the package's version
+ * and `list` every built-in runbook, from the clean PATH and HOME of `cleanEnv(work, binDir)`.
+ * Returns that environment for the test's next commands.
+ */
+export async function expectVersionAndList(work: string, binDir: string): Promise<Record<string, string>> {
+  const env = cleanEnv(work, binDir);
+  const v = await runInstalled(work, env, ['--version']);
+  expect(v).toMatchObject({ code: 0, stdout: `${packageVersion()}\n` });
+  const l = await runInstalled(work, env, ['list']);
+  expect(l.code, l.stderr).toBe(0);
+  const listed = [...l.stdout.matchAll(/^(\S+) {2}/gm)].map((m) => m[1]).sort();
+  expect(listed).toEqual(builtinNames());
+  return env;
+}
+
 /** The built-in runbook names of the checkout (what `list` must show). */
 export const builtinNames = (): string[] =>
   readdirSync('runbooks')

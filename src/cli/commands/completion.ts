@@ -18,11 +18,11 @@ export const register: Register = (program, ctx, setResult) => {
       const { readCommandTree } = await import('../command-tree.js');
       const { completionModel } = await import('../completion/model.js');
       const { builtinRunbookDir, runbookFilesIn } = await import('../../runbook/source.js');
-      const { DRILL_SETUPS } = await import('../../lab/drill-faults.js');
+      const { DRILL_SCENARIOS } = await import('../../drill/runbook-drills.js');
       const runbooks = runbookFilesIn(builtinRunbookDir(ctx.env)).map((f) =>
         f.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
       );
-      const model = completionModel(readCommandTree(program), { runbooks, drills: Object.keys(DRILL_SETUPS) });
+      const model = completionModel(readCommandTree(program), { runbooks, drills: DRILL_SCENARIOS });
       const render = {
         bash: async () => (await import('../completion/bash.js')).bashCompletion(model),
         zsh: async () => (await import('../completion/zsh.js')).zshCompletion(model),

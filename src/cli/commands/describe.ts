@@ -9,9 +9,9 @@ export const register: Register = (program, ctx, setResult) => {
     .argument('<runbook>', 'a runbook file or a built-in runbook name')
     .option('--json', 'machine-readable output')
     .action(async (arg: string, opts: { json?: boolean }) => {
-      const { loadForCommand } = await import('../../compile/load-for-command.js');
+      const { openRunbookArg } = await import('../../compile/open-runbook.js');
       const { describeRunbook, renderDescription } = await import('../../compile/describe.js');
-      const r = loadForCommand(arg, ctx);
+      const r = openRunbookArg(arg, ctx);
       if (r === undefined) return setResult(ExitCode.usage);
       const d = describeRunbook(r.runbook);
       ctx.stdout.write(opts.json ? `${JSON.stringify(d, null, 2)}\n` : renderDescription(d));

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { TRIAGE_FAULTS, type TriageFault } from '../../drill/triage-drills.js';
 import { makeError } from '../../io/errors.js';
 import type { LabTalosVersion } from '../../lab/talos-versions.js';
-import { TRIAGE_FAULTS, type TriageFault } from '../../lab/triage-faults.js';
 import type { Register } from './index.js';
 import { etcdVolumeOption, talosVersionOption } from './lab.js';
 
@@ -16,7 +16,8 @@ export const register: Register = (program, ctx, setResult) => {
       throw makeError('TDR_USAGE', {
         detail: scenario === 'triage' ? 'drill triage needs --fault <fault>' : '--fault is for `drill triage` only',
       });
-    const { runTriageDrill, triageDrillText } = await import('../../lab/drill-triage.js');
+    const { runTriageDrill } = await import('../../drill/run-triage-drill.js');
+    const { triageDrillText } = await import('../../drill/report-text.js');
     const { mkdtempSync } = await import('node:fs');
     const { join, resolve } = await import('node:path');
     const { tmpdir } = await import('node:os');
@@ -63,8 +64,8 @@ export const register: Register = (program, ctx, setResult) => {
     )
     .action(async (scenario: string, f: DrillFlags) => {
       if (scenario === 'triage' || f.fault !== undefined) return triageDrill(scenario, f);
-      const { runDrill } = await import('../../lab/drill.js');
-      const { drillReportText } = await import('../../lab/drill-report.js');
+      const { runDrill } = await import('../../drill/run-runbook-drill.js');
+      const { drillReportText } = await import('../../drill/report-text.js');
       const { openSigner } = await import('../../audit/sign.js');
       const { resolve } = await import('node:path');
       const report = await runDrill(

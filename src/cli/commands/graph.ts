@@ -10,9 +10,9 @@ export const register: Register = (program, ctx, setResult) => {
     .argument('<runbook>', 'a runbook file or a built-in runbook name')
     .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'json']).default('mermaid'))
     .action(async (arg: string, opts: { format: 'mermaid' | 'json' }) => {
-      const { loadForCommand } = await import('../../compile/load-for-command.js');
+      const { openRunbookArg } = await import('../../compile/open-runbook.js');
       const { toGraphJson, toMermaid } = await import('../../compile/graph.js');
-      const r = loadForCommand(arg, ctx);
+      const r = openRunbookArg(arg, ctx);
       if (r === undefined) return setResult(ExitCode.usage);
       ctx.stdout.write(
         opts.format === 'json' ? `${JSON.stringify(toGraphJson(r.compiled), null, 2)}\n` : toMermaid(r.compiled),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { makeError } from '../../io/errors.js';
 import { ExitCode } from '../../io/exit-codes.js';
@@ -12,10 +12,9 @@ export const register: Register = (program, ctx, setResult) => {
     .argument('[paths...]', 'runbook files or folders')
     .option('--no-hints', 'print only the file:line:col CODE message lines')
     .action(async (paths: string[], opts: { hints: boolean }) => {
-      const { lintRunbook } = await import('../../compile/lint.js');
+      const { openRunbook } = await import('../../compile/open-runbook.js');
       const { formatDiagnostic } = await import('../../runbook/diagnostics.js');
       const { runbookFilesIn } = await import('../../runbook/source.js');
-      const { MAX_RUNBOOK_BYTES, tooLarge } = await import('../../runbook/load.js');
       const targets = paths.length > 0 ? paths : ['runbooks'];
       const files: string[] = [];
       for (const t of targets) {
@@ -27,12 +26,7 @@ export const register: Register = (program, ctx, setResult) => {
       }
       let invalid = 0;
       for (const file of files) {
-        const abs = resolve(ctx.cwd, file);
-        const size = statSync(abs).size;
-        const r =
-          size > MAX_RUNBOOK_BYTES
-            ? { ok: false as const, errors: [tooLarge(file, size)], warnings: [] }
-            : lintRunbook(readFileSync(abs, 'utf8'), file);
+        const r = openRunbook(resolve(ctx.cwd, file), file);
         for (const d of r.ok ? r.warnings : [...r.errors, ...r.warnings])
           ctx.stdout.write(`${formatDiagnostic(d, opts.hints)}\n`);
         if (!r.ok) invalid++;

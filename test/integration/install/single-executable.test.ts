@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinNames, cleanEnv, drillOnCleanMachine, runInstalled } from '../../helpers/clean-machine.js';
+import { cleanEnv, drillOnCleanMachine, expectVersionAndList, runInstalled } from '../../helpers/clean-machine.js';
 
 /**
  * `npm run build:sea`, then the one file copied alone into an empty folder and run on a clean PATH
@@ -11,7 +11,6 @@ import { builtinNames, cleanEnv, drillOnCleanMachine, runInstalled } from '../..
  * 127.0.0.91–93 where the executable is also the lab supervisor and the lab's talosctl.
  */
 
-const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 let work: string;
 let bin: string;
 
@@ -35,13 +34,7 @@ describe('the single executable', () => {
   });
 
   it('runs --version and list from a clean PATH and HOME, its runbooks laid out under the state dir', async () => {
-    const env = cleanEnv(work, bin);
-    const v = await runInstalled(work, env, ['--version']);
-    expect(v).toMatchObject({ code: 0, stdout: `${version}\n` });
-    const l = await runInstalled(work, env, ['list']);
-    expect(l.code, l.stderr).toBe(0);
-    const listed = [...l.stdout.matchAll(/^(\S+) {2}/gm)].map((m) => m[1]).sort();
-    expect(listed).toEqual(builtinNames());
+    const env = await expectVersionAndList(work, bin);
     expect(existsSync(join(env.HOME ?? '', '.local', 'state', 'talos-dr', 'builtin-runbooks'))).toBe(true);
   });
 

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinNames, cleanEnv, drillOnCleanMachine, runInstalled } from '../../helpers/clean-machine.js';
+import { builtinNames, cleanEnv, drillOnCleanMachine, expectVersionAndList } from '../../helpers/clean-machine.js';
 
 /**
  * `npm pack` then `npm install -g` of the tarball into an empty prefix, offline (the tarball
@@ -12,7 +12,6 @@ import { builtinNames, cleanEnv, drillOnCleanMachine, runInstalled } from '../..
  * (--ignore-scripts: `prepare` would rebuild dist/ under the other tests' feet).
  */
 
-const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 let work: string;
 let tarball: string;
 let packed: { path: string; size: number }[];
@@ -81,13 +80,7 @@ describe('the npm tarball', () => {
   });
 
   it('runs --version and list from a clean PATH and HOME', async () => {
-    const env = cleanEnv(work, join(prefix, 'bin'));
-    const v = await runInstalled(work, env, ['--version']);
-    expect(v).toMatchObject({ code: 0, stdout: `${version}\n` });
-    const l = await runInstalled(work, env, ['list']);
-    expect(l.code, l.stderr).toBe(0);
-    const listed = [...l.stdout.matchAll(/^(\S+) {2}/gm)].map((m) => m[1]).sort();
-    expect(listed).toEqual(builtinNames());
+    await expectVersionAndList(work, join(prefix, 'bin'));
   });
 
   it('runs a NOSPACE drill on 127.0.0.91–93 with the installed talosctl-lab and runbook', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TRIAGE_FAULTS } from '../../../src/lab/triage-faults.js';
+import { TRIAGE_FAULTS } from '../../../src/drill/triage-drills.js';
 import { runCli } from '../../helpers/run-cli.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { DrillReport } from './drill.js';
+import type { DrillReport } from './run-runbook-drill.js';
+import type { TriageDrillReport } from './run-triage-drill.js';
 
 /** The drill report a trainer reads: the grade first, then what it rests on. */
 export function drillReportText(r: DrillReport): string {
@@ -18,6 +19,21 @@ export function drillReportText(r: DrillReport): string {
     ...r.gates.map((g) => `      ${g.step}: ${g.approved ? 'approved' : 'declined'} by ${g.who} (${g.how})`),
     `  log             ${r.log}  (talos-dr log verify ${r.log})`,
     `  lab             ${r.labKept ? `kept running in ${r.labDir} (talos-dr lab down --dir ${r.labDir})` : `down (${r.labDir})`}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The triage drill's report: what was done, what triage said, the right answer, the grade. */
+export function triageDrillText(r: TriageDrillReport): string {
+  const got = r.got;
+  const lines = [
+    `━━ DRILL triage --fault ${r.fault}: ${r.graded ? 'PASSED' : 'FAILED'}`,
+    `  fault           ${r.injected}`,
+    `  triage said     ${got ? `${got.verdict} (row ${got.row}, exit ${got.exitCode}): ${got.headline}` : 'nothing (no JSON)'}`,
+    `  it recommends   ${got?.recommendation?.command ?? 'no runbook'}`,
+    `  right answer    ${r.right.map((a) => `${a.row}${a.runbook ? ` → ${a.runbook}` : ''}${a.subject ? ` about ${a.subject}` : ''}`).join(' or ')}`,
+    `  ${r.graded ? '✔' : '✘'} graded        ${r.why}`,
+    ...(got?.tookMs ? [`  triage took     ${(got.tookMs / 1000).toFixed(1)} s`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

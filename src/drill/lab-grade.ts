@@ -1,6 +1,6 @@
-import { clientUrl, endpointStatus, etcdctl, parseAlarms, parseMemberList } from './etcdctl.js';
-import { formatMemberId } from './format.js';
-import type { LabState } from './state.js';
+import { clientUrl, endpointStatus, etcdctl, parseAlarms, parseMemberList } from '../lab/etcdctl.js';
+import { formatMemberId } from '../lab/format.js';
+import type { LabState } from '../lab/state.js';
 
 /** Member ids as Talos prints them (16 hex digits): etcd's JSON gives them in decimal. */
 const hexId = (decimal: string): string => formatMemberId(decimal);

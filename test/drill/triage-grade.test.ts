@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradeTriage, type TriageGot } from '../../src/lab/drill-triage.js';
+import { gradeTriage, type TriageGot } from '../../src/drill/triage-grade.js';
 
 // The grade of `drill triage`: only the documented row, runbook, exact params and member pass.
 const got = (over: Partial<TriageGot> = {}): TriageGot => ({

@@ -1,23 +1,25 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AnyRecord } from '../audit/log-format.js';
 import { readJournal } from '../audit/read.js';
 import type { Signer } from '../audit/sign.js';
 import { paramsFromBackups } from '../backup/snapshot-from-backup.js';
-import { lintRunbook } from '../compile/lint.js';
+import { openRunbookArg } from '../compile/open-runbook.js';
 import { parseParams } from '../engine/params.js';
 import type { Prompter } from '../engine/prompter.js';
 import { gateIds, runSession } from '../engine/session.js';
 import type { CliContext } from '../io/context.js';
 import { makeError } from '../io/errors.js';
 import { ExitCode } from '../io/exit-codes.js';
-import { locateRunbook } from '../runbook/source.js';
-import type { Checksum } from './cluster.js';
-import { actOutManual, DRILL_RUNBOOK, DRILL_SETUPS } from './drill-faults.js';
-import { labIndependentChecks } from './drill-grade.js';
-import { labChecksum, labDown, labTalosctl, labUp } from './lab.js';
-import type { LabTalosVersion } from './talos-versions.js';
+import type { Checksum } from '../lab/cluster.js';
+import { labChecksum, labDown, labTalosctl, labUp } from '../lab/lab.js';
+import type { LabTalosVersion } from '../lab/talos-versions.js';
+import { actAtStep } from './act-at-step.js';
+import { actOutManual } from './act-out-manual.js';
+import { labIndependentChecks } from './lab-grade.js';
+import { prepareDrill } from './prepare-drill.js';
+import { DRILL_SCENARIOS, RUNBOOK_DRILLS, runbookOf } from './runbook-drills.js';
 
 /**
  * `talos-dr drill <scenario>`: a lab up in a fresh dir, the fault the runbook exists for, the
@@ -68,22 +70,18 @@ export interface DrillReport {
   exitCode: number;
 }
 
-export const DRILL_SCENARIOS = Object.keys(DRILL_SETUPS);
-
 export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillReport> {
-  const setup = DRILL_SETUPS[o.scenario];
-  if (!setup) {
+  if (!RUNBOOK_DRILLS[o.scenario]) {
     throw makeError('TDR_BAD_PARAM', {
       flag: '<runbook>',
       value: o.scenario,
       reason: `drills exist for: ${DRILL_SCENARIOS.join(', ')}`,
     });
   }
-  const runbookName = DRILL_RUNBOOK[o.scenario] ?? o.scenario;
-  const file = resolve(ctx.cwd, locateRunbook(runbookName, ctx.cwd));
-  const text = readFileSync(file, 'utf8');
-  const lint = lintRunbook(text, file);
-  if (!lint.ok) throw makeError('TDR_USAGE', { detail: `runbook ${runbookName} does not lint` });
+  const runbookName = runbookOf(o.scenario);
+  // read once: the log hashes exactly the text the drill compiles and runs
+  const lint = openRunbookArg(runbookName, ctx);
+  if (lint === undefined) throw makeError('TDR_USAGE', { detail: `runbook ${runbookName} does not lint` });
   const work = mkdtempSync(join(tmpdir(), `talos-dr-drill-${o.scenario}-`));
   const dir = o.dir ? resolve(ctx.cwd, o.dir) : join(work, 'lab');
   const log = o.log ? resolve(ctx.cwd, o.log) : join(work, `${runbookName}.jsonl`);
@@ -98,15 +96,13 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     ...(o.talosVersion ? { talosVersion: o.talosVersion } : {}),
     dedicatedEtcd: o.dedicatedEtcd === true,
   });
-  // what the setup left running (a write load) ends whatever happens to the run
+  // what the faults left running (a write load) ends whatever happens to the run
   let stopSetup = async (): Promise<void> => undefined;
   try {
     const lab = up.lab;
     const before = await labChecksum(dir);
-    const s = await setup({ dir, lab, work });
-    stopSetup = async () => {
-      await s.stop?.();
-    };
+    const s = await prepareDrill(o.scenario, { dir, lab, work });
+    stopSetup = s.stop;
     say(`fault: ${s.fault}`);
     const nodes = lab.nodes.map((n) => n.ip).join(',');
     const parsed = parseParams(lint.runbook.params, [`nodes=${nodes}`, ...s.params]);
@@ -122,11 +118,12 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     // the adapter passes the process environment to talosctl: the shim finds the lab through it
     process.env.TALOS_DR_LAB_DIR = dir;
     const t0 = Date.now();
-    const during = s.duringRun ? watchForStep(log, s.duringRun.atStep, s.duringRun.act) : undefined;
+    // the act runs when the session starts its step, told in process (not by reading the log)
+    const during = s.duringRun ? actAtStep(s.duringRun.atStep, s.duringRun.act) : undefined;
     const r = await runSession({
       ctx: { ...ctx, env, cwd: work },
-      runbookPath: file,
-      runbookText: text,
+      runbookPath: lint.path,
+      runbookText: lint.text,
       runbook: lint.runbook,
       compiled: lint.compiled,
       params,
@@ -137,11 +134,12 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
       ...(Object.keys(sources).length > 0 ? { paramSources: sources } : {}),
       logPath: log,
       manual: (stepId) => actOutManual(dir, stepId),
+      ...(during ? { onEvent: during.onEvent } : {}),
       ...(o.prompter ? { prompter: o.prompter } : {}),
       ...(o.signer ? { signer: o.signer } : {}),
     });
     const timeToRecoverMs = Date.now() - t0;
-    const acted = await during?.stop();
+    const acted = await during?.settled();
     await stopSetup();
     const checks = await labIndependentChecks(dir, lab);
     let after: Checksum | null = null;
@@ -174,40 +172,6 @@ export async function runDrill(o: DrillOptions, ctx: CliContext): Promise<DrillR
     await stopSetup();
     if (!o.keepLab) await labDown(dir);
   }
-}
-
-/**
- * Polls the run's log for the start of `step` and then acts once (as someone other than the
- * responder). `stop` ends the watch and gives what was done, or undefined if the step never came.
- */
-function watchForStep(
-  log: string,
-  step: string,
-  act: () => Promise<string>,
-): { stop: () => Promise<string | undefined> } {
-  let done: Promise<string> | undefined;
-  const started = (): boolean => {
-    try {
-      return readFileSync(log, 'utf8')
-        .split('\n')
-        .some((line) => {
-          if (!line.includes('"step-start"')) return false;
-          const rec = JSON.parse(line) as { type?: string; payload?: { step?: string } };
-          return rec.type === 'step-start' && rec.payload?.step === step;
-        });
-    } catch {
-      return false;
-    }
-  };
-  const timer = setInterval(() => {
-    if (done === undefined && started()) done = act().catch((e: unknown) => `failed: ${String(e)}`);
-  }, 500);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      return done;
-    },
-  };
 }
 
 /** Every gate answer of the run, from its log: who, and how (typed at the terminal, or by flag). */
