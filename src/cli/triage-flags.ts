@@ -4,27 +4,12 @@ import type { ParamSpec } from '../runbook/model.js';
 import { parseDuration } from '../runbook/params.js';
 import { createTalosctl, resolveTalosctlBinary, type Talosctl } from '../talos/talosctl.js';
 import { DEFAULT_MAX_LAG, DEFAULT_QUOTA_BYTES, type TriageOptions } from '../triage/model.js';
+import { DEFAULT_READ_TIMEOUT, DEFAULT_WINDOW, type ReadFlags } from './read-flag-defaults.js';
 
 /**
  * The flags triage and watch share, checked before the cluster is asked anything: each bad value
  * is a usage error naming its flag (exit 2).
  */
-
-export interface ReadFlags {
-  param: string[];
-  window?: string;
-  readTimeout?: string;
-  quota?: string;
-  maxLag?: string;
-  talosctl?: string;
-  talosconfig?: string;
-  context?: string;
-  endpoints?: string;
-}
-
-export const DEFAULT_WINDOW = '3s';
-/** 5 s, not 2: the lab's alarm list (a Node start and two etcdctl calls) took over 2 s at load 5-8 */
-export const DEFAULT_READ_TIMEOUT = '5s';
 
 const spec = (type: ParamSpec['type'], description: string, min?: number): ParamSpec => ({
   type,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_READ_TIMEOUT, DEFAULT_WINDOW, type ReadFlags } from '../triage-flags.js';
+import { DEFAULT_READ_TIMEOUT, DEFAULT_WINDOW, type ReadFlags } from '../read-flag-defaults.js';
 import type { Register } from './index.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];

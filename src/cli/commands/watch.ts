@@ -1,4 +1,4 @@
-import type { ReadFlags } from '../triage-flags.js';
+import type { ReadFlags } from '../read-flag-defaults.js';
 import type { Register } from './index.js';
 import { addReadOptions } from './triage.js';
 
