@@ -73,11 +73,14 @@ export default defineConfig({
           // PROCESS_SUITES. Two workers on a 2-core host: the main process idles while they run.
           isolate: false,
           maxWorkers: 2,
+          // its own group, run first: vitest refuses projects with different maxWorkers in one group
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: 'properties',
+          sequence: { groupOrder: 1 },
           setupFiles,
           include: SCALED_SUITES,
           env: { TALOS_DR_TEST_SCALE: 'full' },
@@ -88,6 +91,7 @@ export default defineConfig({
       {
         test: {
           name: 'process',
+          sequence: { groupOrder: 1 },
           setupFiles,
           include: PROCESS_SUITES,
           testTimeout: 60_000,
@@ -96,6 +100,7 @@ export default defineConfig({
       {
         test: {
           name: 'lab',
+          sequence: { groupOrder: 1 },
           setupFiles,
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 180_000,
@@ -107,6 +112,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           setupFiles,
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
