@@ -157,7 +157,19 @@ export const CHECKS = {
   },
   'flag-set': {
     description: 'the given boolean (usually a boolean param or output) is true: lets a choice branch on it',
-    args: { value: { type: 'boolean', required: true, description: 'the boolean to test' } },
+    args: {
+      value: { type: 'boolean', required: true, description: 'the boolean to test' },
+      yes: {
+        type: 'string',
+        required: false,
+        description: 'what true means, in words: the answer a responder reads and the log records',
+      },
+      no: {
+        type: 'string',
+        required: false,
+        description: 'what false means, in words: the answer a responder reads and the log records',
+      },
+    },
   },
   'snapshot-verified': {
     description:

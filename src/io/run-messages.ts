@@ -116,8 +116,9 @@ function manualLine(d: Extract<RunEvent, { code: 'TDR_I_MANUAL_DONE' }>['data'])
 export function shownCheck(s: CheckShown): { verdict: ShownVerdict; text: string } {
   if (s.mode === 'assumed') return { verdict: 'assumed', text: s.summary };
   if (s.mode === 'choice' && s.verdict !== 'unknown') {
-    const why = s.check === 'flag-set' ? '' : ` — ${s.summary}`;
-    return { verdict: s.verdict === 'pass' ? 'yes' : 'no', text: `${s.stepId}: ${s.question}${why}` };
+    // the question, then the answer in words: the runbook's yes:/no: sentence for a flag, what the
+    // check saw for a choice on the cluster
+    return { verdict: s.verdict === 'pass' ? 'yes' : 'no', text: `${s.stepId}: ${s.question} — ${s.summary}` };
   }
   if ((s.mode === 'wait' || s.mode === 'postcondition') && s.polls !== undefined && s.verdict !== 'pass') {
     return {

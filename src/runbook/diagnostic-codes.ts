@@ -243,6 +243,14 @@ export const DIAGNOSTICS = {
     hint: () =>
       'move the step that picks the target before the confirm, so the gate shows it and the operator types it',
   }),
+  RB1224: def<Path & { step: string; missing: string }>({
+    severity: 'warning',
+    title: 'a choice on a flag without its answers in words',
+    message: (p) =>
+      `${p.path}: choice "${p.step}" branches on a flag but its with: has no ${p.missing} sentence, so the responder and the log would read only "the value is true" or "the value is false"`,
+    hint: () =>
+      'add yes: and no: to its with:, each a sentence of what the answer means (e.g. yes: the lost member is still the leader)',
+  }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
   RB1301: def<{ step: string; state: string; reason: string }>({
     severity: 'error',

@@ -225,6 +225,23 @@ const targetsShownAtConfirm: Rule = ({ index }) => {
   return out;
 };
 
+/**
+ * A choice on a flag (a boolean the runbook already has) is answered in the runbook's own words:
+ * the value alone tells a tired responder nothing, and the log keeps the sentence for the auditor.
+ * A literal `value: true` is an unconditional jump with nothing to answer.
+ */
+const flagChoiceAnswers: Rule = ({ index }) => {
+  const out: PendingDiagnostic[] = [];
+  for (const { step } of index.values()) {
+    if (step.kind !== 'choice' || step.check !== 'flag-set' || !isRef(step.with.value)) continue;
+    const missing = (['yes', 'no'] as const).filter((k) => typeof step.with[k] !== 'string').map((k) => `${k}:`);
+    if (missing.length === 0) continue;
+    const at = [...step.path, 'choice', 'with'];
+    out.push(makeDiagnostic('RB1224', { path: show(at), step: step.id, missing: missing.join(' and ') }, at));
+  }
+  return out;
+};
+
 /** The rules, in the order their problems are reported. */
 export const RULES: readonly Rule[] = [
   duplicateIds,
@@ -236,6 +253,7 @@ export const RULES: readonly Rule[] = [
   refsAndArgs,
   unknownSubcommands,
   targetsShownAtConfirm,
+  flagChoiceAnswers,
 ];
 
 /** Runs every rule over a schema-valid document. */

@@ -1,8 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckName } from '../../src/checks/catalog.js';
 import { gatherObservation } from '../../src/checks/observe/index.js';
 import { runCheck } from '../../src/checks/registry.js';
 import type { CheckArgs, Verdict } from '../../src/checks/verdict.js';
+import { lintRunbook } from '../../src/compile/lint.js';
+import { allSteps } from '../../src/runbook/model.js';
 import { type FakeCluster, fakeReader, healthyCluster, IDS, NODES, node } from '../helpers/fake-cluster.js';
 
 // The checks and observation added for the built-in runbooks: quorum-lost, flag-set, reachable-node.
@@ -110,6 +114,40 @@ describe('flag-set', () => {
     expect((await check('flag-set', c, { value: false })).verdict).toBe('fail');
     expect((await check('flag-set', c, { value: 'yes' })).verdict).toBe('unknown');
     expect((await runCheck('flag-set', { value: true }, { cluster: fakeReader(c) })).verdict.evidence).toBeUndefined();
+  });
+
+  it("answers in the runbook's words: the yes:/no: sentence is the summary, never a made-up meaning", async () => {
+    const c = healthyCluster();
+    const words = { yes: 'the lost member is still named leader', no: 'the lost member is not the leader' };
+    expect((await check('flag-set', c, { value: true, ...words })).summary).toBe(words.yes);
+    expect((await check('flag-set', c, { value: false, ...words })).summary).toBe(words.no);
+    // the sentence of the branch taken, not the other one
+    expect((await check('flag-set', c, { value: false, yes: words.yes })).summary).toBe('the value is false');
+    // a blank sentence is no sentence; surrounding space is not shown
+    expect((await check('flag-set', c, { value: true, yes: '   ' })).summary).toBe('the value is true');
+    expect((await check('flag-set', c, { value: true, yes: ' on to it ' })).summary).toBe('on to it');
+    // a value that is not a boolean is unknown whatever the runbook's words say
+    const bad = await check('flag-set', c, { value: 'true', ...words });
+    expect(bad.verdict).toBe('unknown');
+    expect(bad.summary).not.toContain(words.yes);
+  });
+
+  it('every flag choice of the built-in runbooks names both answers, so the log reads as words', () => {
+    for (const file of readdirSync('runbooks').filter((f) => f.endsWith('.yaml'))) {
+      const r = lintRunbook(readFileSync(join('runbooks', file), 'utf8'), file);
+      if (!r.ok) throw new Error(`${file} does not lint`);
+      const flags = allSteps(r.runbook.steps).filter((s) => s.kind === 'choice' && s.check === 'flag-set');
+      for (const s of flags) {
+        if (s.kind !== 'choice') continue;
+        const literal = typeof s.with.value === 'boolean';
+        expect(typeof s.with.yes, `${file} ${s.id} yes:`).toBe('string');
+        if (!literal) expect(typeof s.with.no, `${file} ${s.id} no:`).toBe('string');
+      }
+      expect(
+        r.warnings.filter((w) => w.code === 'RB1224'),
+        file,
+      ).toEqual([]);
+    }
   });
 });
 

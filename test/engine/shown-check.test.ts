@@ -26,16 +26,23 @@ describe('shownCheck', () => {
       rlm,
       { stepId: 'lost-is-leader', check: 'flag-set', mode: 'choice', poll: 0 },
       'fail',
-      'the flag is not set',
+      'the lost member is not the leader',
     );
-    expect(no).toEqual({ verdict: 'no', text: 'lost-is-leader: Is the lost member still named leader?' });
+    // the question, then the runbook's answer in words (flag-set's summary is the no: sentence)
+    expect(no).toEqual({
+      verdict: 'no',
+      text: 'lost-is-leader: Is the lost member still named leader? — the lost member is not the leader',
+    });
     const yes = shownCheck(
       rlm,
       { stepId: 'lost-is-leader', check: 'flag-set', mode: 'choice', poll: 0 },
       'pass',
-      'the flag is set',
+      'the lost member is still named leader',
     );
-    expect(yes.verdict).toBe('yes');
+    expect(yes).toEqual({
+      verdict: 'yes',
+      text: 'lost-is-leader: Is the lost member still named leader? — the lost member is still named leader',
+    });
     // a choice on the cluster keeps what the check saw after the question
     const learners = shownCheck(
       mns,
