@@ -177,3 +177,20 @@ export function viewCluster(first: Poll, second: Poll, o: TriageOptions): Cluste
 export function membersIn(v: ClusterView, ...states: SightState[]): MemberSight[] {
   return v.members.filter((m) => states.includes(m.state));
 }
+
+/** Where member `id` runs, as the member lists or a status row place it (a leader whose own node did not answer is still listed). */
+export function nodeOfId(v: ClusterView, id: string): string | undefined {
+  return (
+    v.members.find((m) => m.member === id && m.node !== undefined)?.node ??
+    v.polls.flatMap((p) => p.rows.answered).find((r) => r.value.member === id)?.node
+  );
+}
+
+/**
+ * A member as a responder finds it: `<id> on <node>`. An id no read places is said to be so,
+ * rather than shown bare as if that were all there is to know.
+ */
+export function memberName(v: ClusterView, id: string): string {
+  const node = nodeOfId(v, id);
+  return node === undefined ? `${id} (on no node read)` : `${id} on ${node}`;
+}

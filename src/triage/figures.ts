@@ -1,5 +1,5 @@
 import { raisedAlarms } from './alarms.js';
-import type { ClusterView } from './cluster-view.js';
+import { type ClusterView, nodeOfId } from './cluster-view.js';
 import type { Triage, TriageOptions } from './model.js';
 import type { PollLeader } from './poll-view.js';
 
@@ -32,7 +32,8 @@ export interface Figures {
   verdict: Triage['verdict'];
   row: string;
   quotaBytes: number;
-  leader?: { member: string; term: number };
+  /** the leader a quorum follows; its node when a member list or status row placed it */
+  leader?: { member: string; term: number; node?: string };
   /** leader changes seen within the round (between its two polls) */
   elections: number;
   /** the first poll's leader, to count elections between rounds */
@@ -83,7 +84,9 @@ export function figuresOf(v: ClusterView, t: Triage, o: TriageOptions): Figures 
     verdict: t.verdict,
     row: t.row,
     quotaBytes: o.quotaBytes,
-    ...(b.leader ? { leader: { member: b.leader.member, term: b.leader.term } } : {}),
+    ...(b.leader
+      ? { leader: { member: b.leader.member, term: b.leader.term, ...placed(nodeOfId(v, b.leader.member)) } }
+      : {}),
     ...(a.leader ? { firstLeader: { member: a.leader.member, term: a.leader.term } } : {}),
     elections: electionsBetween(a.leader, b.leader),
     members,
@@ -92,3 +95,5 @@ export function figuresOf(v: ClusterView, t: Triage, o: TriageOptions): Figures 
     alarms,
   };
 }
+
+const placed = (node: string | undefined): { node?: string } => (node === undefined ? {} : { node });

@@ -9,7 +9,7 @@ import { fmt, listText } from '../checks/verdict.js';
 import { answers } from '../checks/view.js';
 import { humanizeBytes } from '../lab/format.js';
 import { raisedAlarms } from './alarms.js';
-import type { ClusterView, MemberSight, SightState } from './cluster-view.js';
+import { type ClusterView, type MemberSight, memberName, nodeOfId, type SightState } from './cluster-view.js';
 import {
   type Finding,
   FRAGMENTED_BELOW_PERCENT,
@@ -81,7 +81,7 @@ function leaderFinding(v: ClusterView): Finding {
   const said = (l: (typeof v.polls)[0]['leader']) =>
     l === undefined
       ? 'no leader with a quorum'
-      : `leader ${l.member} (term ${fmt(l.term)}, followed by ${listText(l.followers)})`;
+      : `leader ${memberName(v, l.member)} (term ${fmt(l.term)}, followed by ${listText(l.followers)})`;
   const stable =
     a.leader !== undefined &&
     b.leader !== undefined &&
@@ -121,8 +121,9 @@ function alarmFinding(v: ClusterView): Finding[] {
   return raised.map((a) => ({
     id: 'alarm',
     severity: 'problem' as const,
-    text: `${a.kind} raised on member ${a.member} (seen by ${listText(a.seenBy)})`,
+    text: `${a.kind} raised on member ${memberName(v, a.member)} (seen by ${listText(a.seenBy)})`,
     member: a.member,
+    ...(nodeOfId(v, a.member) === undefined ? {} : { node: nodeOfId(v, a.member) }),
     evidence: { kind: a.kind, seenBy: a.seenBy },
   }));
 }

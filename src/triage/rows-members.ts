@@ -3,7 +3,7 @@ import { laggingMember } from '../checks/observe/lagging-member.js';
 import { lostMember } from '../checks/observe/lost-member.js';
 import { fmt, listText } from '../checks/verdict.js';
 import { raisedAlarms } from './alarms.js';
-import { type ClusterView, LOST_STATES, type MemberSight } from './cluster-view.js';
+import { type ClusterView, LOST_STATES, type MemberSight, memberName } from './cluster-view.js';
 import type { TriageOptions } from './model.js';
 import type { Row } from './row.js';
 
@@ -30,8 +30,8 @@ export const nospace: Row = {
     if (alarms.length === 0) return undefined;
     const check = alarmActive.evaluate({ reads: v.reads }, { nodes: v.controlPlane, alarm: 'NOSPACE' });
     return {
-      headline: `etcd is out of space: NOSPACE is raised on member ${listText(alarms.map((a) => a.member))}; writes are refused`,
-      why: `${alarms.map((a) => `NOSPACE on member ${a.member} (seen by ${listText(a.seenBy)})`).join('; ')}; ${check.summary}`,
+      headline: `etcd is out of space: NOSPACE is raised on member ${listText(alarms.map((a) => memberName(v, a.member)))}; writes are refused`,
+      why: `${alarms.map((a) => `NOSPACE on member ${memberName(v, a.member)} (seen by ${listText(a.seenBy)})`).join('; ')}; the runbook's own check (alarm-active) ${check.verdict === 'pass' ? 'passes' : `says: ${check.summary}`}`,
       params: base(v),
     };
   },
@@ -47,8 +47,8 @@ export const corrupt: Row = {
     const alarms = raisedAlarms(v).filter((a) => a.kind === 'CORRUPT');
     if (alarms.length === 0) return undefined;
     return {
-      headline: `CORRUPT is raised on member ${listText(alarms.map((a) => a.member))}: its data differs from the others'`,
-      why: alarms.map((a) => `CORRUPT on member ${a.member} (seen by ${listText(a.seenBy)})`).join('; '),
+      headline: `CORRUPT is raised on member ${listText(alarms.map((a) => memberName(v, a.member)))}: its data differs from the others'`,
+      why: alarms.map((a) => `CORRUPT on member ${memberName(v, a.member)} (seen by ${listText(a.seenBy)})`).join('; '),
       first:
         'Take a snapshot from a member that is not named corrupt now (talos-dr run backup-snapshot --param nodes=… --param node=<healthy node> --param path=<file>), keep it off-cluster, and get an etcd expert: no built-in runbook removes a member that still answers.',
     };
@@ -80,7 +80,7 @@ export const memberLost: Row = {
           : undefined;
     return {
       headline: `member ${m.id} on ${m.node} is lost${leader}; quorum holds`,
-      why: `${m.why}; ${v.polls[1].leader ? `${listText(v.polls[1].leader.followers)} follow leader ${v.polls[1].leader.member}` : ''}`,
+      why: `${m.why}; ${v.polls[1].leader ? `${listText(v.polls[1].leader.followers)} follow leader ${memberName(v, v.polls[1].leader.member)}` : ''}`,
       subject: { node: m.node, member: m.id },
       ...(first === undefined ? {} : { first }),
       params: { ...base(v), members: membersParam(v) },
@@ -136,7 +136,7 @@ export const notSeen: Row = {
     const unseen = v.members.filter((m) => m.state === 'unseen');
     if (unseen.length === 0) return undefined;
     return {
-      headline: `cannot see ${listText(unseen.map((m) => (m.member === undefined ? (m.node ?? m.id) : `member ${m.member}`)))}`,
+      headline: `cannot see ${listText(unseen.map((m) => (m.member === undefined ? (m.node ?? m.id) : `member ${memberName(v, m.member)}`)))}`,
       why: unseen.map((m) => m.why).join('; '),
       missing: unseen.map((m) => `${m.why}: fix that (talosconfig, --endpoints, the node list) and triage again`),
     };

@@ -1,6 +1,6 @@
 import { quorumLost } from '../checks/quorum-lost.js';
 import { fmt, listText } from '../checks/verdict.js';
-import { type ClusterView, LOST_STATES, type MemberSight } from './cluster-view.js';
+import { type ClusterView, LOST_STATES, type MemberSight, memberName } from './cluster-view.js';
 import { SNAPSHOT_PLACEHOLDER } from './recommend.js';
 import type { Decision, Row } from './row.js';
 
@@ -134,7 +134,7 @@ export const noLeader: Row = {
     if (voters(v).some((m) => m.state === 'unseen' || m.state === 'machine-timeout')) return undefined;
     return {
       headline: 'etcd runs, but no leader has a quorum: the members cannot reach each other',
-      why: `${p.astray.map((a) => `member ${a.member} on ${a.node} ${a.leader === '0000000000000000' ? 'knows no leader' : `follows ${a.leader}`}`).join('; ')}; ${fmt(v.voters)} voters, quorum ${fmt(v.quorum)}`,
+      why: `${p.astray.map((a) => `member ${a.member} on ${a.node} ${a.leader === '0000000000000000' ? 'knows no leader' : `follows ${memberName(v, a.leader)}`}`).join('; ')}; ${fmt(v.voters)} voters, quorum ${fmt(v.quorum)}`,
       first:
         'Check the network between the control plane nodes (etcd peer port 2380: firewall, routes, MTU), their clocks, and `talosctl logs etcd`. The data is still there: do not restore or remove members while they cannot see each other.',
     };
@@ -157,7 +157,7 @@ export const partition: Row = {
     const also = a.astray.some((x) => x.member === cut.member) ? ' in both polls' : ' in the second poll';
     return {
       headline: `partition: member ${cut.member} on ${cut.node} is cut off from the majority`,
-      why: `${b.astray.map((x) => `member ${x.member} on ${x.node} ${x.leader === '0000000000000000' ? 'knows no leader' : `names ${x.leader}`}`).join('; ')}${also}, while ${listText(b.leader.followers)} follow leader ${b.leader.member} (term ${fmt(b.leader.term)})`,
+      why: `${b.astray.map((x) => `member ${x.member} on ${x.node} ${x.leader === '0000000000000000' ? 'knows no leader' : `names ${memberName(v, x.leader)}`}`).join('; ')}${also}, while ${listText(b.leader.followers)} follow leader ${memberName(v, b.leader.member)} (term ${fmt(b.leader.term)})`,
       subject: { node: cut.node, member: cut.member },
       first: `Fix the network between ${listText(b.astray.map((x) => x.node))} and the other control plane nodes (etcd peer port 2380). The majority keeps serving. Do not act on the view of ${listText(b.astray.map((x) => x.node))} (no restore, no member removal); run triage again once it is back.`,
     };
@@ -181,9 +181,9 @@ export const leaderUnstable: Row = {
     const before =
       a.leader === undefined
         ? `no leader had a quorum (${a.astray.map((x) => `${x.member} on ${x.node} knew none`).join(', ')})`
-        : `leader ${a.leader.member} (term ${fmt(a.leader.term)})`;
+        : `leader ${memberName(v, a.leader.member)} (term ${fmt(a.leader.term)})`;
     return {
-      headline: `the leader is unstable: ${before} in the first poll, leader ${b.leader.member} (term ${fmt(b.leader.term)}) in the second`,
+      headline: `the leader is unstable: ${before} in the first poll, leader ${memberName(v, b.leader.member)} (term ${fmt(b.leader.term)}) in the second`,
       why: `an election happened within ${fmt(Math.round((b.at - a.at) / 100) / 10)} s`,
       first:
         'Leader changes come from members missing heartbeats: check network latency and loss between control planes, disk latency (etcd WAL fsync) and CPU starvation on them, and `talosctl logs etcd` for "lost leader" / "elected leader". No runbook fixes this; run triage again to see whether it settles.',

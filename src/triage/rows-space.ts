@@ -1,7 +1,7 @@
 import { fmt, listText } from '../checks/verdict.js';
 import { humanizeBytes } from '../lab/format.js';
 import { raisedAlarms } from './alarms.js';
-import type { ClusterView } from './cluster-view.js';
+import { type ClusterView, memberName } from './cluster-view.js';
 import { FRAGMENTED_BELOW_PERCENT, NEAR_QUOTA_SHARE, RECLAIM_WORTH_QUOTA_SHARE, type TriageOptions } from './model.js';
 import type { Row } from './row.js';
 
@@ -106,7 +106,7 @@ export const healthy: Row = {
     if (b.leader.followers.length !== voters) return undefined;
     if (Object.values(b.lag).some((l) => l.lag > o.maxLag)) return undefined;
     return {
-      headline: `healthy: ${fmt(voters)} voters follow leader ${b.leader.member}${b.leader.node ? ` on ${b.leader.node}` : ''} (term ${fmt(b.leader.term)}), no alarm`,
+      headline: `healthy: ${fmt(voters)} voters follow leader ${memberName(v, b.leader.member)} (term ${fmt(b.leader.term)}), no alarm`,
       why: `every member answered both polls; largest lag ${fmt(Math.max(0, ...Object.values(b.lag).map((l) => l.lag)))} entries`,
     };
   },
@@ -125,7 +125,7 @@ export const unclear: Row = {
       headline: 'cannot tell: the reads fit no known state',
       why: [
         ...odd.map((m) => m.why),
-        v.polls[1].leader ? `leader ${v.polls[1].leader.member}` : 'no leader with a quorum',
+        v.polls[1].leader ? `leader ${memberName(v, v.polls[1].leader.member)}` : 'no leader with a quorum',
       ].join('; '),
       missing: [
         ...alarms,

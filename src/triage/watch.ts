@@ -29,12 +29,14 @@ export function leaderChanges(prev: Figures | undefined, cur: Figures): number {
 }
 
 const short = (id: string): string => id.slice(0, 8);
+/** ` on <node>` when the round placed the leader: the responder looks at a machine, not an id */
+const on = (l: { node?: string }): string => (l.node === undefined ? '' : ` on ${l.node}`);
 const signed = (bytes: number): string => `${bytes < 0 ? '-' : '+'}${humanizeBytes(Math.round(Math.abs(bytes)))}`;
 
 /** One line for the round: time, verdict, leader, the fullest member, the largest lag. */
 export function roundLine(t: Triage, f: Figures): string {
   const time = `${new Date(f.at).toISOString().slice(11, 19)}Z`;
-  const leader = f.leader ? `leader ${short(f.leader.member)} term ${fmt(f.leader.term)}` : 'NO LEADER';
+  const leader = f.leader ? `leader ${short(f.leader.member)}${on(f.leader)} term ${fmt(f.leader.term)}` : 'NO LEADER';
   const fullest = [...f.members].sort((a, b) => (b.quotaUseRatio ?? -1) - (a.quotaUseRatio ?? -1))[0];
   const db =
     fullest?.dbSizeBytes === undefined
@@ -55,7 +57,7 @@ export function changes(prev: Figures | undefined, cur: Figures): string[] {
   const n = leaderChanges(prev, cur);
   if (n > 0 || prev.leader?.member !== cur.leader?.member)
     out.push(
-      `leader ${prev.leader ? `${prev.leader.member} (term ${fmt(prev.leader.term)})` : 'none'} → ${cur.leader ? `${cur.leader.member} (term ${fmt(cur.leader.term)})` : 'none'}: ${fmt(n)} election${n === 1 ? '' : 's'} seen`,
+      `leader ${prev.leader ? `${prev.leader.member}${on(prev.leader)} (term ${fmt(prev.leader.term)})` : 'none'} → ${cur.leader ? `${cur.leader.member}${on(cur.leader)} (term ${fmt(cur.leader.term)})` : 'none'}: ${fmt(n)} election${n === 1 ? '' : 's'} seen`,
     );
   for (const m of cur.members) {
     const p = prev.members.find((x) => x.member === m.member);

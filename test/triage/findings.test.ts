@@ -42,8 +42,9 @@ describe('findingsOf', () => {
       {
         id: 'alarm',
         severity: 'problem',
-        text: 'NOSPACE raised on member 750f82d0bd760ee4 (seen by 127.0.0.81, 127.0.0.82 and 127.0.0.83)',
+        text: 'NOSPACE raised on member 750f82d0bd760ee4 on 127.0.0.81 (seen by 127.0.0.81, 127.0.0.82 and 127.0.0.83)',
         member: '750f82d0bd760ee4',
+        node: '127.0.0.81',
         evidence: { kind: 'NOSPACE', seenBy: ['127.0.0.81', '127.0.0.82', '127.0.0.83'] },
       },
     ]);

@@ -119,12 +119,12 @@ describe('watch: what changed between rounds', () => {
     // (the two recordings come from two labs: their leaders differ, and that is a change too)
     expect(changes(a.fig, b.fig)).toEqual([
       'verdict healthy (healthy) → degraded (member-lost)',
-      'leader 750f82d0bd760ee4 (term 2) → c93b2f5fc7348e76 (term 2): 1 election seen',
+      'leader 750f82d0bd760ee4 on 127.0.0.81 (term 2) → c93b2f5fc7348e76 on 127.0.0.82 (term 2): 1 election seen',
       'member f01967dd4c9d5919 on 127.0.0.83 stopped answering',
     ]);
     expect(changes(undefined, b.fig)).toEqual([]);
     expect(roundLine({ verdict: 'degraded' } as never, b.fig)).toMatch(
-      /^\d\d:\d\d:\d\dZ {2}DEGRADED {4}leader c93b2f5f term 2 · 2\/3 answering · DB 45 kB \(0\.0% of quota\) on 127\.0\.0\.81 · lag max 0$/,
+      /^\d\d:\d\d:\d\dZ {2}DEGRADED {4}leader c93b2f5f on 127\.0\.0\.82 term 2 · 2\/3 answering · DB 45 kB \(0\.0% of quota\) on 127\.0\.0\.81 · lag max 0$/,
     );
   });
 
@@ -135,7 +135,9 @@ describe('watch: what changed between rounds', () => {
     // the next round's first poll sees the first leader again at term 2: no election counted backwards
     expect(leaderChanges(flap.fig, calm.fig)).toBe(1);
     expect(
-      changes(flap.fig, calm.fig).some((c) => c.startsWith('leader c93b2f5fc7348e76 (term 4) → 750f82d0bd760ee4')),
+      changes(flap.fig, calm.fig).some((c) =>
+        c.startsWith('leader c93b2f5fc7348e76 on 127.0.0.82 (term 4) → 750f82d0bd760ee4 on 127.0.0.81'),
+      ),
     ).toBe(true);
   });
 
