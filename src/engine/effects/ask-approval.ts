@@ -1,9 +1,10 @@
 import { fromPromise } from 'xstate';
 import type { AskApprovalInput, AskApprovalOutput } from '../../compile/contract.js';
+import { gateText } from '../../io/gate-messages.js';
 import type { EngineEnv } from '../env.js';
 import { readGateView } from '../fingerprint.js';
 import { PromptInterrupted } from '../prompter.js';
-import { gateNodes, gateSteps, gateText } from './gate-text.js';
+import { gateFacts, gateNodes, gateSteps } from './gate-facts.js';
 import { readerFor } from './shared.js';
 
 /**
@@ -24,7 +25,7 @@ export function askApprovalActor(env: EngineEnv) {
       const readStep = input.again === true ? `${input.stepId}:reapprove` : input.stepId;
       const view = await readGateView(readerFor(env, readStep, sig), nodes, input.token);
       env.digests.set(view.fingerprint, view.digest);
-      const text = gateText(env, context, input, steps, view);
+      const text = gateText(gateFacts(env, context, input, steps, view));
       try {
         const a = await env.gate.ask(
           {

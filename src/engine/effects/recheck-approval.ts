@@ -4,7 +4,7 @@ import { guardedSteps, indexSteps } from '../../runbook/flow.js';
 import { allSteps } from '../../runbook/model.js';
 import type { EngineEnv } from '../env.js';
 import { describeDrift, readGateView } from '../fingerprint.js';
-import { gateNodes, gateSteps } from './gate-text.js';
+import { gateNodes, gateSteps } from './gate-facts.js';
 import { readerFor } from './shared.js';
 
 /**

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { emptyReads } from '../../src/checks/reader.js';
-import type { RunContext } from '../../src/compile/contract.js';
-import { gateText } from '../../src/engine/effects/gate-text.js';
-import type { EngineEnv } from '../../src/engine/env.js';
-import type { GateView } from '../../src/engine/fingerprint.js';
+import { emptyReads } from '../../../src/checks/reader.js';
+import type { RunContext } from '../../../src/compile/contract.js';
+import { gateFacts } from '../../../src/engine/effects/gate-facts.js';
+import type { EngineEnv } from '../../../src/engine/env.js';
+import type { GateView } from '../../../src/engine/fingerprint.js';
+import { gateText } from '../../../src/io/gate-messages.js';
 
 /**
  * The gate's "cluster now" lines tell a node that does not answer from one that answers with an
@@ -33,7 +34,9 @@ describe('gate text', () => {
       voters: 2,
     };
     const context = { params: {}, captures: {}, vars: {}, loops: {}, attempts: {} } as unknown as RunContext;
-    const text = gateText({} as EngineEnv, context, { stepId: 'c', prompt: 'Go?', token: undefined }, [], view);
+    const text = gateText(
+      gateFacts({} as EngineEnv, context, { stepId: 'c', prompt: 'Go?', token: undefined }, [], view),
+    );
     expect(text).toContain('  Not answering: 127.0.0.13\n');
     expect(text).toContain('  Answering with an error: 127.0.0.12 (rpc not supported for learner)');
     expect(text).not.toMatch(/Not answering: .*127\.0\.0\.12/);
@@ -57,7 +60,7 @@ describe('gate text', () => {
     };
     const context = { params: {}, captures: {}, vars: {}, loops: {}, attempts: {} } as unknown as RunContext;
     const token = { type: 'memberId', value: 'f3e2d1c0b9a89776' } as const;
-    const text = gateText({} as EngineEnv, context, { stepId: 'c', prompt: 'Go?', token }, [], view);
+    const text = gateText(gateFacts({} as EngineEnv, context, { stepId: 'c', prompt: 'Go?', token }, [], view));
     expect(text).toContain('leader a49c021e76e707db on 10.5.0.2\n');
     expect(text).toContain('  Alarms: NOSPACE on member a49c021e76e707db on 10.5.0.2\n');
     expect(text).toContain('  Target: memberId f3e2d1c0b9a89776 (on 10.5.0.4)\n');
