@@ -47,6 +47,20 @@ describe('the report model', () => {
   const nospace = reportFromText(read('nospace-recovery.jsonl'));
   const restore = reportFromText(read('restore-from-snapshot.jsonl'), openVerifyKey(join(KEYS, 'audit-test.pub')));
 
+  it("answers a choice's check yes or no in every format: a branch taken is not a FAIL", () => {
+    const report = reportFromText(read('restore-from-snapshot.jsonl'));
+    const choice = report.timeline.find((e) => e.kind === 'check' && e.step === 'quorum-lost');
+    expect(choice).toMatchObject({ kind: 'check', verdict: 'fail', answer: 'no' });
+    expect(renderText(report)).toContain('CHECK leader-elected: answered no, ');
+    expect(renderText(report)).not.toContain('CHECK leader-elected: FAIL');
+    expect(renderMarkdown(report)).toContain('**Check leader-elected: answered no**');
+    expect(renderHtml(report)).toContain('<span class="answer">answered no</span>');
+    // a check of any other step keeps its verdict
+    const gate = report.timeline.find((e) => e.kind === 'check' && e.step !== 'quorum-lost');
+    expect(gate).toBeTruthy();
+    expect(gate && 'answer' in gate).toBe(false);
+  });
+
   it('lists the deviations of the NOSPACE run: the timed-out defrag, its retry, the flag approval', () => {
     expect(nospace.deviations.map((d) => [d.seq, d.what])).toEqual([
       [16, 'command timed out'],

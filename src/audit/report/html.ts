@@ -1,6 +1,7 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
 import {
   answerText,
+  checkWord,
   commandLine,
   commandStatus,
   fold,
@@ -66,10 +67,7 @@ function approvalHtml(a: ApprovalEntry): string {
     rows.push([
       'Evidence before it',
       a.evidence
-        .map(
-          (c) =>
-            `record ${c.seq}: ${esc(c.name)} <b>${esc(VERDICT_WORD[c.verdict as 'pass'] ?? c.verdict)}</b>: ${esc(c.summary)}`,
-        )
+        .map((c) => `record ${c.seq}: ${esc(c.name)} <b>${esc(checkWord(c))}</b>: ${esc(c.summary)}`)
         .join('<br>'),
     ]);
   return `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
@@ -87,8 +85,10 @@ function entryHtml(e: Entry): string {
       return `<div class="entry e-${e.effect}">${seq} <b>${esc(e.effect === 'read' ? 'read' : e.effect.toUpperCase())}</b> <code>${esc(commandLine(e.argv, e.node))}</code><div>node <b>${esc(e.node ?? '-')}</b>; <span class="${st}">${esc(commandStatus(e))}</span>${e.ref ? `; ref ${esc(e.ref)}` : ''}</div>${outputBlock('stdout', e.stdout)}${outputBlock('stderr', e.stderr)}${e.parseError ? `<div class="bad">output not understood: ${esc(e.parseError)}</div>` : ''}</div>`;
     }
     case 'check': {
-      const cls = e.verdict === 'pass' ? 'ok' : e.verdict === 'fail' ? 'bad' : 'warn';
-      return `<div class="entry e-check">${seq} check <b>${esc(e.name)}</b>: <span class="${cls}">${VERDICT_WORD[e.verdict]}</span>, ${esc(e.summary)}<dl><dt>args</dt><dd><code>${esc(jsonInline(e.args))}</code></dd><dt>observed</dt><dd><code>${esc(jsonInline(e.observed))}</code></dd>${e.evidence.length > 0 ? `<dt>from</dt><dd>${esc(e.evidence.join(', '))}</dd>` : ''}</dl></div>`;
+      // a choice's answer is neither good nor bad: no colour
+      const cls =
+        e.answer !== undefined ? 'answer' : e.verdict === 'pass' ? 'ok' : e.verdict === 'fail' ? 'bad' : 'warn';
+      return `<div class="entry e-check">${seq} check <b>${esc(e.name)}</b>: <span class="${cls}">${esc(checkWord(e))}</span>, ${esc(e.summary)}<dl><dt>args</dt><dd><code>${esc(jsonInline(e.args))}</code></dd><dt>observed</dt><dd><code>${esc(jsonInline(e.observed))}</code></dd>${e.evidence.length > 0 ? `<dt>from</dt><dd>${esc(e.evidence.join(', '))}</dd>` : ''}</dl></div>`;
     }
     case 'approval':
       return `<div class="entry e-approval">${seq} <b>Approval gate ${esc(e.step)}</b>${approvalHtml(e)}</div>`;

@@ -2,6 +2,7 @@ import type { ApprovalEntry, Entry, Report } from './model.js';
 import { inert } from './text.js';
 import {
   answerText,
+  checkWord,
   commandLine,
   commandStatus,
   fold,
@@ -49,9 +50,7 @@ function approvalMd(a: ApprovalEntry): string[] {
       `- **Authorised:** record ${a.authorises.seq}, ${md(commandLine(a.authorises.argv, a.authorises.node))} (${a.authorises.effect})`,
     );
   for (const c of a.evidence)
-    lines.push(
-      `- **Evidence:** record ${c.seq}, ${md(c.name)} ${VERDICT_WORD[c.verdict as 'pass'] ?? md(c.verdict)}: ${md(c.summary)}`,
-    );
+    lines.push(`- **Evidence:** record ${c.seq}, ${md(c.name)} ${md(checkWord(c))}: ${md(c.summary)}`);
   return lines;
 }
 
@@ -80,7 +79,7 @@ function entryMd(e: Entry): string[] {
     }
     case 'check':
       return [
-        `**Check ${md(e.name)}: ${VERDICT_WORD[e.verdict]}** (record ${at}): ${md(e.summary)}`,
+        `**Check ${md(e.name)}: ${md(checkWord(e))}** (record ${at}): ${md(e.summary)}`,
         '',
         `- args: ${md(jsonInline(e.args))}`,
         `- observed: ${md(jsonInline(e.observed))}`,

@@ -70,6 +70,8 @@ export interface CheckEntry {
   args: Record<string, Json>;
   observed: Record<string, Json>;
   evidence: string[];
+  /** a choice's evaluation is the branch it took, answered yes or no: not a pass or a FAIL */
+  answer?: 'yes' | 'no';
 }
 
 export interface ApprovalEntry {
@@ -130,6 +132,7 @@ export function buildReport(records: readonly AnyRecord[], integrity: Integrity)
   const bySeq = new Map<number, ApprovalEntry>();
   let sinceApproval: CheckEntry[] = [];
   let awaitingChange: ApprovalEntry | undefined;
+  const stepKinds = new Map<string, string>();
   for (const r of records) {
     const at = { seq: r.seq, time: r.time };
     switch (r.type) {
@@ -137,6 +140,7 @@ export function buildReport(records: readonly AnyRecord[], integrity: Integrity)
         if (r.seq !== 1) timeline.push({ kind: 'note', ...at, text: summarizeRecord(r) });
         break;
       case 'step-start':
+        stepKinds.set(r.payload.step, r.payload.kind);
         timeline.push({
           kind: 'step',
           ...at,
@@ -172,6 +176,9 @@ export function buildReport(records: readonly AnyRecord[], integrity: Integrity)
           args: p.args,
           observed: p.observed,
           evidence: p.evidence ?? [],
+          ...(stepKinds.get(p.step) === 'choice' && p.verdict !== 'unknown'
+            ? { answer: p.verdict === 'pass' ? ('yes' as const) : ('no' as const) }
+            : {}),
         };
         timeline.push(e);
         sinceApproval = [...sinceApproval.filter((c) => c.step !== e.step || c.name !== e.name), e];

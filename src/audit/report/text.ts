@@ -1,6 +1,7 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
 import {
   answerText,
+  checkWord,
   commandLine,
   commandStatus,
   fold,
@@ -46,8 +47,7 @@ function approvalLines(a: ApprovalEntry, pad: string): string[] {
     );
   if (a.evidence.length > 0) {
     lines.push(`${pad}evidence seen before it:`);
-    for (const c of a.evidence)
-      lines.push(`${pad}  #${c.seq} ${c.name} ${VERDICT_WORD[c.verdict as 'pass'] ?? c.verdict}: ${inert(c.summary)}`);
+    for (const c of a.evidence) lines.push(`${pad}  #${c.seq} ${c.name} ${inert(checkWord(c))}: ${inert(c.summary)}`);
   }
   return lines;
 }
@@ -76,7 +76,7 @@ function entryLines(e: Entry): string[] {
     }
     case 'check':
       return [
-        `${head}  CHECK ${e.name}: ${VERDICT_WORD[e.verdict]}, ${inert(e.summary)}`,
+        `${head}  CHECK ${e.name}: ${checkWord(e)}, ${inert(e.summary)}`,
         `        args: ${inert(jsonInline(e.args))}`,
         `        observed: ${inert(jsonInline(e.observed))}`,
         ...(e.evidence.length > 0 ? [`        from: ${e.evidence.join(', ')}`] : []),

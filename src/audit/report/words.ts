@@ -94,6 +94,12 @@ export function titleOf(r: Report): string {
 
 export const VERDICT_WORD = { pass: 'PASS', fail: 'FAIL', unknown: 'UNKNOWN' } as const;
 
+/** A check's verdict as the report words it: a choice's branch (`answered no`), else PASS/FAIL/UNKNOWN. */
+export function checkWord(c: { verdict: string; answer?: 'yes' | 'no' }): string {
+  if (c.answer !== undefined) return `answered ${c.answer}`;
+  return VERDICT_WORD[c.verdict as 'pass'] ?? c.verdict;
+}
+
 /** How a header row should be read at a glance (HTML colours it; text and Markdown do not). */
 export type RowTone = 'ok' | 'warn' | 'bad' | undefined;
 
