@@ -8,7 +8,6 @@ import {
   headerRows,
   jsonInline,
   titleOf,
-  VERDICT_WORD,
 } from './words.js';
 
 /**

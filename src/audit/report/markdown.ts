@@ -9,7 +9,6 @@ import {
   headerRows,
   jsonInline,
   titleOf,
-  VERDICT_WORD,
 } from './words.js';
 
 /**
