@@ -6,7 +6,11 @@ import { parseFlags, type Token } from '../../src/talos/flag-grammar.js';
  * command words is read with the shape's flags by talosctl's grammar (flag-grammar.ts), as
  * classify.ts does, and handed to the shape's classify. For the tests of one shape module.
  */
-export function verdictOf(shapes: readonly Shape[], words: readonly string[], rest: readonly Token[] = []): Verdict | { unknown: string } {
+export function verdictOf(
+  shapes: readonly Shape[],
+  words: readonly string[],
+  rest: readonly Token[] = [],
+): Verdict | { unknown: string } {
   const shape = shapes.find((s) => [s.path, ...(s.aliases ?? [])].some((p) => p.join(' ') === words.join(' ')));
   if (shape === undefined) throw new Error(`no shape ${words.join(' ')} in this list`);
   const g = parseFlags(rest, shape.flags, words.length);

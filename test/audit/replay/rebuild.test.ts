@@ -175,7 +175,11 @@ describe('rebuildReads: evidence it cannot use, and reads no evidence answers', 
   });
 
   it('a requested read the evidence does not answer is missing (replayed as "not read")', () => {
-    const r = rebuildReads([alarms('172.20.0.2'), alarms('172.20.0.4'), { kind: 'members', node: '172.20.0.2' }], ['cmd-3'], results);
+    const r = rebuildReads(
+      [alarms('172.20.0.2'), alarms('172.20.0.4'), { kind: 'members', node: '172.20.0.2' }],
+      ['cmd-3'],
+      results,
+    );
     expect(r.missing).toEqual([alarms('172.20.0.4'), { kind: 'members', node: '172.20.0.2' }]);
   });
 

@@ -38,7 +38,13 @@ describe('reportFromText', () => {
     const pinned = reportFromText(RESTORE, KEY).integrity.signatures;
     const embedded = reportFromText(RESTORE).integrity.signatures;
     expect(pinned).toMatchObject({ ok: true, signed: true, pinned: true, sealed: true, fingerprint: KEY.fingerprint });
-    expect(embedded).toMatchObject({ ok: true, signed: true, pinned: false, sealed: true, fingerprint: KEY.fingerprint });
+    expect(embedded).toMatchObject({
+      ok: true,
+      signed: true,
+      pinned: false,
+      sealed: true,
+      fingerprint: KEY.fingerprint,
+    });
   });
 
   it('a key given for an unsigned log fails the signatures, not the chain', () => {

@@ -193,8 +193,7 @@ describe('buildDeviations', () => {
           time: T(3),
           step: 'defrag',
           what: 'no result recorded',
-          detail:
-            'disruptive command etcd defrag on 10.5.0.2 was about to run; its outcome was never recorded',
+          detail: 'disruptive command etcd defrag on 10.5.0.2 was about to run; its outcome was never recorded',
         },
       ]);
       expect(buildDeviations([{ ...c, node: null }])[0]?.detail).toBe(
@@ -212,15 +211,18 @@ describe('buildDeviations', () => {
     });
 
     it('a change that timed out', () => {
-      expect(
-        buildDeviations([command(3, { status: 'timed out', timedOut: true, exitCode: null })]),
-      ).toEqual([
+      expect(buildDeviations([command(3, { status: 'timed out', timedOut: true, exitCode: null })])).toEqual([
         { seq: 4, time: T(3), step: 'defrag', what: 'command timed out', detail: 'etcd defrag on 10.5.0.2: timed out' },
       ]);
     });
 
     it('a local write that failed is a deviation too', () => {
-      const c = command(3, { effect: 'local-write', argv: ['etcd', 'snapshot', 'x.db'], status: 'failed', exitCode: 2 });
+      const c = command(3, {
+        effect: 'local-write',
+        argv: ['etcd', 'snapshot', 'x.db'],
+        status: 'failed',
+        exitCode: 2,
+      });
       expect(buildDeviations([c]).map((d) => d.what)).toEqual(['command failed']);
     });
   });
@@ -249,7 +251,12 @@ describe('buildDeviations', () => {
         stepEnd(5, 's'),
       ];
       expect(buildDeviations(waited)).toEqual([]);
-      const regressed = [step(1, 's', 'wait'), check(2, 's', 'raft-converged', 'pass'), check(3, 's', 'raft-converged', 'fail'), stepEnd(4, 's')];
+      const regressed = [
+        step(1, 's', 'wait'),
+        check(2, 's', 'raft-converged', 'pass'),
+        check(3, 's', 'raft-converged', 'fail'),
+        stepEnd(4, 's'),
+      ];
       expect(buildDeviations(regressed).map((d) => d.seq)).toEqual([3]);
     });
 
@@ -269,7 +276,9 @@ describe('buildDeviations', () => {
     });
 
     it("a choice's failing check is a branch taken, not a deviation", () => {
-      expect(buildDeviations([step(1, 'c', 'choice'), check(2, 'c', 'alarm-active', 'fail'), stepEnd(3, 'c')])).toEqual([]);
+      expect(buildDeviations([step(1, 'c', 'choice'), check(2, 'c', 'alarm-active', 'fail'), stepEnd(3, 'c')])).toEqual(
+        [],
+      );
     });
 
     it('a check with no step record is treated as gating (missing context never hides a failure)', () => {
@@ -279,9 +288,9 @@ describe('buildDeviations', () => {
     });
 
     it('a step the run never ended still reports its failed check (the log was cut)', () => {
-      expect(buildDeviations([step(1, 's', 'precondition'), check(2, 's', 'no-alarms', 'fail')]).map((d) => d.seq)).toEqual([
-        2,
-      ]);
+      expect(
+        buildDeviations([step(1, 's', 'precondition'), check(2, 's', 'no-alarms', 'fail')]).map((d) => d.seq),
+      ).toEqual([2]);
     });
 
     it('a step run twice (a loop) judges each run apart', () => {

@@ -39,7 +39,9 @@ describe('headerOf', () => {
 
   it('reads who, what, where and with which tools from the run-start', () => {
     expect(
-      headerOf(runStart({ nodes: ['172.20.0.2', '172.20.0.3'], maxInUse: 80 }, { dryRun: true, talosctlVersion: null })),
+      headerOf(
+        runStart({ nodes: ['172.20.0.2', '172.20.0.3'], maxInUse: 80 }, { dryRun: true, talosctlVersion: null }),
+      ),
     ).toEqual({
       runbook: 'nospace-recovery',
       runbookSha256: 'abc',
@@ -166,7 +168,12 @@ describe('commandEntry', () => {
   it('keeps notAsked and parseError only when the result has them', () => {
     const e = commandEntry(
       undefined,
-      result(3, { timedOut: true, exitCode: null, notAsked: '172.20.0.3 timed out at record 2', parseError: 'bad row' }),
+      result(3, {
+        timedOut: true,
+        exitCode: null,
+        notAsked: '172.20.0.3 timed out at record 2',
+        parseError: 'bad row',
+      }),
     );
     expect([e.notAsked, e.parseError, e.status]).toEqual(['172.20.0.3 timed out at record 2', 'bad row', 'timed out']);
     const plain = commandEntry(intent(15), result(16));

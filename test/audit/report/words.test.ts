@@ -299,12 +299,12 @@ describe('headerRows: the header and how each row should be read', () => {
 
   it('tones: a failed or missing outcome and a broken chain are bad; a pinned signature is ok, an embedded one a warning', () => {
     const tone = (r: Report, label: string) => headerRows(r).find((x) => x[0] === label)?.[2];
-    expect(tone(report({ outcome: { outcome: 'failed', exitCode: 1, endedAt: 'x', timeToRecoverMs: 5 } }), 'Outcome')).toBe(
-      'bad',
-    );
-    expect(tone(report({ outcome: { outcome: null, exitCode: null, endedAt: null, timeToRecoverMs: null } }), 'Outcome')).toBe(
-      'bad',
-    );
+    expect(
+      tone(report({ outcome: { outcome: 'failed', exitCode: 1, endedAt: 'x', timeToRecoverMs: 5 } }), 'Outcome'),
+    ).toBe('bad');
+    expect(
+      tone(report({ outcome: { outcome: null, exitCode: null, endedAt: null, timeToRecoverMs: null } }), 'Outcome'),
+    ).toBe('bad');
     expect(tone(report({ integrity: intact({ chain: { ok: false, firstBadSeq: 2, reason: 'x' } }) }), 'Chain')).toBe(
       'bad',
     );

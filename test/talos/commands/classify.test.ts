@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SNAPSHOT_OUTPUTS } from '../../../src/talos/commands/outputs.js';
 import { classify, classOf } from '../../../src/talos/commands/classify.js';
+import { SNAPSHOT_OUTPUTS } from '../../../src/talos/commands/outputs.js';
 import { OPAQUE, type Token } from '../../../src/talos/flag-grammar.js';
 
 /**

@@ -67,7 +67,19 @@ describe('refuseTokens: tokens refused wherever they stand', () => {
   });
 
   it('leaves alone what only starts like one: a longer flag name, other letters, a value', () => {
-    for (const tok of ['--nodesx', '--node', '--endpoint=x', '--contexts', '-x', '-N', '-fn', 'n', 'nodes', '---nodes', '-'])
+    for (const tok of [
+      '--nodesx',
+      '--node',
+      '--endpoint=x',
+      '--contexts',
+      '-x',
+      '-N',
+      '-fn',
+      'n',
+      'nodes',
+      '---nodes',
+      '-',
+    ])
       expect(refuseTokens(['logs', tok]), tok).toBeUndefined();
   });
 

@@ -35,7 +35,10 @@ describe('etcd shapes', () => {
   });
 
   it('the shapes with nothing to destroy say so (destroys is undefined)', () => {
-    for (const w of [['etcd', 'defrag'], ['etcd', 'forfeit-leadership']]) {
+    for (const w of [
+      ['etcd', 'defrag'],
+      ['etcd', 'forfeit-leadership'],
+    ]) {
       const x = v(w);
       expect('unknown' in x ? 'unknown' : x.destroys, w.join(' ')).toBeUndefined();
     }
@@ -79,11 +82,18 @@ describe('bootstrap: a new cluster, from a snapshot or not', () => {
     expect(destroys(['--recover-from', './db.snapshot'])).toBe(
       `creates a NEW etcd cluster from this node out of the snapshot ./db.snapshot${tail}`,
     );
-    expect(destroys(['--recover-from', OPAQUE])).toBe(`creates a NEW etcd cluster from this node out of the snapshot${tail}`);
+    expect(destroys(['--recover-from', OPAQUE])).toBe(
+      `creates a NEW etcd cluster from this node out of the snapshot${tail}`,
+    );
   });
 
   it('names a skipped hash check, in each bool spelling talosctl accepts', () => {
-    for (const skip of ['--recover-skip-hash-check', '--recover-skip-hash-check=true', '--recover-skip-hash-check=1', '--recover-skip-hash-check=T'])
+    for (const skip of [
+      '--recover-skip-hash-check',
+      '--recover-skip-hash-check=true',
+      '--recover-skip-hash-check=1',
+      '--recover-skip-hash-check=T',
+    ])
       expect(destroys(['--recover-from=x.db', skip]), skip).toBe(
         `creates a NEW etcd cluster from this node out of the snapshot x.db WITHOUT its hash check${tail}`,
       );

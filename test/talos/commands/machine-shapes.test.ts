@@ -15,12 +15,14 @@ const cls = (words: string[], rest: Token[] = []) => {
 };
 
 describe('reboot', () => {
-  it.each([[[]], [['--mode', 'default']], [['-m', 'powercycle']], [['--mode=force']]] as Token[][][])(
-    '%j: disruptive, the node, gated',
-    (rest) => {
-      expect(cls(['reboot'], rest)).toEqual(['disruptive', 'node', true]);
-    },
-  );
+  it.each([
+    [[]],
+    [['--mode', 'default']],
+    [['-m', 'powercycle']],
+    [['--mode=force']],
+  ] as Token[][][])('%j: disruptive, the node, gated', (rest) => {
+    expect(cls(['reboot'], rest)).toEqual(['disruptive', 'node', true]);
+  });
 
   it('an unknown mode or a ref is not matched exactly', () => {
     expect(cls(['reboot'], ['--mode', 'hard'])).toEqual({ unknown: '--mode hard is not a known reboot mode' });
@@ -81,7 +83,9 @@ describe('apply-config (and its alias apply)', () => {
     expect(cls(['apply-config'], ['--mode', 'interactive'])).toEqual({
       unknown: '--mode interactive is not a known apply mode',
     });
-    expect(cls(['apply-config'], ['--mode', OPAQUE])).toEqual({ unknown: '--mode (a reference) is not a known apply mode' });
+    expect(cls(['apply-config'], ['--mode', OPAQUE])).toEqual({
+      unknown: '--mode (a reference) is not a known apply mode',
+    });
     expect(cls(['apply-config'], ['--dry-run=maybe'])).toEqual({ unknown: '--dry-run has a value that is not a bool' });
   });
 });
@@ -89,11 +93,19 @@ describe('apply-config (and its alias apply)', () => {
 describe('service (and its alias services)', () => {
   const full = (rest: Token[]) => {
     const x = v(['service'], rest);
-    return 'unknown' in x ? { unknown: x.unknown } : { shape: x.shape, effect: x.effect, out: x.outOfService, gate: x.gate, reason: x.reason };
+    return 'unknown' in x
+      ? { unknown: x.unknown }
+      : { shape: x.shape, effect: x.effect, out: x.outOfService, gate: x.gate, reason: x.reason };
   };
 
   it('without an action, or with status, it is a read', () => {
-    expect(full([])).toEqual({ shape: 'service [<id>]', effect: 'read', out: undefined, gate: false, reason: 'shows service state' });
+    expect(full([])).toEqual({
+      shape: 'service [<id>]',
+      effect: 'read',
+      out: undefined,
+      gate: false,
+      reason: 'shows service state',
+    });
     expect(full(['etcd'])).toMatchObject({ shape: 'service [<id>]', effect: 'read' });
     expect(full(['etcd', 'status'])).toMatchObject({ shape: 'service <id> status', effect: 'read' });
     expect(cls(['services'], ['etcd'])).toEqual(['read', undefined, false]);

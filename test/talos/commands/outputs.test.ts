@@ -30,11 +30,15 @@ describe('parseOutputs', () => {
   });
 
   it('a command that declares no outputs yields nothing, whatever it printed', () => {
-    expect(parseOutputs({ outputs: undefined, shape: 'etcd snapshot <path>' }, fixture('ok/stdout.txt'), 0)).toBeUndefined();
+    expect(
+      parseOutputs({ outputs: undefined, shape: 'etcd snapshot <path>' }, fixture('ok/stdout.txt'), 0),
+    ).toBeUndefined();
   });
 
   it('declared outputs on another shape yield nothing (only etcd snapshot has a parser)', () => {
-    expect(parseOutputs({ outputs: SNAPSHOT_OUTPUTS, shape: 'etcd status' }, fixture('ok/stdout.txt'), 0)).toBeUndefined();
+    expect(
+      parseOutputs({ outputs: SNAPSHOT_OUTPUTS, shape: 'etcd status' }, fixture('ok/stdout.txt'), 0),
+    ).toBeUndefined();
   });
 
   it('a failed snapshot is a parse result, not a value (the exit code goes to the parser)', () => {

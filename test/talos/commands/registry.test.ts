@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OPAQUE } from '../../../src/talos/flag-grammar.js';
 import { findShape, knownShapes, SHAPES } from '../../../src/talos/commands/registry.js';
+import { OPAQUE } from '../../../src/talos/flag-grammar.js';
 
 /** THE list of shapes, and how an argv finds its shape: by its leading words, longest first. */
 

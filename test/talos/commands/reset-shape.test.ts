@@ -40,7 +40,9 @@ describe('reset', () => {
   });
 
   it('named system labels, each in words, in the order given', () => {
-    expect(destroys(['--system-labels-to-wipe', 'EPHEMERAL,STATE', '--system-labels-to-wipe=ETCD,META', '--graceful=false'])).toBe(
+    expect(
+      destroys(['--system-labels-to-wipe', 'EPHEMERAL,STATE', '--system-labels-to-wipe=ETCD,META', '--graceful=false']),
+    ).toBe(
       'wipes EPHEMERAL (/var: its etcd data unless etcd has its own ETCD volume, pods, images); STATE (its machine config); ' +
         'ETCD (its etcd data directory, on Talos 1.14 with a dedicated ETCD volume); META (its metadata partition); ' +
         OFF,
@@ -78,7 +80,9 @@ describe('reset', () => {
     expect(destroys(['--wipe-mode', OPAQUE])).toEqual({
       unknown: '--wipe-mode (a reference) is not all, system-disk or user-disks',
     });
-    expect(destroys(['--graceful=yes'])).toEqual({ unknown: '--graceful has a value talosctl does not read as a bool' });
+    expect(destroys(['--graceful=yes'])).toEqual({
+      unknown: '--graceful has a value talosctl does not read as a bool',
+    });
     expect(destroys(['--reboot=on'])).toEqual({ unknown: '--reboot has a value talosctl does not read as a bool' });
   });
 });

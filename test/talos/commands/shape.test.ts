@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { parseFlags, OPAQUE, type Token } from '../../../src/talos/flag-grammar.js';
-import { bool, insecure, none, type Parsed, read, sliceValues, value, waitFlags } from '../../../src/talos/commands/shape.js';
+import {
+  bool,
+  insecure,
+  none,
+  type Parsed,
+  read,
+  sliceValues,
+  value,
+  waitFlags,
+} from '../../../src/talos/commands/shape.js';
+import { OPAQUE, parseFlags, type Token } from '../../../src/talos/flag-grammar.js';
 
 /** How a shape is written down: flag specs, the read verdict, and a string-slice flag's values. */
 
@@ -58,22 +67,40 @@ describe('sliceValues: a repeatable, comma-separated flag', () => {
   });
 
   it('splits on commas and keeps every repetition, in order', () => {
-    expect(sliceValues(parsed([{ long: L, value: 'STATE,EPHEMERAL' }, { long: L, value: 'META' }]), L)).toEqual([
-      'STATE',
-      'EPHEMERAL',
-      'META',
-    ]);
+    expect(
+      sliceValues(
+        parsed([
+          { long: L, value: 'STATE,EPHEMERAL' },
+          { long: L, value: 'META' },
+        ]),
+        L,
+      ),
+    ).toEqual(['STATE', 'EPHEMERAL', 'META']);
   });
 
   it('drops empty items (a trailing comma, an empty value)', () => {
-    expect(sliceValues(parsed([{ long: L, value: 'STATE,' }, { long: L, value: '' }, { long: L, value: ',,ETCD' }]), L)).toEqual([
-      'STATE',
-      'ETCD',
-    ]);
+    expect(
+      sliceValues(
+        parsed([
+          { long: L, value: 'STATE,' },
+          { long: L, value: '' },
+          { long: L, value: ',,ETCD' },
+        ]),
+        L,
+      ),
+    ).toEqual(['STATE', 'ETCD']);
   });
 
   it('is unknown (undefined) as soon as one value is a ref', () => {
-    expect(sliceValues(parsed([{ long: L, value: 'STATE' }, { long: L, value: OPAQUE }]), L)).toBeUndefined();
+    expect(
+      sliceValues(
+        parsed([
+          { long: L, value: 'STATE' },
+          { long: L, value: OPAQUE },
+        ]),
+        L,
+      ),
+    ).toBeUndefined();
   });
 
   it('reads only the flag asked for', () => {

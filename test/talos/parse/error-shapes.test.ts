@@ -10,7 +10,10 @@ import { cleanLines, isProgress, readShapes } from '../../../src/talos/parse/err
  */
 
 const stderr = (version: string, name: string) =>
-  readFileSync(fileURLToPath(new URL(`../../../fixtures/talosctl/${version}/errors/${name}/stderr.txt`, import.meta.url)), 'utf8');
+  readFileSync(
+    fileURLToPath(new URL(`../../../fixtures/talosctl/${version}/errors/${name}/stderr.txt`, import.meta.url)),
+    'utf8',
+  );
 const entry = (node: string | undefined, head: string, nested: string[] = [], warning = false) => ({
   node,
   head,
@@ -60,7 +63,12 @@ describe('readShapes: error lists', () => {
 
   it('≤1.13 WARNING form: the bullets are warnings (the command succeeded for other nodes)', () => {
     expect(readShapes(stderr('v1.13', 'warning-with-exit0')).entries).toEqual([
-      entry('10.5.0.4', 'rpc error: code = Unimplemented desc = etcd alarm list is only available on control plane nodes', [], true),
+      entry(
+        '10.5.0.4',
+        'rpc error: code = Unimplemented desc = etcd alarm list is only available on control plane nodes',
+        [],
+        true,
+      ),
     ]);
   });
 
@@ -94,7 +102,9 @@ describe('readShapes: error lists', () => {
 
   it('a line that reads "1 error occurred:" after an rpc error opens no node list', () => {
     const head = 'rpc error: code = Unknown desc = failed to leave cluster: 1 error occurred:';
-    expect(readShapes(`${head}\n\t* 10.5.0.9: boom\n`).entries).toEqual([entry(undefined, head, ['\t* 10.5.0.9: boom'])]);
+    expect(readShapes(`${head}\n\t* 10.5.0.9: boom\n`).entries).toEqual([
+      entry(undefined, head, ['\t* 10.5.0.9: boom']),
+    ]);
   });
 
   it('bullets after a header that already holds nested lines stay nested', () => {
@@ -112,7 +122,7 @@ describe('readShapes: error lists', () => {
 });
 
 describe('readShapes: the --wait tracker', () => {
-  it('not a terminal: each node\'s last line decides; progress is progress, anything else its error (v1.14 wait-not-a-terminal)', () => {
+  it("not a terminal: each node's last line decides; progress is progress, anything else its error (v1.14 wait-not-a-terminal)", () => {
     expect(readShapes(stderr('v1.14', 'wait-not-a-terminal'))).toEqual({
       entries: [
         entry(
@@ -124,7 +134,7 @@ describe('readShapes: the --wait tracker', () => {
     });
   });
 
-  it('a terminal: the last block after a spinner line tells each node\'s state (v1.13 wait-progress-two-nodes)', () => {
+  it("a terminal: the last block after a spinner line tells each node's state (v1.13 wait-progress-two-nodes)", () => {
     expect(readShapes(stderr('v1.13', 'wait-progress-two-nodes'))).toEqual({
       entries: [],
       progress: [
@@ -135,7 +145,8 @@ describe('readShapes: the --wait tracker', () => {
   });
 
   it('a redrawn block forgets the one before it', () => {
-    const text = '◳ watching nodes: [a b]\n    * a: error: boom\n    * b: phase: x\n◲ watching nodes: [a b]\n    * b: post check passed\n';
+    const text =
+      '◳ watching nodes: [a b]\n    * a: error: boom\n    * b: phase: x\n◲ watching nodes: [a b]\n    * b: post check passed\n';
     expect(readShapes(text)).toEqual({ entries: [], progress: [{ node: 'b', message: 'post check passed' }] });
   });
 
@@ -143,10 +154,12 @@ describe('readShapes: the --wait tracker', () => {
     expect(readShapes('◳ watching nodes: [a]\n    * a: error: boom\n').entries).toEqual([entry('a', 'boom')]);
   });
 
-  it('--debug: stops at the nodes\' console logs; other lines are entries (v1.13 wait-debug-interrupted)', () => {
+  it("--debug: stops at the nodes' console logs; other lines are entries (v1.13 wait-debug-interrupted)", () => {
     const r = readShapes(stderr('v1.13', 'wait-debug-interrupted'));
     expect(r.progress).toEqual([{ node: '10.2.1.1', message: 'actor ID: aa1f7b97-d422-4842-8b17-44e53b3046d3' }]);
-    expect(r.entries).toEqual([entry(undefined, 'Signal received, aborting, press Ctrl+C once again to abort immediately...')]);
+    expect(r.entries).toEqual([
+      entry(undefined, 'Signal received, aborting, press Ctrl+C once again to abort immediately...'),
+    ]);
   });
 });
 

@@ -21,7 +21,8 @@ describe('splitJsonStream', () => {
     const s = splitJsonStream(fixture('volume-status/directory/stdout.txt'));
     expect(s.junk).toEqual([]);
     expect(s.objects.length).toBeGreaterThan(0);
-    for (const o of s.objects) expect(Object.keys(o as object)).toEqual(expect.arrayContaining(['node', 'metadata', 'spec']));
+    for (const o of s.objects)
+      expect(Object.keys(o as object)).toEqual(expect.arrayContaining(['node', 'metadata', 'spec']));
   });
 
   it('several indented objects, one after another', () => {

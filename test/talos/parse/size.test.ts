@@ -28,19 +28,33 @@ describe('parseSize', () => {
     expect(parseSize('1.2345 kB')).toEqual({ ok: true, value: 1235 });
   });
 
-  it.each(['', 'MB', '21', '21 mb', '21 MiB', '21  MB', '-1 MB', '.5 MB', '5. MB', '1e3 B', '21 XB', '21 MB extra', '1,5 MB'])(
-    '%j is not a size',
-    (text) => {
-      expect(parseSize(text)).toEqual({
-        ok: false,
-        error: { code: 'bad-value', message: `not a humanized size: ${JSON.stringify(text)}`, raw: text },
-      });
-      expect(isSize(text)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    'MB',
+    '21',
+    '21 mb',
+    '21 MiB',
+    '21  MB',
+    '-1 MB',
+    '.5 MB',
+    '5. MB',
+    '1e3 B',
+    '21 XB',
+    '21 MB extra',
+    '1,5 MB',
+  ])('%j is not a size', (text) => {
+    expect(parseSize(text)).toEqual({
+      ok: false,
+      error: { code: 'bad-value', message: `not a humanized size: ${JSON.stringify(text)}`, raw: text },
+    });
+    expect(isSize(text)).toBe(false);
+  });
 
   it('something that is not text is a bad value too, not a throw', () => {
-    expect(parseSize(undefined as unknown as string)).toMatchObject({ ok: false, error: { code: 'bad-value', raw: 'undefined' } });
+    expect(parseSize(undefined as unknown as string)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-value', raw: 'undefined' },
+    });
   });
 
   it('isSize agrees with parseSize', () => {

@@ -147,12 +147,16 @@ describe('parseTable: rows', () => {
       ok: false,
       error: { code: 'bad-row' },
     });
-    expect(parseTable(SMALL, 'ID                 HOSTNAME   LEARNER\na49c021e76e707db   cp-1       maybe\n')).toMatchObject({
+    expect(
+      parseTable(SMALL, 'ID                 HOSTNAME   LEARNER\na49c021e76e707db   cp-1       maybe\n'),
+    ).toMatchObject({
       ok: false,
       error: { code: 'bad-row', line: 2 },
     });
     // an id of 15 digits is no HEX16
-    expect(parseTable(SMALL, 'ID                HOSTNAME   LEARNER\na49c021e76e707d   cp-1       true\n').ok).toBe(false);
+    expect(parseTable(SMALL, 'ID                HOSTNAME   LEARNER\na49c021e76e707d   cp-1       true\n').ok).toBe(
+      false,
+    );
   });
 
   it('a pattern match must pass validation too', () => {
@@ -190,6 +194,12 @@ describe('cell and the cell tests', () => {
   it('bools, tokens and unsigned integers', () => {
     expect([isBool('true'), isBool('false'), isBool('True'), isBool('1')]).toEqual([true, true, false, false]);
     expect([isToken('cp-1'), isToken('cp 1'), isToken('')]).toEqual([true, false, false]);
-    expect([isUint('0'), isUint('8610'), isUint('-1'), isUint('1.5'), isUint('')]).toEqual([true, true, false, false, false]);
+    expect([isUint('0'), isUint('8610'), isUint('-1'), isUint('1.5'), isUint('')]).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });
