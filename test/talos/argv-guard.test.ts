@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isTalosDrError } from '../../src/io/errors.js';
 import { checkArgs, checkNode } from '../../src/talos/argv-guard.js';
+import { SHAPES } from '../../src/talos/commands.js';
+import { mayReadConnection } from './pflag-oracle.js';
 
 /**
  * The last gate before a spawn. Its guarantee: no spelling of a flag lets a runbook's argv move
@@ -188,5 +191,61 @@ describe('checkArgs: strings only, and nothing that reaches another node or clus
     // --nodes inside a path is data: only a token that starts like the flag reads as one
     expect(checkArgs(['etcd', 'snapshot', './--nodes=x.db'])).toEqual(['etcd', 'snapshot', './--nodes=x.db']);
     expect(checkArgs(['logs', 'etcd', '--tail', '5'])).toEqual(['logs', 'etcd', '--tail', '5']);
+  });
+});
+
+describe('checkArgs against the pflag oracle (random argv, the run seed)', () => {
+  const ATTACKS = [
+    '-n',
+    '-e',
+    '-c',
+    '-nx',
+    '-fn',
+    '-fn10.0.0.9',
+    '-in',
+    '-ie',
+    '-zc',
+    '-n=x',
+    '--nodes',
+    '--nodes=a,b',
+    '--endpoints=x',
+    '--talosconfig',
+    '--context=p',
+    '--cluster',
+    '--siderov1-keys-dir',
+    '--',
+    '-',
+    '',
+    '-f',
+    '-i',
+    '--tail',
+    '5',
+    '--force',
+    '--mode=reboot',
+    '10.0.0.9',
+    'etcd',
+    '\u2013n',
+    '\u2212nodes',
+    '--Nodes=x',
+    '--node=x',
+    '-N',
+  ];
+  const words = fc.constantFrom(...SHAPES.flatMap((x) => [x.path, ...(x.aliases ?? [])]), ['frobnicate']);
+  const argvs = fc.tuple(words, fc.array(fc.constantFrom(...ATTACKS), { maxLength: 5 })).map(([w, t]) => [...w, ...t]);
+
+  it('refuses every argv talosctl could read a connection flag from; passes the others through unchanged', () => {
+    fc.assert(
+      fc.property(argvs, (argv) => {
+        let out: string[] | undefined;
+        try {
+          out = checkArgs(argv);
+        } catch (e) {
+          expect(isTalosDrError(e) && e.code).toBe('TDR_TALOSCTL_BAD_ARGV');
+        }
+        if (mayReadConnection(argv)) expect(out, JSON.stringify(argv)).toBeUndefined();
+        if (out !== undefined) expect(out).toEqual(argv);
+      }),
+      { numRuns: 600 },
+    );
   });
 });
