@@ -41,9 +41,25 @@ describe('parseOutputs', () => {
     ).toBeUndefined();
   });
 
-  it('a failed snapshot is a parse result, not a value (the exit code goes to the parser)', () => {
-    const r = parseOutputs({ outputs: SNAPSHOT_OUTPUTS, shape: 'etcd snapshot <path>' }, '', 1);
-    expect(r?.ok).toBe(false);
+  it('passes the exit code to the parser: saved but exit 1 is not trusted (fixtures/talosctl/v1.14/snapshot/status-failed)', () => {
+    const r = parseOutputs(
+      { outputs: SNAPSHOT_OUTPUTS, shape: 'etcd snapshot <path>' },
+      fixture('status-failed/stdout.txt'),
+      1,
+    );
+    expect(r).toEqual({
+      ok: true,
+      value: {
+        path: '/backups/etcd 1.db',
+        bytes: 2015264,
+        hash: '',
+        revision: 0,
+        totalKeys: 0,
+        totalSize: 0,
+        trusted: false,
+        infoPrinted: false,
+      },
+    });
   });
 
   it('declares the five values a step may capture, with their types', () => {

@@ -20,9 +20,15 @@ describe('splitJsonStream', () => {
   it('the recorded `get volumestatus ETCD -o json` output (fixtures/talosctl/v1.14/volume-status/directory, derived from source)', () => {
     const s = splitJsonStream(fixture('volume-status/directory/stdout.txt'));
     expect(s.junk).toEqual([]);
-    expect(s.objects.length).toBeGreaterThan(0);
-    for (const o of s.objects)
-      expect(Object.keys(o as object)).toEqual(expect.arrayContaining(['node', 'metadata', 'spec']));
+    expect(s.objects).toHaveLength(1);
+    expect(s.objects[0]).toMatchObject({
+      node: '10.5.0.2',
+      metadata: { id: 'ETCD', type: 'VolumeStatuses.block.talos.dev' },
+      spec: { type: 'directory', mountLocation: '/var/lib/etcd', parentID: 'EPHEMERAL' },
+    });
+    // two nodes print two objects back to back
+    const two = splitJsonStream(fixture('volume-status/directory/stdout.txt').repeat(2));
+    expect([two.objects.length, two.junk]).toEqual([2, []]);
   });
 
   it('several indented objects, one after another', () => {
