@@ -12,6 +12,9 @@ const APPLY_MODES = ['auto', 'no-reboot', 'reboot', 'staged', 'try'];
 const REBOOT_MODES = ['default', 'powercycle', 'force'];
 const SERVICE_ACTIONS = ['status', 'start', 'stop', 'restart'];
 
+/** A mode as a message shows it: a ref is known only at run time (String() would print the symbol). */
+const shownMode = (mode: Token): string => (mode === OPAQUE ? '(a reference)' : mode);
+
 export const MACHINE_SHAPES: readonly Shape[] = [
   RESET_SHAPE,
   {
@@ -21,7 +24,7 @@ export const MACHINE_SHAPES: readonly Shape[] = [
     classify: (p) => {
       const mode = p.flag('mode') ?? 'default';
       if (mode === OPAQUE || !REBOOT_MODES.includes(mode))
-        return { unknown: `--mode ${String(mode)} is not a known reboot mode` };
+        return { unknown: `--mode ${shownMode(mode)} is not a known reboot mode` };
       return {
         effect: 'disruptive',
         reason: 'reboots the node: its etcd member is out of service until it is back',
@@ -93,7 +96,7 @@ export const MACHINE_SHAPES: readonly Shape[] = [
       if (dry) return read('apply-config --dry-run only shows what would change');
       const mode = p.flag('mode') ?? 'auto';
       if (mode === OPAQUE || !APPLY_MODES.includes(mode))
-        return { unknown: `--mode ${String(mode)} is not a known apply mode` };
+        return { unknown: `--mode ${shownMode(mode)} is not a known apply mode` };
       const rebooting = mode === 'reboot' || mode === 'auto';
       return {
         effect: 'disruptive',
