@@ -1,14 +1,5 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
-import {
-  answerText,
-  checkWord,
-  commandLine,
-  commandStatus,
-  fold,
-  headerRows,
-  jsonInline,
-  titleOf,
-} from './words.js';
+import { answerText, checkWord, commandLine, commandStatus, fold, headerRows, jsonInline, titleOf } from './words.js';
 
 /**
  * The HTML report: one self-contained file (inline CSS, no script, no external resource), for the

@@ -1,15 +1,6 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
 import { inert } from './text.js';
-import {
-  answerText,
-  checkWord,
-  commandLine,
-  commandStatus,
-  fold,
-  headerRows,
-  jsonInline,
-  titleOf,
-} from './words.js';
+import { answerText, checkWord, commandLine, commandStatus, fold, headerRows, jsonInline, titleOf } from './words.js';
 
 /**
  * The Markdown report (for a ticket or a post-incident review). Log text is escaped so it cannot

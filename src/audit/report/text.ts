@@ -1,14 +1,5 @@
 import type { ApprovalEntry, Entry, Report } from './model.js';
-import {
-  answerText,
-  checkWord,
-  commandLine,
-  commandStatus,
-  fold,
-  headerRows,
-  jsonInline,
-  titleOf,
-} from './words.js';
+import { answerText, checkWord, commandLine, commandStatus, fold, headerRows, jsonInline, titleOf } from './words.js';
 
 /**
  * The plain-text report (`log show`, the default): header, deviations first, approvals, then the
