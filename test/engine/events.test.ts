@@ -29,6 +29,7 @@ describe('run events', () => {
     const { events, result } = await go({ fake: fakeTalosctl(), approve: ['confirm-remove'] });
     expect(result.exitCode).toBe(0);
     expect(codes(events)).toEqual([
+      'TDR_I_RUN_START', // the session's run-start record (the cluster identity read before it tells nothing)
       'TDR_I_STEP_START', // pre
       'TDR_I_COMMAND_RESULT×3', // member list on each node
       'TDR_I_CHECK_VERDICT',
@@ -46,6 +47,7 @@ describe('run events', () => {
       'TDR_I_COMMAND_RESULT×3',
       'TDR_I_CHECK_VERDICT',
       'TDR_I_RUN_END',
+      'TDR_I_RUN_SUMMARY', // after the log is closed: what the terminal's last lines say
     ]);
   });
 
@@ -59,19 +61,18 @@ describe('run events', () => {
     // the flag approval's deviation is told with it, not as a fact of its own
     const approval = events.find((e) => e.code === 'TDR_I_APPROVAL');
     expect(approval?.code === 'TDR_I_APPROVAL' && approval.data.flag?.record.payload.kind).toBe('flag-approval');
-    // nothing the log holds is left untold, except the records an event carries beside its own
+    // nothing the log holds is left untold (the run-start included: the session tells it), except
+    // the records an event carries beside its own
     const carried = new Set(
       events.flatMap((e) => (e.code === 'TDR_I_APPROVAL' && e.data.flag ? [e.data.flag.record.seq] : [])),
     );
-    const untold = records.filter(
-      (r) => r.type !== 'run-start' && !told.some((t) => t.seq === r.seq) && !carried.has(r.seq),
-    );
+    const untold = records.filter((r) => !told.some((t) => t.seq === r.seq) && !carried.has(r.seq));
     expect(untold.map((r) => r.type)).toEqual([]);
   });
 
   it('a stop at the gate tells the gate and the stop, and nothing irreversible', async () => {
     const { events } = await go({ fake: fakeTalosctl() });
-    expect(codes(events).slice(-3)).toEqual(['TDR_I_GATE', 'TDR_W_GATE_STOPPED', 'TDR_I_RUN_END']);
+    expect(codes(events).slice(-4)).toEqual(['TDR_I_GATE', 'TDR_W_GATE_STOPPED', 'TDR_I_RUN_END', 'TDR_I_RUN_SUMMARY']);
     expect(events.some((e) => e.code === 'TDR_I_COMMAND_INTENT')).toBe(false);
   });
 

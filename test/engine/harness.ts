@@ -1,16 +1,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AnyRecord } from '../../src/audit/log-format.js';
 import { verifyJournal } from '../../src/audit/verify.js';
 import { lintRunbook } from '../../src/compile/lint.js';
-import { createRunEvents, type RunEvent, type RunEventListener } from '../../src/engine/events.js';
+import type { RunEvent, RunEventListener } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
+import { acquireLock, logLockKey } from '../../src/engine/lock.js';
 import { parseParams } from '../../src/engine/params.js';
 import { type Prompter, PromptInterrupted } from '../../src/engine/prompter.js';
-import { readOnlyTalosctl } from '../../src/engine/read-only-talosctl.js';
-import { executeRun, type RunResult } from '../../src/engine/run.js';
-import { createRunReplay, createSession } from '../../src/engine/session.js';
+import type { RunResult } from '../../src/engine/run.js';
+import { createSession } from '../../src/engine/session.js';
 import { F_IDS, F_NODES, type FakeTalosctl, fakeTalosctl } from '../helpers/fake-talosctl.js';
 
 export const REMOVE_RUNBOOK = `apiVersion: talos-dr/v1
@@ -69,52 +69,85 @@ export interface Go {
   onEvent?: RunEventListener;
 }
 
-export async function go(o: Go): Promise<{ result: RunResult; records: AnyRecord[]; log: string; events: RunEvent[] }> {
-  const lint = lintRunbook(o.text ?? REMOVE_RUNBOOK, 'test.yaml');
+export interface GoResult {
+  result: RunResult;
+  records: AnyRecord[];
+  log: string;
+  events: RunEvent[];
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * One run (or, with `resume`, one resume of `log`) as `talos-dr run` / `talos-dr resume` build
+ * it: createSession with the fake as the injected adapter, so the tests drive what the CLI
+ * drives — the cluster-identity read and lock, the run-start (or resume) record, the view, the
+ * event stream — on a captured stdout/stderr. The journal must verify afterwards.
+ *
+ * What is left out, on purpose: no witness (a log cut after the run, standing for a crash, would
+ * rightly be caught as a cut by its checkpoint heads); the talosconfig is a path that does not
+ * exist in a temp dir (never the user's ~/.talos/config).
+ */
+export async function go(o: Go): Promise<GoResult> {
+  const text = o.text ?? REMOVE_RUNBOOK;
+  const lint = lintRunbook(text, 'test.yaml');
   if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
   const log = o.log ?? tmpLog();
-  let journal: Journal;
-  let replay: ReturnType<typeof createRunReplay> | undefined;
-  if (o.resume) {
-    const r = Journal.resume(log);
-    journal = r.journal;
-    // the replay `talos-dr resume` builds (before, the harness had its own, which took a gated
-    // step's re-approval for an approval of the steps after it)
-    replay = createRunReplay(lint.runbook, r.records);
-    journal.append('deviation', { step: null, kind: 'resume', detail: 'test resume' });
-  } else {
-    journal = Journal.create(log);
-    journal.append('run-start', {
-      runbook: 'test.yaml',
-      runbookSha256: '0'.repeat(64),
-      params: {},
-      operator: 'tester',
-      host: 'h',
-      toolVersion: '0',
-      talosctlVersion: null,
-      dryRun: o.dryRun === true,
-    });
-  }
-  const prompter = o.prompter ?? nobody;
+  const out = { stdout: '', stderr: '' };
   const events: RunEvent[] = [];
-  const bus = createRunEvents((e) => events.push(e), ...(o.onEvent ? [o.onEvent] : []));
-  const result = await executeRun({
-    runbook: lint.runbook,
-    compiled: lint.compiled,
-    params: parseParams(lint.runbook.params, o.params ?? PARAMS),
-    talosctl: o.dryRun ? readOnlyTalosctl(o.fake) : o.fake,
-    journal,
-    events: bus,
-    prompter,
-    policy: { interactive: prompter.interactive, preApproved: new Set(o.approve ?? []), operator: 'tester' },
-    dryRun: o.dryRun === true,
-    signal: o.signal ?? new AbortController().signal,
-    ...(replay ? { replay } : {}),
-  });
-  journal.close();
-  const v = verifyJournal(readFileSync(log, 'utf8'));
-  if (!v.ok) throw new Error(`journal does not verify: ${v.reason}`);
-  return { result, records: v.records, log, events };
+  const env = { ...process.env, NO_COLOR: '1', TALOSCONFIG: join(dirname(log), 'no-talosconfig') };
+  // resume: the log's own lock, then the verified journal reopened, as resumeCommand does
+  const logLock = o.resume
+    ? acquireLock({ key: logLockKey(log), operator: 'tester', runbook: `resume of ${log}` })
+    : undefined;
+  try {
+    const opened = o.resume ? Journal.resume(log) : undefined;
+    try {
+      const session = await createSession({
+        ctx: {
+          stdout: {
+            write: (t: string) => {
+              out.stdout += t;
+            },
+          },
+          stderr: {
+            write: (t: string) => {
+              out.stderr += t;
+            },
+          },
+          env,
+          cwd: process.cwd(),
+          signal: o.signal ?? new AbortController().signal,
+        },
+        runbookPath: 'test.yaml',
+        runbookText: text,
+        runbook: lint.runbook,
+        compiled: lint.compiled,
+        params: parseParams(lint.runbook.params, o.params ?? PARAMS),
+        approve: o.approve ?? [],
+        operator: 'tester',
+        target: { talosctl: undefined, talosconfig: undefined, context: undefined, endpoints: [] },
+        dryRun: o.dryRun === true,
+        ...(opened ? { resume: { path: log, journal: opened.journal, records: opened.records } } : { logPath: log }),
+        talosctl: o.fake,
+        prompter: o.prompter ?? nobody,
+        onEvent: (e) => {
+          events.push(e);
+          o.onEvent?.(e);
+        },
+      });
+      const result = await session.run();
+      const v = verifyJournal(readFileSync(session.logPath, 'utf8'));
+      if (!v.ok) throw new Error(`journal does not verify: ${v.reason}`);
+      // the summary's logPath is the session's own, not part of the run's result
+      const { logPath: _, ...run } = result;
+      return { result: run, records: v.records, log: session.logPath, events, ...out };
+    } finally {
+      opened?.journal.close();
+    }
+  } finally {
+    logLock?.release();
+  }
 }
 
 export const removeCalls = (f: FakeTalosctl) => f.calls.filter((c) => c.args[1] === 'remove-member');
@@ -133,58 +166,5 @@ export async function cutAfterFirstIntent(o: Pick<Go, 'text' | 'params' | 'appro
   return log;
 }
 
-/**
- * A whole session as `talos-dr run` builds it (createSession: the cluster-identity read and
- * lock, the log, the view, the events), on the fake talosctl, its output captured. For tests of
- * the session itself; `go` drives the run loop alone, so its tests see only the run's own calls.
- */
-export async function goSession(o: Pick<Go, 'fake' | 'text' | 'params' | 'approve' | 'prompter' | 'onEvent'>): Promise<{
-  result: RunResult;
-  records: AnyRecord[];
-  log: string;
-  events: RunEvent[];
-  stdout: string;
-  stderr: string;
-}> {
-  const lint = lintRunbook(o.text ?? REMOVE_RUNBOOK, 'test.yaml');
-  if (!lint.ok) throw new Error(JSON.stringify(lint.errors));
-  const out = { stdout: '', stderr: '' };
-  const events: RunEvent[] = [];
-  const session = await createSession({
-    ctx: {
-      stdout: {
-        write: (t: string) => {
-          out.stdout += t;
-        },
-      },
-      stderr: {
-        write: (t: string) => {
-          out.stderr += t;
-        },
-      },
-      env: { ...process.env, NO_COLOR: '1' },
-      cwd: process.cwd(),
-      signal: new AbortController().signal,
-    },
-    runbookPath: 'test.yaml',
-    runbookText: o.text ?? REMOVE_RUNBOOK,
-    runbook: lint.runbook,
-    compiled: lint.compiled,
-    params: parseParams(lint.runbook.params, o.params ?? PARAMS),
-    approve: o.approve ?? [],
-    operator: 'tester',
-    target: { talosctl: undefined, talosconfig: undefined, context: undefined, endpoints: [] },
-    dryRun: false,
-    logPath: tmpLog(),
-    talosctl: o.fake,
-    prompter: o.prompter ?? nobody,
-    onEvent: (e) => {
-      events.push(e);
-      o.onEvent?.(e);
-    },
-  });
-  const result = await session.run();
-  const v = verifyJournal(readFileSync(session.logPath, 'utf8'));
-  if (!v.ok) throw new Error(`journal does not verify: ${v.reason}`);
-  return { result, records: v.records, log: session.logPath, events, ...out };
-}
+/** The same session as `go` (session.test.ts names it so: it tests the session itself). */
+export const goSession: (o: Go) => Promise<GoResult> = go;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { F_IDS, fakeTalosctl } from '../helpers/fake-talosctl.js';
+import { F_IDS, F_NODES, fakeTalosctl } from '../helpers/fake-talosctl.js';
 import { cutAfterFirstIntent, go, REMOVE_RUNBOOK, removeCalls } from './harness.js';
 
 /**
@@ -44,9 +44,25 @@ describe('a resumed poll loop ends where the recorded one did', () => {
     // second resume: everything up to the manual step is in the log
     const second = slowFake();
     second.state.members = second.state.members.filter((m) => m.id !== F_IDS[2]);
-    const r2 = await go({ fake: second, text: TEXT, log, resume: true, approve: ['remove', 'kubelet'] });
+    let atResume = -1;
+    const r2 = await go({
+      fake: second,
+      text: TEXT,
+      log,
+      resume: true,
+      approve: ['remove', 'kubelet'],
+      onEvent: (e) => {
+        if (e.code === 'TDR_I_RESUME') atResume = second.calls.length;
+      },
+    });
     expect(r2.result.exitCode, JSON.stringify(r2.result)).toBe(0);
     expect(removeCalls(second)).toHaveLength(0);
-    expect(second.calls).toEqual([]); // nothing was read live: the whole run replayed
+    // before its resume record the session asks which cluster this is (the fake has no `get info`:
+    // the member list is the fallback), as `talos-dr resume` does
+    expect(second.calls.slice(0, atResume).map((c) => `${c.node} ${c.args.join(' ')}`)).toEqual([
+      ...F_NODES.map((n) => `${n} get info --output json`),
+      ...F_NODES.map((n) => `${n} etcd members`),
+    ]);
+    expect(second.calls.slice(atResume)).toEqual([]); // nothing was read live: the whole run replayed
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { F_IDS, fakeTalosctl } from '../helpers/fake-talosctl.js';
+import { identityKey } from '../../src/engine/cluster-identity.js';
+import { acquireLock, LockHeldError } from '../../src/engine/lock.js';
+import { F_IDS, F_NODES, fakeTalosctl } from '../helpers/fake-talosctl.js';
 import { go, removeCalls, scripted } from './harness.js';
 
 describe('executor gates', () => {
@@ -106,6 +108,39 @@ describe('executor gates', () => {
     expect(result.exitCode).toBe(130);
     expect(records.some((r) => r.type === 'command-intent')).toBe(true);
     expect(records.at(-1)).toMatchObject({ type: 'run-end', payload: { outcome: 'interrupted' } });
+  });
+});
+
+describe('the run the harness drives is the session the CLI builds', () => {
+  it('the cluster identity is read before the log, its lock is held while the run runs and released after', async () => {
+    const fake = fakeTalosctl();
+    // the fake has no `get info`: the session keys the lock on the sorted member ids, as on Talos < 1.4
+    const key = identityKey({ source: 'etcd-member-ids', value: [...F_IDS].sort().join(',') });
+    const tryLock = (): string => {
+      try {
+        acquireLock({ key, operator: 'other', runbook: 'other' }).release();
+        return 'free';
+      } catch (e) {
+        return e instanceof LockHeldError ? 'held' : String(e);
+      }
+    };
+    const during: string[] = [];
+    const { result, records, stderr } = await go({
+      fake,
+      approve: ['confirm-remove'],
+      onEvent: (e) => {
+        if (e.code === 'TDR_I_STEP_START') during.push(tryLock());
+      },
+    });
+    expect(result.exitCode).toBe(0);
+    expect(during).toEqual(['held', 'held', 'held', 'held']);
+    expect(tryLock()).toBe('free');
+    expect(records[0]).toMatchObject({
+      type: 'run-start',
+      payload: { operator: 'tester', cluster: { source: 'etcd-member-ids', readFrom: [F_NODES[0]] } },
+    });
+    expect(fake.calls.slice(0, 3).map((c) => c.args.join(' '))).toEqual(Array(3).fill('get info --output json'));
+    expect(stderr).toContain('warning: no node answered `talosctl get info` with a cluster id');
   });
 });
 

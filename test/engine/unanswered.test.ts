@@ -157,11 +157,38 @@ ${READS}${extra}`;
   const notAsked = (records: Awaited<ReturnType<typeof go>>['records']) =>
     records.filter((r) => r.type === 'command-result' && r.payload.notAsked !== undefined);
 
+  const stepOf = (r: Awaited<ReturnType<typeof go>>['records'][number]) =>
+    r.type === 'command-result' && [r.payload.step, r.payload.node];
+
   it('read-only: the node that timed out is not asked again, journaled as not asked, named at the end', async () => {
+    // the node answers the session's cluster-identity read, then goes silent
+    const hung = new Set<string>();
+    const { t, calls } = timingOut(fakeTalosctl(), hung);
+    let atStart = -1;
+    const { result, records } = await go({
+      fake: t as never,
+      text: text(''),
+      params,
+      onEvent: (e) => {
+        if (e.code !== 'TDR_I_RUN_START') return;
+        atStart = calls.length;
+        hung.add('10.5.0.4');
+      },
+    });
+    expect(calls.slice(atStart).filter((c) => c.node === '10.5.0.4')).toHaveLength(1);
+    expect(notAsked(records).map(stepOf)).toEqual([['again', '10.5.0.4']]);
+    expect(result.unanswered.map((u) => u.node)).toEqual(['10.5.0.4']);
+    const end = records.at(-1);
+    expect(end?.type === 'run-end' && end.payload.unanswered).toEqual(['10.5.0.4']);
+  });
+
+  it('read-only: a node that timed out on the cluster-identity read is not waited on again by any step', async () => {
+    // one memory from the session's identity read to the run's end (session.ts)
     const { t, calls } = timingOut(fakeTalosctl(), new Set(['10.5.0.4']));
     const { result, records } = await go({ fake: t as never, text: text(''), params });
-    expect(calls.filter((c) => c.node === '10.5.0.4')).toHaveLength(1);
-    expect(notAsked(records).map((r) => r.type === 'command-result' && [r.payload.step, r.payload.node])).toEqual([
+    expect(calls.filter((c) => c.node === '10.5.0.4').map((c) => c.args.join(' '))).toEqual(['get info --output json']);
+    expect(notAsked(records).map(stepOf)).toEqual([
+      ['look', '10.5.0.4'],
       ['again', '10.5.0.4'],
     ]);
     expect(result.unanswered.map((u) => u.node)).toEqual(['10.5.0.4']);
@@ -173,10 +200,11 @@ ${READS}${extra}`;
     const { t, calls } = timingOut(fakeTalosctl(), new Set(['10.5.0.4']));
     const defrag = `  - { id: defrag, talosctl: [etcd, defrag], node: { ref: params.healthy } }\n`;
     const { records } = await go({ fake: t as never, text: text(defrag), params });
-    // look, again, and the quorum check before the defrag all asked 10.5.0.4
+    // the session's identity read timed out on it (and did not ask it for the member list);
+    // look, again, and the quorum check before the defrag all asked 10.5.0.4 again
     const asked = calls.filter((c) => c.node === '10.5.0.4').map((c) => c.args.join(' '));
-    expect(asked.slice(0, 2)).toEqual(['etcd members', 'etcd status']);
-    expect(asked.length).toBeGreaterThan(2);
+    expect(asked.slice(0, 3)).toEqual(['get info --output json', 'etcd members', 'etcd status']);
+    expect(asked.length).toBeGreaterThan(3);
     expect(notAsked(records)).toEqual([]);
   });
 });
