@@ -74,3 +74,28 @@ export async function runRegistered(
   }
   return { code, stdout: c.out(), stderr: c.err(), ...(error === undefined ? {} : { error }) };
 }
+
+/**
+ * What commander hands a command's action for `args`, with the action itself swapped for a
+ * recorder: a command module's flag declarations (names, defaults, repeatable, parsers) tested
+ * without running what it would run. `path` is the subcommand to record (['lab', 'up']).
+ */
+export async function parsedArgs(
+  register: (program: Command, ctx: CliContext, setResult: (code: number) => void) => void,
+  path: readonly string[],
+  args: readonly string[],
+): Promise<{ args: unknown[]; opts: Record<string, unknown> } | InProcessResult> {
+  let seen: { args: unknown[]; opts: Record<string, unknown> } | undefined;
+  const result = await runRegistered((program, ctx, setResult) => {
+    register(program, ctx, setResult);
+    let cmd: Command | undefined = program;
+    for (const name of path) cmd = cmd?.commands.find((c) => c.name() === name);
+    if (cmd === undefined) throw new Error(`no command ${path.join(' ')}`);
+    const target = cmd;
+    target.action((...a: unknown[]) => {
+      // commander passes the positional arguments, then the options, then the command
+      seen = { args: a.slice(0, -2), opts: target.opts() };
+    });
+  }, args);
+  return seen ?? result;
+}
