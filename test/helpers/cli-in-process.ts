@@ -19,6 +19,13 @@ export interface CapturedContext {
   err(): string;
 }
 
+/**
+ * The variables test/setup/hermetic.ts points at this run's temp dir: a command's own env must
+ * carry them too (witness heads, logs, locks), and nothing else of the caller's environment
+ * (TALOSCTL, TALOS_DR_LAB_DIR…) may change a test's outcome.
+ */
+const HERMETIC = ['TALOS_DR_LOCK_DIR', 'TALOS_DR_STATE_DIR', 'TALOS_DR_LOG_DIR', 'XDG_STATE_HOME'] as const;
+
 /** A CliContext whose stdout/stderr are strings: the commands' one way out, captured. */
 export function captureContext(o: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {}): CapturedContext {
   let stdout = '';
@@ -34,7 +41,7 @@ export function captureContext(o: { env?: NodeJS.ProcessEnv; cwd?: string; signa
         stderr += s;
       },
     },
-    env: { ...o.env },
+    env: { ...Object.fromEntries(HERMETIC.map((k) => [k, process.env[k]])), ...o.env },
     cwd: o.cwd ?? tmpdir(),
     signal: o.signal ?? new AbortController().signal,
   };
