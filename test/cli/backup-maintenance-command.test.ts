@@ -60,7 +60,11 @@ describe('backupPrune', () => {
     await store(target, [...a, ...b]);
     const c = captureContext();
     await backupPrune({ target: dir, keepLast: '1', dryRun: true, cluster: 'c-b', json: true }, c.ctx);
-    const view = JSON.parse(c.out()) as { cluster: string; dryRun: boolean; decisions: { id: string; keep: boolean }[] }[];
+    const view = JSON.parse(c.out()) as {
+      cluster: string;
+      dryRun: boolean;
+      decisions: { id: string; keep: boolean }[];
+    }[];
     expect(view.map((o) => o.cluster)).toEqual(['c-b']);
     expect(view[0]?.dryRun).toBe(true);
     expect(view[0]?.decisions.map((d) => [d.id, d.keep])).toEqual(
@@ -88,7 +92,9 @@ describe('backupStatusCommand', () => {
   });
 
   it('refuses a bad --max-age before reading the target', async () => {
-    const e = await refusal(() => backupStatusCommand({ target: '/nowhere', format: 'text', maxAge: '26' }, captureContext().ctx));
+    const e = await refusal(() =>
+      backupStatusCommand({ target: '/nowhere', format: 'text', maxAge: '26' }, captureContext().ctx),
+    );
     expect(e.message).toMatch(/^--max-age "26": /);
   });
 
@@ -114,7 +120,9 @@ describe('backupStatusCommand', () => {
     const { dir, target } = tempTarget();
     await store(target, [makeRecord(hoursAgo(1), 'verified', 1, 'c-a')]);
     const c = captureContext({ cwd: dir });
-    expect(await backupStatusCommand({ target: dir, format: 'prometheus', json: true, out: 'status.json' }, c.ctx)).toBe(0);
+    expect(
+      await backupStatusCommand({ target: dir, format: 'prometheus', json: true, out: 'status.json' }, c.ctx),
+    ).toBe(0);
     expect(c.out()).toBe('');
     const written = JSON.parse(readFileSync(join(dir, 'status.json'), 'utf8')) as Record<string, unknown>;
     expect(written).toMatchObject({ target: dir });

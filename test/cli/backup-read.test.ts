@@ -73,7 +73,11 @@ describe('backupList', () => {
     await store(target, [a1, a3, encrypted]);
     const c = captureContext();
     expect(await backupList({ target: dir }, c.ctx)).toBe(0);
-    const rows = c.out().trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
+    const rows = c
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(/\s{2,}/));
     expect(rows[0]).toEqual(['ID', 'TIME', 'RESULT', 'VERIFIED', 'SIZE', 'REVISION', 'KEYS', 'ENCRYPTED']);
     expect(rows.slice(1)).toEqual([
       [a1.id, '2026-12-01T00:00:00Z', 'ok', 'yes 2026-12-01', '1.0 MB → 4.0 kB', '101', '42', 'no'],
@@ -116,7 +120,10 @@ describe('backupVerify', () => {
   it('refuses an id together with --all', async () => {
     const c = captureContext();
     const e = await refusal(() => backupVerify('latest', { all: true, target: '/nowhere' }, c.ctx));
-    expect([e.code, e.message]).toEqual(['TDR_USAGE', 'backup verify: give <id>, latest, or --all, not both latest and --all']);
+    expect([e.code, e.message]).toEqual([
+      'TDR_USAGE',
+      'backup verify: give <id>, latest, or --all, not both latest and --all',
+    ]);
   });
 
   it('refuses an encrypted backup without --identity, before reading any object', async () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resumeCommand, runCommand } from '../../src/cli/run-command.js';
 import type { ResumeFlags } from '../../src/cli/commands/resume.js';
 import type { RunFlags } from '../../src/cli/commands/run.js';
+import { resumeCommand, runCommand } from '../../src/cli/run-command.js';
 import { Journal } from '../../src/engine/journal.js';
 import { isTalosDrError, type TalosDrError } from '../../src/io/errors.js';
 import { captureContext } from '../helpers/cli-in-process.js';
@@ -89,7 +89,12 @@ function stoppedLog(name: string, start: { dryRun?: boolean; runbookSha256?: str
     toolVersion: '0.1.0',
     talosctlVersion: null,
     dryRun: start.dryRun ?? false,
-    target: { talosctl: '/nonexistent/talosctl', talosconfig: null, context: 'prod', endpoints: ['10.0.0.2', '10.0.0.3'] },
+    target: {
+      talosctl: '/nonexistent/talosctl',
+      talosconfig: null,
+      context: 'prod',
+      endpoints: ['10.0.0.2', '10.0.0.3'],
+    },
   });
   j.close();
   return name;
@@ -126,7 +131,9 @@ describe('resumeCommand refusals', () => {
 
   it('takes the recorded endpoints however spaced; the read-timeout check after it is what stops it', async () => {
     const log = stoppedLog('same.jsonl');
-    const e = await refusal(() => resume(log, { endpoints: ' 10.0.0.2 , 10.0.0.3,', context: 'prod', readTimeout: '0' }));
+    const e = await refusal(() =>
+      resume(log, { endpoints: ' 10.0.0.2 , 10.0.0.3,', context: 'prod', readTimeout: '0' }),
+    );
     expect(e.message).toMatch(/^--read-timeout "0": /);
   });
 

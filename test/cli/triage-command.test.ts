@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { triageCommand } from '../../src/cli/triage-command.js';
 import type { TriageFlags } from '../../src/cli/commands/triage.js';
+import { triageCommand } from '../../src/cli/triage-command.js';
 import { isTalosDrError, type TalosDrError } from '../../src/io/errors.js';
-import { captureContext } from '../helpers/cli-in-process.js';
 import { tempTarget } from '../backup/maintenance-cli.js';
+import { captureContext } from '../helpers/cli-in-process.js';
 
 /**
  * `triage` over recorded cluster states (fixtures/triage/, see its SOURCE.md: talosctl output

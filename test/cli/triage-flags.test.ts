@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_READ_TIMEOUT, DEFAULT_WINDOW } from '../../src/cli/read-flag-defaults.js';
-import { durationFlag, parseMaxLag, parseQuota, parseReadFlags, parseTriageParams } from '../../src/cli/triage-flags.js';
+import {
+  durationFlag,
+  parseMaxLag,
+  parseQuota,
+  parseReadFlags,
+  parseTriageParams,
+} from '../../src/cli/triage-flags.js';
 import { isTalosDrError, type TalosDrError } from '../../src/io/errors.js';
 
 /**
@@ -27,15 +33,24 @@ describe('durationFlag', () => {
     expect(durationFlag('--window', '1m30s', 500, 300_000, '500ms to 5m')).toBe(90_000);
   });
 
-  it.each(['499ms', '5m1ms', '0', '0s', '-3s', '1.5s', '30x', '3 s', '', 's', '9999999h'])(
-    'refuses %j naming the flag and the range',
-    (text) => {
-      const e = refusal(() => durationFlag('--every', text, 500, 300_000, '500ms to 5m'));
-      expect(e.code).toBe('TDR_BAD_PARAM');
-      expect(e.exitCode).toBe(2);
-      expect(e.message).toBe(`--every ${JSON.stringify(text)}: a duration from 500ms to 5m, e.g. 3s`);
-    },
-  );
+  it.each([
+    '499ms',
+    '5m1ms',
+    '0',
+    '0s',
+    '-3s',
+    '1.5s',
+    '30x',
+    '3 s',
+    '',
+    's',
+    '9999999h',
+  ])('refuses %j naming the flag and the range', (text) => {
+    const e = refusal(() => durationFlag('--every', text, 500, 300_000, '500ms to 5m'));
+    expect(e.code).toBe('TDR_BAD_PARAM');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`--every ${JSON.stringify(text)}: a duration from 500ms to 5m, e.g. 3s`);
+  });
 });
 
 describe('parseQuota', () => {
@@ -92,14 +107,17 @@ describe('parseTriageParams', () => {
     expect(parseTriageParams(['members=5'])).toEqual({ members: 5 });
   });
 
-  it.each(['node=127.0.0.11', 'nodes', '=127.0.0.11', 'Nodes=127.0.0.11', 'window=3s'])(
-    'refuses the unknown param %j, listing the two it takes',
-    (text) => {
-      expect(refusal(() => parseTriageParams(['members=3', text])).message).toBe(
-        `--param ${JSON.stringify(text)}: triage takes nodes=<address,…> and members=<n> (nodes, members)`,
-      );
-    },
-  );
+  it.each([
+    'node=127.0.0.11',
+    'nodes',
+    '=127.0.0.11',
+    'Nodes=127.0.0.11',
+    'window=3s',
+  ])('refuses the unknown param %j, listing the two it takes', (text) => {
+    expect(refusal(() => parseTriageParams(['members=3', text])).message).toBe(
+      `--param ${JSON.stringify(text)}: triage takes nodes=<address,…> and members=<n> (nodes, members)`,
+    );
+  });
 
   it.each([
     ['members=0', 'must be ≥ 1'],

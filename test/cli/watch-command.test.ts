@@ -21,10 +21,7 @@ async function refusal(f: () => unknown): Promise<TalosDrError> {
 }
 
 const watch = (f: Partial<WatchFlags>) =>
-  watchCommand(
-    { param: [], format: 'text', ...f },
-    captureContext({ env: { TALOSCTL: '/nonexistent/talosctl' } }).ctx,
-  );
+  watchCommand({ param: [], format: 'text', ...f }, captureContext({ env: { TALOSCTL: '/nonexistent/talosctl' } }).ctx);
 
 describe('watchCommand refusals', () => {
   it.each(['json', 'Prometheus', ''])('refuses --format %j, naming text and prometheus', async (format) => {

@@ -27,7 +27,9 @@ export interface CapturedContext {
 const HERMETIC = ['TALOS_DR_LOCK_DIR', 'TALOS_DR_STATE_DIR', 'TALOS_DR_LOG_DIR', 'XDG_STATE_HOME'] as const;
 
 /** A CliContext whose stdout/stderr are strings: the commands' one way out, captured. */
-export function captureContext(o: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {}): CapturedContext {
+export function captureContext(
+  o: { env?: NodeJS.ProcessEnv; cwd?: string; signal?: AbortSignal } = {},
+): CapturedContext {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {

@@ -11,25 +11,29 @@ const reg = (program: Command, ctx: CliContext, set: (c: number) => void) =>
 
 describe('backup prune flags', () => {
   it('takes --keep and the restic-style --keep-<rule> flags, each as text for the policy parser', async () => {
-    const r = await parsedArgs(reg, ['backup', 'prune'], [
-      'backup',
-      'prune',
-      '--keep-last',
-      '2',
-      '--keep-hourly',
-      '3',
-      '--keep-daily',
-      '7',
-      '--keep-weekly',
-      '4',
-      '--keep-monthly',
-      '12',
-      '--keep-yearly',
-      'unlimited',
-      '--dry-run',
-      '--target',
-      '/b',
-    ]);
+    const r = await parsedArgs(
+      reg,
+      ['backup', 'prune'],
+      [
+        'backup',
+        'prune',
+        '--keep-last',
+        '2',
+        '--keep-hourly',
+        '3',
+        '--keep-daily',
+        '7',
+        '--keep-weekly',
+        '4',
+        '--keep-monthly',
+        '12',
+        '--keep-yearly',
+        'unlimited',
+        '--dry-run',
+        '--target',
+        '/b',
+      ],
+    );
     expect(r).toEqual({
       args: [],
       opts: {
@@ -61,23 +65,19 @@ describe('backup status flags', () => {
   });
 
   it('passes --max-age, --json, --out and --cluster through', async () => {
-    const r = await parsedArgs(reg, ['backup', 'status'], [
-      'backup',
-      'status',
-      '--max-age',
-      '26h',
-      '--json',
-      '--out',
-      'x.prom',
-      '--cluster',
-      'c-1',
-    ]);
+    const r = await parsedArgs(
+      reg,
+      ['backup', 'status'],
+      ['backup', 'status', '--max-age', '26h', '--json', '--out', 'x.prom', '--cluster', 'c-1'],
+    );
     expect(r).toEqual({ args: [], opts: { format: 'text', maxAge: '26h', json: true, out: 'x.prom', cluster: 'c-1' } });
   });
 
   it('refuses a --format outside text, json, prometheus when it runs (exit 2)', async () => {
     const r = await runRegistered(reg, ['backup', 'status', '--format', 'xml', '--target', '/nowhere']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('talos-dr: TDR_BAD_FORMAT --format "xml": unknown format\n  hint: use one of text, json, prometheus\n');
+    expect(r.stderr).toBe(
+      'talos-dr: TDR_BAD_FORMAT --format "xml": unknown format\n  hint: use one of text, json, prometheus\n',
+    );
   });
 });

@@ -1,6 +1,6 @@
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerRestoreDrill } from '../../../src/cli/commands/backup-restore-drill.js';
-import type { Command } from 'commander';
 import type { CliContext } from '../../../src/io/context.js';
 import { store, tempTarget } from '../../backup/maintenance-cli.js';
 import { makeRecord } from '../../backup/retention-records.js';
@@ -20,16 +20,15 @@ const drill = (args: string[], env: NodeJS.ProcessEnv = {}) =>
 
 describe('backup restore-drill flags', () => {
   it('defaults to 3 members from 127.0.0.41, away from a trainee’s lab on .11; --identity repeats', async () => {
-    const r = await parsedArgs(reg, ['backup', 'restore-drill'], [
-      'backup',
-      'restore-drill',
-      'latest',
-      '--identity',
-      'a.txt',
-      '--identity',
-      'b.txt',
-    ]);
-    expect(r).toEqual({ args: ['latest'], opts: { identity: ['a.txt', 'b.txt'], members: 3, firstAddress: '127.0.0.41' } });
+    const r = await parsedArgs(
+      reg,
+      ['backup', 'restore-drill'],
+      ['backup', 'restore-drill', 'latest', '--identity', 'a.txt', '--identity', 'b.txt'],
+    );
+    expect(r).toEqual({
+      args: ['latest'],
+      opts: { identity: ['a.txt', 'b.txt'], members: 3, firstAddress: '127.0.0.41' },
+    });
   });
 });
 
@@ -81,7 +80,9 @@ describe('backup restore-drill refusals', () => {
     const r = await drill(['latest', '--target', dir]);
     expect(r.code).toBe(2);
     expect(r.error?.code).toBe('TDR_BACKUP_IDENTITY_NEEDED');
-    expect(r.error?.message).toBe(`backup ${records[0]?.id} is encrypted (to age1abc): give --identity <file> to read it`);
+    expect(r.error?.message).toBe(
+      `backup ${records[0]?.id} is encrypted (to age1abc): give --identity <file> to read it`,
+    );
   });
 
   it('refuses an unknown id, listing the ids it has', async () => {

@@ -19,21 +19,29 @@ describe('backup', () => {
       args: [],
       opts: { param: [], encryptTo: [] },
     });
-    const r = await parsedArgs(register, ['backup', 'run'], [
-      'backup',
-      'run',
-      '--param',
-      'nodes=127.0.0.11,127.0.0.12',
-      '--param=node=127.0.0.12',
-      '--encrypt-to',
-      'age1a',
-      '--encrypt-to',
-      'age1b',
-      '--keep',
-      'daily=7',
-    ]);
+    const r = await parsedArgs(
+      register,
+      ['backup', 'run'],
+      [
+        'backup',
+        'run',
+        '--param',
+        'nodes=127.0.0.11,127.0.0.12',
+        '--param=node=127.0.0.12',
+        '--encrypt-to',
+        'age1a',
+        '--encrypt-to',
+        'age1b',
+        '--keep',
+        'daily=7',
+      ],
+    );
     expect(r).toMatchObject({
-      opts: { param: ['nodes=127.0.0.11,127.0.0.12', 'node=127.0.0.12'], encryptTo: ['age1a', 'age1b'], keep: 'daily=7' },
+      opts: {
+        param: ['nodes=127.0.0.11,127.0.0.12', 'node=127.0.0.12'],
+        encryptTo: ['age1a', 'age1b'],
+        keep: 'daily=7',
+      },
     });
   });
 

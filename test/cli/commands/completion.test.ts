@@ -33,7 +33,11 @@ describe('completion', () => {
 
   it('has the built-in runbook and the drill names, for programs that take them', async () => {
     const { Command } = await import('commander');
-    const withRun = (program: InstanceType<typeof Command>, ctx: Parameters<typeof register>[1], set: (c: number) => void) => {
+    const withRun = (
+      program: InstanceType<typeof Command>,
+      ctx: Parameters<typeof register>[1],
+      set: (c: number) => void,
+    ) => {
       program.command('run').argument('<runbook>', 'a runbook');
       program.command('drill').argument('<runbook>', 'a scenario');
       register(program, ctx, set);

@@ -30,7 +30,11 @@ describe('lab up flags', () => {
   });
 
   it('reads whole numbers, 0 included (--quota 0 keeps etcd’s default)', async () => {
-    const r = await parsedArgs(register, ['lab', 'up'], ['lab', 'up', '--members', '5', '--quota', '0', '--seed-keys=7']);
+    const r = await parsedArgs(
+      register,
+      ['lab', 'up'],
+      ['lab', 'up', '--members', '5', '--quota', '0', '--seed-keys=7'],
+    );
     expect(r).toMatchObject({ opts: { members: 5, quota: 0, seedKeys: 7 } });
   });
 
@@ -73,23 +77,27 @@ describe('talosVersionOption and etcdVolumeOption', () => {
 
 describe('lab inject flags', () => {
   it('reads a negative --offset-ms, --ms, --percent and durations for --cut and --every', async () => {
-    const r = await parsedArgs(register, ['lab', 'inject'], [
-      'lab',
-      'inject',
-      'clock-skew',
-      '--offset-ms',
-      '-1500',
-      '--ms',
-      '20',
-      '--percent',
-      '30',
-      '--cut',
-      '3s',
-      '--every',
-      '1m',
-      '--node',
-      '2',
-    ]);
+    const r = await parsedArgs(
+      register,
+      ['lab', 'inject'],
+      [
+        'lab',
+        'inject',
+        'clock-skew',
+        '--offset-ms',
+        '-1500',
+        '--ms',
+        '20',
+        '--percent',
+        '30',
+        '--cut',
+        '3s',
+        '--every',
+        '1m',
+        '--node',
+        '2',
+      ],
+    );
     expect(r).toEqual({
       args: ['clock-skew', undefined],
       opts: { offsetMs: -1500, ms: 20, percent: 30, cut: 3000, every: 60_000, node: '2' },
@@ -122,7 +130,9 @@ describe('where lab commands look for the lab', () => {
     (await runRegistered(register, ['lab', 'status', ...args], { cwd, env })).error?.message;
 
   it('--dir, relative to the working directory, first', async () => {
-    expect(await statusIn(['--dir', 'mine'], { TALOS_DR_LAB_DIR: '/elsewhere' })).toBe(`no lab in ${join(cwd, 'mine')}`);
+    expect(await statusIn(['--dir', 'mine'], { TALOS_DR_LAB_DIR: '/elsewhere' })).toBe(
+      `no lab in ${join(cwd, 'mine')}`,
+    );
   });
 
   it('then $TALOS_DR_LAB_DIR, then ./.talos-dr/lab', async () => {

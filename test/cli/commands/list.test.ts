@@ -10,7 +10,7 @@ const BUILTIN = readdirSync('runbooks')
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => f.replace(/\.yaml$/, ''));
 
-const names = (stdout: string) => [...stdout.matchAll(/^(\S+)  /gm)].map((m) => m[1]);
+const names = (stdout: string) => [...stdout.matchAll(/^(\S+) {2}/gm)].map((m) => m[1]);
 
 describe('list', () => {
   it('lists every built-in runbook with its title and an indented summary', async () => {

@@ -6,14 +6,11 @@ import { parsedArgs, runRegistered } from '../../helpers/cli-in-process.js';
 
 describe('plan', () => {
   it('collects every --param, in both spellings, in order', async () => {
-    const r = await parsedArgs(register, ['plan'], [
-      'plan',
-      'health-check',
-      '--param',
-      'nodes=127.0.0.11',
-      '--param=members=3',
-      '--json',
-    ]);
+    const r = await parsedArgs(
+      register,
+      ['plan'],
+      ['plan', 'health-check', '--param', 'nodes=127.0.0.11', '--param=members=3', '--json'],
+    );
     expect(r).toEqual({ args: ['health-check'], opts: { param: ['nodes=127.0.0.11', 'members=3'], json: true } });
   });
 

@@ -13,22 +13,26 @@ describe('resume flags', () => {
   });
 
   it('collects --approve, and passes the switches and the target flags', async () => {
-    const r = await parsedArgs(register, ['resume'], [
-      'resume',
-      'run.jsonl',
-      '--approve',
-      'a',
-      '--approve',
-      'b@10.0.0.2',
-      '--retarget',
-      '--accept-unsigned-tail',
-      '--context',
-      'c',
-      '--endpoints',
-      'e',
-      '--read-timeout',
-      '1m',
-    ]);
+    const r = await parsedArgs(
+      register,
+      ['resume'],
+      [
+        'resume',
+        'run.jsonl',
+        '--approve',
+        'a',
+        '--approve',
+        'b@10.0.0.2',
+        '--retarget',
+        '--accept-unsigned-tail',
+        '--context',
+        'c',
+        '--endpoints',
+        'e',
+        '--read-timeout',
+        '1m',
+      ],
+    );
     expect(r).toEqual({
       args: ['run.jsonl'],
       opts: {

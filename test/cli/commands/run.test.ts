@@ -13,20 +13,24 @@ describe('run flags', () => {
   });
 
   it('collects repeated --param and --approve in order, --flag=value spelling included', async () => {
-    const r = await parsedArgs(register, ['run'], [
-      'run',
-      'replace-lost-member',
-      '--approve',
-      'remove-member@a49c021e76e707db',
-      '--param=nodes=10.0.0.2',
-      '--approve=reset',
-      '--param',
-      'healthy=10.0.0.2',
-      '--dry-run',
-      '--witness-syslog',
-      '--read-timeout',
-      '30s',
-    ]);
+    const r = await parsedArgs(
+      register,
+      ['run'],
+      [
+        'run',
+        'replace-lost-member',
+        '--approve',
+        'remove-member@a49c021e76e707db',
+        '--param=nodes=10.0.0.2',
+        '--approve=reset',
+        '--param',
+        'healthy=10.0.0.2',
+        '--dry-run',
+        '--witness-syslog',
+        '--read-timeout',
+        '30s',
+      ],
+    );
     expect(r).toEqual({
       args: ['replace-lost-member'],
       opts: {

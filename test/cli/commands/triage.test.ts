@@ -47,7 +47,9 @@ describe('triage', () => {
   it('lists its exit codes in --help', async () => {
     const r = await runRegistered(register, ['triage', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Triage exit codes: 0 healthy · 1 degraded (a runbook or an action is recommended) · 4 cannot tell · 2 usage.');
+    expect(r.stdout).toContain(
+      'Triage exit codes: 0 healthy · 1 degraded (a runbook or an action is recommended) · 4 cannot tell · 2 usage.',
+    );
   });
 
   it('sets the verdict’s exit code: 1 for a recorded NOSPACE', async () => {

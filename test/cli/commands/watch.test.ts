@@ -10,19 +10,23 @@ describe('watch', () => {
   });
 
   it('passes --every, --count, --format and --out as text for watch-command to check', async () => {
-    const r = await parsedArgs(register, ['watch'], [
-      'watch',
-      '--every',
-      '1m',
-      '--count',
-      '0',
-      '--format',
-      'prometheus',
-      '--out',
-      'x.prom',
-      '--param',
-      'nodes=127.0.0.11',
-    ]);
+    const r = await parsedArgs(
+      register,
+      ['watch'],
+      [
+        'watch',
+        '--every',
+        '1m',
+        '--count',
+        '0',
+        '--format',
+        'prometheus',
+        '--out',
+        'x.prom',
+        '--param',
+        'nodes=127.0.0.11',
+      ],
+    );
     expect(r).toEqual({
       args: [],
       opts: { param: ['nodes=127.0.0.11'], every: '1m', count: '0', format: 'prometheus', out: 'x.prom' },
@@ -47,6 +51,8 @@ describe('watch', () => {
 
   it('says in --help what its exit code is', async () => {
     const r = await runRegistered(register, ['watch', '--help']);
-    expect(r.stdout).toContain('With --count: exit 0 healthy · 1 degraded · 4 cannot tell (the last round). Interrupted: 130.');
+    expect(r.stdout).toContain(
+      'With --count: exit 0 healthy · 1 degraded · 4 cannot tell (the last round). Interrupted: 130.',
+    );
   });
 });

@@ -25,7 +25,9 @@ describe('bashCompletion', () => {
   });
 
   it("completes a choice option's value from its words, and offers nothing for a file or free text", () => {
-    expect(lines(script)).toContain(`"talos-dr run --format") COMPREPLY=($(compgen -W 'mermaid json' -- "$cur")); return ;;`);
+    expect(lines(script)).toContain(
+      `"talos-dr run --format") COMPREPLY=($(compgen -W 'mermaid json' -- "$cur")); return ;;`,
+    );
     // file and free values alike: nothing of ours, so bash's -o default offers file names
     expect(lines(script)).toContain(
       `"talos-dr run --log"|"talos-dr run --witness"|"talos-dr run --param"|"talos-dr log show --out") COMPREPLY=(); return ;;`,
@@ -67,7 +69,10 @@ describe('bashCompletion', () => {
     const missing = model.flatMap((c) => {
       const arm = lines(real).find((l) => l.startsWith(`"${c.path}") opts=`)) ?? '';
       const opts = /opts='([^']*)'/.exec(arm)?.[1]?.split(' ') ?? [];
-      return c.options.flatMap((o) => o.names).filter((n) => !opts.includes(n)).map((n) => `${c.path} ${n}`);
+      return c.options
+        .flatMap((o) => o.names)
+        .filter((n) => !opts.includes(n))
+        .map((n) => `${c.path} ${n}`);
     });
     expect(missing).toEqual([]);
     expect(model.length).toBeGreaterThan(30);

@@ -9,7 +9,7 @@ const byPath = (model: CompletionCommand[]): Map<string, CompletionCommand> => n
 
 describe('completionModel', () => {
   const m = byPath(sampleModel());
-  const valueOf = (path: string, name: string) =>
+  const kindOf = (path: string, name: string) =>
     m.get(path)?.options.find((o) => o.names.includes(name))?.value ?? 'no such option';
 
   it('has every command path, the root first, subcommands under their group', () => {
@@ -31,14 +31,14 @@ describe('completionModel', () => {
   });
 
   it('tells a switch, a file, free text and choices apart', () => {
-    expect(valueOf('talos-dr run', '--json')).toEqual({ kind: 'none' });
-    expect(valueOf('talos-dr run', '--log')).toEqual({ kind: 'file' });
-    expect(valueOf('talos-dr run', '--witness')).toEqual({ kind: 'file' });
-    expect(valueOf('talos-dr run', '--param')).toEqual({ kind: 'free' });
-    expect(valueOf('talos-dr run', '--format')).toEqual({ kind: 'words', words: ['mermaid', 'json'] });
+    expect(kindOf('talos-dr run', '--json')).toEqual({ kind: 'none' });
+    expect(kindOf('talos-dr run', '--log')).toEqual({ kind: 'file' });
+    expect(kindOf('talos-dr run', '--witness')).toEqual({ kind: 'file' });
+    expect(kindOf('talos-dr run', '--param')).toEqual({ kind: 'free' });
+    expect(kindOf('talos-dr run', '--format')).toEqual({ kind: 'words', words: ['mermaid', 'json'] });
     // a base name, not a file to pick: keygen's --out <name> writes <name>.key and <name>.pub
-    expect(valueOf('talos-dr log show', '--out')).toEqual({ kind: 'free' });
-    expect(valueOf('talos-dr lint', '--no-hints')).toEqual({ kind: 'none' });
+    expect(kindOf('talos-dr log show', '--out')).toEqual({ kind: 'free' });
+    expect(kindOf('talos-dr lint', '--no-hints')).toEqual({ kind: 'none' });
   });
 
   it('keeps every spelling of an option, short first', () => {
@@ -77,7 +77,7 @@ describe('shellQuote', () => {
     ["it's", "'it'\\''s'"],
     ['', "''"],
     ["''", "''\\'''\\'''"],
-    ['$HOME `x` "y"', "'$HOME `x` \"y\"'"],
+    ['$HOME `x` "y"', '\'$HOME `x` "y"\''],
   ])('quotes %j as %s', (s, quoted) => {
     expect(shellQuote(s)).toBe(quoted);
   });
