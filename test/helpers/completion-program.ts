@@ -44,3 +44,13 @@ export async function realModel(): Promise<CompletionCommand[]> {
   );
   return completionModel(readCommandTree(program), SAMPLE_NAMES);
 }
+
+/** The smallest program: no subcommand and no option that takes a value (every list of arms empty). */
+export const BARE_MODEL: CompletionCommand[] = [
+  {
+    path: 'talos-dr',
+    subcommands: [],
+    options: [{ names: ['--json'], description: 'JSON', value: { kind: 'none' } }],
+    positional: { words: [], files: false },
+  },
+];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bashCompletion } from '../../../src/cli/completion/bash.js';
-import { realModel, sampleModel } from '../../helpers/completion-program.js';
+import { BARE_MODEL, realModel, sampleModel } from '../../helpers/completion-program.js';
 
 /**
  * The bash script's decisions, read as text (test/cli/completion.test.ts runs it in bash): the
@@ -76,5 +76,11 @@ describe('bashCompletion', () => {
     });
     expect(missing).toEqual([]);
     expect(model.length).toBeGreaterThan(30);
+  });
+  it('writes no case arm without a pattern for a program with no subcommand and no valued option', () => {
+    // an empty pattern is a bash syntax error: the whole script would fail to load
+    const s = bashCompletion(BARE_MODEL);
+    expect(s).not.toMatch(/^\s*\)/m);
+    expect(s).toContain('"talos-dr")');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { zshCompletion } from '../../../src/cli/completion/zsh.js';
-import { realModel, sampleModel } from '../../helpers/completion-program.js';
+import { BARE_MODEL, realModel, sampleModel } from '../../helpers/completion-program.js';
 
 /** The zsh script's decisions, read as text (test/cli/completion.test.ts runs it in zsh). */
 
@@ -52,5 +52,11 @@ describe('zshCompletion', () => {
         .map((n) => `${c.path} ${n}`);
     });
     expect(missing).toEqual([]);
+  });
+  it('writes no case arm without a pattern for a program with no subcommand and no valued option', () => {
+    // an empty pattern is a zsh syntax error: the whole script would fail to load
+    const s = zshCompletion(BARE_MODEL);
+    expect(s).not.toMatch(/^\s*\(\)/m);
+    expect(s).toContain('"talos-dr")');
   });
 });
