@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allCommands, type CommandSpec, readCommandTree } from '../../src/cli/command-tree.js';
+import { bashCompletion } from '../../src/cli/completion/bash.js';
+import { fishCompletion } from '../../src/cli/completion/fish.js';
+import { zshCompletion } from '../../src/cli/completion/zsh.js';
 import { makeProgram } from '../../src/cli/program.js';
+import { BARE_MODEL } from '../helpers/completion-program.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
@@ -163,3 +167,15 @@ describe('talos-dr completion fish', () => {
 });
 
 const quoteFish = (s: string): string => `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+
+describe('completion scripts of the smallest program', () => {
+  it('parse in bash, zsh and fish (no case arm without a pattern)', () => {
+    const made = { bash: bashCompletion(BARE_MODEL), zsh: zshCompletion(BARE_MODEL), fish: fishCompletion(BARE_MODEL) };
+    for (const [shell, text] of Object.entries(made)) {
+      const file = join(work, `bare.${shell}`);
+      writeFileSync(file, text);
+      // -n: read and parse only; a syntax error exits non-zero and execFileSync throws
+      expect(() => run(shell, ['-n', file]), shell).not.toThrow();
+    }
+  });
+});

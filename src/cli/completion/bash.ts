@@ -23,7 +23,12 @@ export function bashCompletion(model: readonly CompletionCommand[]): string {
       o.value.kind === 'file' || o.value.kind === 'free' ? o.names.map((n) => `"${c.path} ${n}"`) : [],
     ),
   );
-  const valueArms = [...wordArms, `    ${takesValue.join('|')}) COMPREPLY=(); return ;;`];
+  // an arm needs a pattern: `) …` alone is a syntax error (a program with no such option has none)
+  const valueArms = [
+    ...wordArms,
+    ...(takesValue.length > 0 ? [`    ${takesValue.join('|')}) COMPREPLY=(); return ;;`] : []),
+  ];
+  const walk = extend.length > 0 ? [`      ${extend.join('|')}) cmdpath="$cmdpath \${COMP_WORDS[i]}" ;;`] : [];
   const commandArms = model.map((c) => {
     const opts = c.options.flatMap((o) => o.names).join(' ');
     const words = c.positional.words.join(' ');
@@ -36,7 +41,7 @@ _talos_dr() {
   local cmdpath=talos-dr i
   for ((i = 1; i < COMP_CWORD; i++)); do
     case "$cmdpath \${COMP_WORDS[i]}" in
-      ${extend.join('|')}) cmdpath="$cmdpath \${COMP_WORDS[i]}" ;;
+${walk.join('\n')}
     esac
   done
   case "$cmdpath $prev" in

@@ -22,12 +22,16 @@ export function zshCompletion(model: readonly CompletionCommand[]): string {
     model.flatMap((c) =>
       c.options.flatMap((o) => (o.value.kind === kind ? o.names.map((n) => `"${c.path} ${n}"`) : [])),
     );
+  // an arm needs a pattern: `()` is a parse error (a program with no such option has none)
+  const arm = (patterns: readonly string[], body: string): string[] =>
+    patterns.length > 0 ? [`    (${patterns.join('|')}) ${body}`] : [];
   const valueArms = [
     ...wordArms,
-    `    (${valuesOf('file').join('|')}) _files; return ;;`,
+    ...arm(valuesOf('file'), '_files; return ;;'),
     // free text (a param, a URL, a duration): nothing to offer, and not the options either
-    `    (${valuesOf('free').join('|')}) return ;;`,
+    ...arm(valuesOf('free'), 'return ;;'),
   ];
+  const walk = extend.length > 0 ? [`      (${extend.join('|')}) cmdpath="$cmdpath \${words[i]}" ;;`] : [];
   const commandArms = model.map((c) => {
     const opts = c.options.flatMap((o) => o.names.map((n) => described(n, o.description)));
     const subs = c.subcommands.map((s) => described(s.name, s.description));
@@ -42,7 +46,7 @@ _talos-dr() {
   local cmdpath=talos-dr i
   for ((i = 2; i < CURRENT; i++)); do
     case "$cmdpath \${words[i]}" in
-      (${extend.join('|')}) cmdpath="$cmdpath \${words[i]}" ;;
+${walk.join('\n')}
     esac
   done
   case "$cmdpath \${words[CURRENT-1]}" in
