@@ -22,6 +22,12 @@ export function parseParams(
       const known = Object.keys(specs);
       throw bad(`this runbook has no param "${name}"${known.length ? ` (params: ${known.join(', ')})` : ''}`);
     }
+    // two values for one param are a slip (a pasted command line, a stale history entry): the
+    // last one silently winning could aim a change at the wrong node
+    if (Object.hasOwn(out, name))
+      throw bad(
+        `"${name}" is given twice: give each param once (the other value: ${texts.find((t) => t.startsWith(`${name}=`))})`,
+      );
     const r = validateParamValue(spec.type, text.slice(eq + 1), spec.values);
     if (!r.ok) throw bad(r.reason);
     const v = r.value;
