@@ -85,8 +85,14 @@ describe('snapshot-verified', () => {
   it('observes the file through the snapshot port, asking no status of a file that is not there', async () => {
     const asked: string[] = [];
     const snapshots = (bytes: number | null): SnapshotReader => ({
-      stat: async (p) => (asked.push(`stat ${p}`), bytes === null ? null : { bytes }),
-      status: async (p) => (asked.push(`status ${p}`), GOOD),
+      stat: async (p) => {
+        asked.push(`stat ${p}`);
+        return bytes === null ? null : { bytes };
+      },
+      status: async (p) => {
+        asked.push(`status ${p}`);
+        return GOOD;
+      },
     });
     const cluster = fakeReader(healthyCluster());
     const o = await snapshotVerified.observe({ cluster, snapshots: snapshots(null) }, { path });
