@@ -40,6 +40,14 @@ describe('no-learners', () => {
     expect((await check(c)).summary).toBe(`member ${ID2} on ${C} is a learner, 0 entries behind the leader`);
   });
 
+  it('fails on a learner only its own status row shows (the lists may be older)', async () => {
+    const c = healthyCluster();
+    const voters = c.nodes.map(memberOf);
+    for (const n of c.nodes) n.members = voters;
+    node(c, C).learner = true;
+    expect((await check(c)).summary).toBe(`member ${ID2} on ${C} is a learner, 0 entries behind the leader`);
+  });
+
   it('fails on a listed learner whose node was not seen: no lag then', async () => {
     const c = healthyCluster();
     node(c, C).learner = true;

@@ -49,7 +49,11 @@ describe('raft-converged', () => {
   });
 
   it('takes at least one poll, whatever polls says', async () => {
-    expect((await poll(healthyCluster(), { polls: 0 })).verdict).toBe('pass');
+    expect(await poll(healthyCluster(), { polls: 0 }, { streak: 0, spreads: [5, 6] })).toMatchObject({
+      verdict: 'pass',
+      state: { streak: 1, spreads: [0] },
+      expected: 'raft index spread ≤ 50 over every node for 1 consecutive polls',
+    });
   });
 
   it('counts a spread of exactly maxSpread as within, one more as beyond (and starts the streak again)', async () => {
