@@ -1,7 +1,7 @@
 import type { CheckName } from './catalog.js';
 import { readsOf } from './reader.js';
 import { type CheckImpl, defineCheck, listText, memberArg, nodesArg } from './verdict.js';
-import { answers, failedDetail, failedJson, failedText, isSilent, listsNotSeen, nodeOfMember } from './view.js';
+import { answers, failedDetail, failedJson, isSilent, listsNotSeen, nodeOfMember } from './view.js';
 import { memberText } from './words.js';
 
 /**
