@@ -15,14 +15,23 @@ describe('flag-set', () => {
       verdict: 'pass',
       observed: { value: true },
       expected: 'true',
-      summary: 'the flag is set',
+      summary: 'the value is true',
     });
     expect(evaluate({ value: false })).toEqual({
       verdict: 'fail',
       observed: { value: false },
       expected: 'true',
-      summary: 'the flag is not set',
+      summary: 'the value is false',
     });
+  });
+
+  it("answers in the runbook's words for the branch taken, trimmed; a blank sentence is none", () => {
+    const words = { yes: 'the member is still named leader', no: 'the member is not the leader' };
+    expect(evaluate({ value: true, ...words }).summary).toBe(words.yes);
+    expect(evaluate({ value: false, ...words }).summary).toBe(words.no);
+    expect(evaluate({ value: false, yes: words.yes }).summary).toBe('the value is false');
+    expect(evaluate({ value: true, yes: '  ', no: words.no }).summary).toBe('the value is true');
+    expect(evaluate({ value: true, yes: ' go on ' }).summary).toBe('go on');
   });
 
   it('never takes a string or a number for a boolean: unknown, naming the argument and the value', () => {
