@@ -12,8 +12,12 @@ export const allMembersStarted = defineCheck({
   evaluate({ reads }, args) {
     const nodes = nodesArg(args);
     const a = answers(reads.members, nodes);
-    const members = unionMembers(a.answered);
-    const unstarted = members.filter((m) => m.name === '' || m.clientUrls.length === 0);
+    // every list counts, not just the first to show a member: a list that shows it unstarted fails
+    const unstartedIn = a.answered.flatMap(({ value }) =>
+      value.filter((m) => m.name === '' || m.clientUrls.length === 0),
+    );
+    const members = unionMembers([{ node: '', value: unstartedIn }, ...a.answered]);
+    const unstarted = members.filter((m) => unstartedIn.some((u) => u.id === m.id));
     const observed = {
       members: members.map((m) => ({ id: m.id, name: m.name, started: !unstarted.includes(m) })),
       unanswered: failedJson(a.failed),

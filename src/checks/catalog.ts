@@ -226,7 +226,6 @@ export const OBSERVATIONS = {
       member: { type: 'memberId', description: 'its member id' },
       lag: { type: 'number', description: 'raft entries behind the leader' },
       learner: { type: 'boolean', description: 'whether it is still a learner' },
-      isLeader: { type: 'boolean', description: 'whether it is the leader' },
     },
   },
   'reachable-node': {

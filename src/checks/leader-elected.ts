@@ -10,7 +10,7 @@ import {
   nodeOfMember,
   statusRows,
 } from './view.js';
-import { leaderText, memberOnText } from './words.js';
+import { leaderText, noStatusText } from './words.js';
 
 /**
  * Exactly one leader, named by the member of every asked node. It fails on what it saw: members
@@ -37,7 +37,7 @@ export const leaderElected = defineCheck({
       const parts = [
         ...(lv.kind === 'no-leader' || lv.kind === 'split' ? [leaderViewText(lv)] : []),
         // status is all this check reads: a silent node's member id is not in it
-        ...silent.map((f) => `no answer from ${memberOnText(f.node, undefined)}: ${failedDetail(f)}`),
+        ...silent.map((f) => `${noStatusText(f.node, undefined)}: ${failedDetail(f)}`),
         ...(unseen.length > 0 ? [`not seen: ${failedText(unseen)}`] : []),
       ];
       const summary = parts.join('; ');

@@ -1,7 +1,7 @@
 import { readsOf } from './reader.js';
 import { defineCheck, fmt, type Json, nodesArg, numberArg, stringArg } from './verdict.js';
-import { failedJson, failedText, isSilent, leaderView, leaderViewText, statusRows } from './view.js';
-import { leaderText, memberOnText, statusErrorText } from './words.js';
+import { failedDetail, failedJson, failedText, isSilent, leaderView, leaderViewText, statusRows } from './view.js';
+import { leaderText, noStatusText, statusErrorText } from './words.js';
 
 /** Default `maxLag`: raft entries behind the leader still counted as caught up. */
 export const DEFAULT_MAX_LAG = 100;
@@ -30,10 +30,10 @@ export const memberHealthy = defineCheck({
       const observed = { node, answered: false, unanswered: failedJson(why) };
       if (why.length > 0 && why.every(isSilent)) {
         // status is all this check reads: a silent node's member id is not in it
-        const summary = `${memberOnText(node, undefined)} does not answer etcd status: ${failedText(why)}`;
+        const summary = `${noStatusText(node, undefined)}: ${why.map(failedDetail).join('; ')}`;
         return { verdict: 'fail', observed, expected: `${expected}, last saw no answer`, summary };
       }
-      const summary = `cannot see ${memberOnText(node, undefined)}: ${failedText(why)}`;
+      const summary = `cannot see etcd on ${node} (member id unknown): ${failedText(why)}`;
       return { verdict: 'unknown', observed, expected, summary };
     }
     const m = own.value;

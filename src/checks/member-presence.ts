@@ -1,7 +1,7 @@
 import type { CheckName } from './catalog.js';
 import { readsOf } from './reader.js';
 import { type CheckImpl, defineCheck, listText, memberArg, nodesArg } from './verdict.js';
-import { answers, failedJson, failedText, isSilent, listsNotSeen, nodeOfMember } from './view.js';
+import { answers, failedDetail, failedJson, isSilent, listsNotSeen, nodeOfMember } from './view.js';
 import { memberText } from './words.js';
 
 /**
@@ -45,7 +45,8 @@ export function memberPresence(name: CheckName, wantPresent: boolean): CheckImpl
             unseen,
           )}`,
         };
-      const note = excused.length > 0 ? `; no list from ${failedText(excused)}` : '';
+      const note =
+        excused.length > 0 ? `; no list from ${excused.map((f) => `${f.node} (${failedDetail(f)})`).join('; ')}` : '';
       const summary = `${who} is ${wantPresent ? 'listed' : 'not listed'} by ${listText(a.answered.map((x) => x.node))}${note}`;
       return { verdict: 'pass', observed, expected, summary };
     },

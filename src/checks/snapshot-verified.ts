@@ -35,6 +35,14 @@ export const snapshotVerified = defineCheck({
       expected: `${expected}, last saw ${summary}`,
       summary,
     });
+    // no snapshot port: nothing was looked at, which says nothing about the file
+    if (snapshot?.stat === null && snapshot.status !== null && 'error' in snapshot.status)
+      return {
+        verdict: 'unknown',
+        observed: { path },
+        expected,
+        summary: `cannot check snapshot ${path}: ${snapshot.status.error}`,
+      };
     if (!snapshot || snapshot.stat === null)
       return fail(`snapshot file ${path} does not exist`, { path, exists: false });
     const bytes = snapshot.stat.bytes;

@@ -1,7 +1,8 @@
 /**
  * How a check's sentence names what it is about, so a tired responder can act on it: a member
  * by its 16-hex-digit id (as talosctl prints it, never etcd's decimal uint64) with the node it
- * runs on, and "the member on <node> (id not seen)" only when no read says which member that is.
+ * runs on; when no read says which member runs on a node, its etcd by the node, said plainly:
+ * "etcd on 10.0.0.3 did not answer `etcd status` (member id unknown)".
  */
 
 /** "member 8e9e05c52164694d on 10.0.0.3", or without the node when no read places it. */
@@ -9,9 +10,12 @@ export function memberText(id: string, node: string | undefined): string {
   return node === undefined ? `member ${id}` : `member ${id} on ${node}`;
 }
 
-/** The member on a node: by its id when a read names it, else said to be not seen. */
-export function memberOnText(node: string, id: string | undefined): string {
-  return id === undefined ? `the member on ${node} (id not seen)` : `member ${id} on ${node}`;
+/**
+ * A node whose etcd gave no `etcd status` row: the one read that says which member runs there, so
+ * the member is named by its id only when another read does (`id`), else said to be unknown.
+ */
+export function noStatusText(node: string, id: string | undefined): string {
+  return `etcd on ${node} did not answer \`etcd status\` (${id === undefined ? 'member id unknown' : `member ${id}`})`;
 }
 
 /** "leader 2f5b…d0 on 10.0.0.2", or without the node when no read places it. */

@@ -184,14 +184,14 @@ describe('member-healthy', () => {
     expect(v.verdict).toBe('fail');
     expect(v.summary).toMatch(
       new RegExp(
-        `^the member on ${B} \\(id not seen\\) does not answer etcd status: ${B} did not answer \\(connection error`,
+        `^etcd on ${B} did not answer \`etcd status\` \\(member id unknown\\): connection error: desc = "transport: Error while dialing: dial tcp 10\\.0\\.0\\.9:50000: connect: connection refused"$`,
       ),
     );
     node(c, B).reach = 'unreachable';
     const t = await check('member-healthy', c, { node: B });
     expect(t.verdict).toBe('unknown');
     expect(t.summary).toBe(
-      `cannot see the member on ${B} (id not seen): ${B} did not answer (timed out after 10s asking ${B})`,
+      `cannot see etcd on ${B} (member id unknown): ${B} did not answer (timed out after 10s asking ${B})`,
     );
   });
 
@@ -240,7 +240,9 @@ describe('leader-elected', () => {
     const f = await check('leader-elected', c);
     expect(f.verdict).toBe('fail');
     expect(f.summary).toMatch(
-      new RegExp(`^no answer from the member on ${C} \\(id not seen\\): its etcd refused the connection`),
+      new RegExp(
+        `^etcd on ${C} did not answer \`etcd status\` \\(member id unknown\\): its etcd refused the connection`,
+      ),
     );
     for (const n of c.nodes) n.reach = 'unreachable';
     expect((await check('leader-elected', c)).verdict).toBe('unknown');

@@ -136,7 +136,7 @@ describe('observations', () => {
     });
     node(c, C).learner = true;
     const r = await observe('lagging-member', c);
-    expect(r).toMatchObject({ ok: true, outputs: { node: C, member: ID2, lag: 200, learner: true, isLeader: false } });
+    expect(r).toMatchObject({ ok: true, outputs: { node: C, member: ID2, lag: 200, learner: true } });
     if (r.ok)
       expect(r.summary).toBe(
         `member ${ID2} on ${C} is a learner, 200 entries behind leader ${ID0} on ${A} (raft index 800, the leader's 1,000)`,

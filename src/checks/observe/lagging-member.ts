@@ -11,6 +11,9 @@ import { defineObservation } from './observation.js';
  * Every given control plane node must show its own status row: a node whose status failed, did
  * not parse or printed no row of its own may hold the member furthest behind (or the leader), so
  * no member is named then. A node positively not a control plane node is left out.
+ * The leader is never named: lag is measured against it (no `isLeader` output: it was always
+ * false, and the runbook's choice on it could never pass). Every recorded applied index equals
+ * its raft index, so a leader slow to apply is nothing the reads show either.
  */
 export const laggingMember = defineObservation({
   name: 'lagging-member',
@@ -56,7 +59,7 @@ export const laggingMember = defineObservation({
       };
     return {
       ok: true,
-      outputs: { node: c.node, member: c.member, lag: c.lag, learner: c.learner, isLeader: false },
+      outputs: { node: c.node, member: c.member, lag: c.lag, learner: c.learner },
       summary: `member ${c.member} on ${c.node}${c.learner ? ' is a learner,' : ' is'} ${fmt(c.lag)} ${c.lag === 1 ? 'entry' : 'entries'} behind ${leaderText(lv.leader, leaderRow.node)} (raft index ${fmt(c.raftIndex)}, the leader's ${fmt(leaderRow.value.raftIndex)})`,
     };
   },
