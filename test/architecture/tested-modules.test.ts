@@ -25,6 +25,8 @@ const NO_LOGIC: Record<string, 'types' | 're-export' | 'entry'> = {
   'io/context.ts': 'entry',
   // interfaces only (the decision table's row and decision)
   'triage/row.ts': 'types',
+  // the name the runbooks use for member-presence's check
+  'checks/member-present.ts': 're-export',
 };
 
 /**
@@ -33,13 +35,8 @@ const NO_LOGIC: Record<string, 'types' | 're-export' | 'entry'> = {
  * stay covered by the entry. Shrink this set as each area gets its tests.
  */
 const NOT_YET_AREAS: readonly string[] = [
-  'audit/replay/',
-  'audit/report/',
-  'checks/',
-  'cli/',
   'drill/',
   'engine/',
-  'talos/',
 ];
 
 /**
