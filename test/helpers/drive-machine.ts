@@ -34,12 +34,18 @@ export function compileText(steps: string, params?: string): { runbook: Runbook;
 /** Each effect answers from the test; unset ones succeed (ok, pass, approved, unchanged, done). */
 export interface Effects {
   talosctl?: (i: RunTalosctlInput, call: number) => RunTalosctlOutput;
-  check?: (i: EvaluateCheckInput, call: number) => Partial<EvaluateCheckOutput> & Pick<EvaluateCheckOutput, 'verdict'>;
+  /** a promise that never settles: the check does not answer (its state's timeout decides) */
+  check?: (
+    i: EvaluateCheckInput,
+    call: number,
+  ) => CheckAnswer | Promise<CheckAnswer>;
   observe?: (i: ObserveInput) => ObserveOutput | Error;
   approve?: (i: AskApprovalInput) => Partial<AskApprovalOutput>;
   recheck?: () => Partial<RecheckApprovalOutput>;
   manual?: () => AwaitManualOutput | Error;
 }
+
+type CheckAnswer = Partial<EvaluateCheckOutput> & Pick<EvaluateCheckOutput, 'verdict'>;
 
 export interface Driven {
   output: RunOutput;
@@ -89,7 +95,7 @@ export async function drive(
         const n = count('check');
         calls.push(`check ${input.stepId}`);
         inputs.check.push(input);
-        const r = fx.check?.(input, n) ?? { verdict: 'pass' as const };
+        const r = await (fx.check?.(input, n) ?? { verdict: 'pass' as const });
         return { observed: {}, description: `${input.check} ${r.verdict}`, ...r };
       }),
       observe: fromPromise(async ({ input }): Promise<ObserveOutput> => {
