@@ -84,8 +84,7 @@ describe('addPollLoop', () => {
     expect(b.delays['x:timeout']).toBe(10_000);
     const interval = b.delays['x:interval'];
     if (typeof interval !== 'function') throw new Error('the interval is computed per poll');
-    const at = (n: number | undefined) =>
-      interval({ context: { attempts: n === undefined ? {} : { x: n } } as never });
+    const at = (n: number | undefined) => interval({ context: { attempts: n === undefined ? {} : { x: n } } as never });
     expect([at(undefined), at(1), at(2), at(3)]).toEqual([1000, 1000, 2000, 4000]);
   });
 
@@ -104,7 +103,11 @@ describe('addPollLoop', () => {
       exhausted: [],
     });
     addOutcomeStates(b);
-    const compiled = { machine: makeMachine(b.states, b.delays, 'x'), states: b.metas, initial: 'x' } as CompiledRunbook;
+    const compiled = {
+      machine: makeMachine(b.states, b.delays, 'x'),
+      states: b.metas,
+      initial: 'x',
+    } as CompiledRunbook;
     const r = await drive(compiled, {}, { check: () => ({ verdict: 'fail' }) }, 250);
     expect(r.output.outcome).toBe('declined');
     // the failures were noted under the step: the outcome names what the last poll saw

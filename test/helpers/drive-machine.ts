@@ -35,10 +35,7 @@ export function compileText(steps: string, params?: string): { runbook: Runbook;
 export interface Effects {
   talosctl?: (i: RunTalosctlInput, call: number) => RunTalosctlOutput;
   /** a promise that never settles: the check does not answer (its state's timeout decides) */
-  check?: (
-    i: EvaluateCheckInput,
-    call: number,
-  ) => CheckAnswer | Promise<CheckAnswer>;
+  check?: (i: EvaluateCheckInput, call: number) => CheckAnswer | Promise<CheckAnswer>;
   observe?: (i: ObserveInput) => ObserveOutput | Error;
   approve?: (i: AskApprovalInput) => Partial<AskApprovalOutput>;
   recheck?: () => Partial<RecheckApprovalOutput>;
@@ -53,7 +50,12 @@ export interface Driven {
   states: string[];
   /** effect calls, in order, as `<actor> <stepId>` */
   calls: string[];
-  inputs: { talosctl: RunTalosctlInput[]; check: EvaluateCheckInput[]; approve: AskApprovalInput[]; observe: ObserveInput[] };
+  inputs: {
+    talosctl: RunTalosctlInput[];
+    check: EvaluateCheckInput[];
+    approve: AskApprovalInput[];
+    observe: ObserveInput[];
+  };
   /** virtual ms at each state entry, parallel to `states` */
   times: number[];
   context: unknown;

@@ -68,7 +68,9 @@ describe('compileCheck: choice', () => {
   });
 
   it('unknown takes neither branch: its onFailure (abort: the run fails; goto: there)', async () => {
-    const abort = await drive(choice(', ifPass: ok, ifFail: other', '', ''), P, { check: () => ({ verdict: 'unknown' }) });
+    const abort = await drive(choice(', ifPass: ok, ifFail: other', '', ''), P, {
+      check: () => ({ verdict: 'unknown' }),
+    });
     expect(abort.states).toEqual(['pick', '@failed']);
     const goto = await drive(choice(', ifPass: ok, ifFail: mid', '    onFailure: { goto: other }\n'), P, {
       check: () => ({ verdict: 'unknown' }),

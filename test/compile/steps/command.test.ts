@@ -14,7 +14,10 @@ const unknown = (): RunTalosctlOutput => ({ ok: false, results: [], captured: un
 
 describe('compileCommand', () => {
   it('a read: one state, its input resolved from the context, no recheck or quorum check', async () => {
-    const { compiled } = compileText(`  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }\n${END}`, NODE);
+    const { compiled } = compileText(
+      `  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }\n${END}`,
+      NODE,
+    );
     expect(Object.keys(compiled.states).filter((s) => s.startsWith('st'))).toEqual(['st']);
     const r = await drive(compiled, P);
     expect(r.states).toEqual(['st', 'ok']);
@@ -33,7 +36,10 @@ describe('compileCommand', () => {
   });
 
   it('a read that reports an unknown outcome is a failure, never re-observed', async () => {
-    const { compiled } = compileText(`  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }\n${END}`, NODE);
+    const { compiled } = compileText(
+      `  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }\n${END}`,
+      NODE,
+    );
     const r = await drive(compiled, P, { talosctl: unknown });
     expect(r.states).toEqual(['st', '@failed']);
   });
@@ -54,7 +60,10 @@ describe('compileCommand', () => {
   });
 
   it('a disruptive command: its quorum check first; anything but a pass stops before the command', async () => {
-    const { compiled } = compileText(`  - id: d\n    talosctl: [etcd, defrag]\n    node: { ref: params.node }\n${END}`, NODE);
+    const { compiled } = compileText(
+      `  - id: d\n    talosctl: [etcd, defrag]\n    node: { ref: params.node }\n${END}`,
+      NODE,
+    );
     const pass = await drive(compiled, P);
     expect(pass.states).toEqual(['d:quorum', 'd', 'ok']);
     expect(pass.inputs.talosctl[0]).toMatchObject({ effect: 'disruptive', gate: false, quorum: true });

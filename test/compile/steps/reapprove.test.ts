@@ -43,7 +43,8 @@ describe('compileReapprove', () => {
     expect(invoke.src).toBe('askApproval');
     expect(invoke.input({ context: ctx(undefined) })).toEqual({
       stepId: 'rm',
-      prompt: 'the previous attempt of rm may or may not have run, and nothing shows that it took effect: run it again?',
+      prompt:
+        'the previous attempt of rm may or may not have run, and nothing shows that it took effect: run it again?',
       token: { type: 'memberId', value: '0a1b2c3d4e5f6a7b' },
       guards: ['rm'],
       again: true,
@@ -52,7 +53,9 @@ describe('compileReapprove', () => {
 
   it('says why when the last failure is this step: the done check and what it saw', () => {
     const { invoke } = built('member-absent');
-    const own = invoke.input({ context: ctx({ stepId: 'rm', reason: 'member 5 is still listed' }) }) as { prompt: string };
+    const own = invoke.input({ context: ctx({ stepId: 'rm', reason: 'member 5 is still listed' }) }) as {
+      prompt: string;
+    };
     expect(own.prompt).toBe(
       'the previous attempt of rm may or may not have run, and nothing shows that it took effect (member-absent does not hold: member 5 is still listed): run it again?',
     );

@@ -38,13 +38,13 @@ describe('compileUnknown: a gated step', () => {
     });
   });
 
-  it.each(['fail', 'unknown'] as const)(
-    'the done check says %s: a fresh approval of the step itself, then its recheck, then the command again',
-    async (verdict) => {
-      const r = await drive(asked, P, { talosctl: unknownFirst, check: () => ({ verdict }) });
-      expect(r.states).toEqual(['c', 'rm:recheck', 'rm', 'rm:reobserve', 'rm:reapprove', 'rm:recheck', 'rm', 'ok']);
-    },
-  );
+  it.each([
+    'fail',
+    'unknown',
+  ] as const)('the done check says %s: a fresh approval of the step itself, then its recheck, then the command again', async (verdict) => {
+    const r = await drive(asked, P, { talosctl: unknownFirst, check: () => ({ verdict }) });
+    expect(r.states).toEqual(['c', 'rm:recheck', 'rm', 'rm:reobserve', 'rm:reapprove', 'rm:recheck', 'rm', 'ok']);
+  });
 
   it('the re-approval declined: the command is not run again', async () => {
     const r = await drive(asked, P, {
