@@ -58,7 +58,7 @@ describe('makeMachine', () => {
   });
 
   it('an effect not provided fails loudly, naming it and how to provide it', async () => {
-    await expect(PLACEHOLDER_ACTORS.runTalosctl.config({} as never)).rejects.toThrow(
+    await expect((PLACEHOLDER_ACTORS.runTalosctl.config as () => Promise<never>)()).rejects.toThrow(
       'actor "runTalosctl" was not provided: use machine.provide({ actors: { runTalosctl } })',
     );
     const { compiled } = compileText(

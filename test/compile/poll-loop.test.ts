@@ -26,7 +26,7 @@ describe('addPollLoop', () => {
     const polls = r.inputs.check.map((i) => i.poll);
     expect(polls).toEqual([0, 1, 2, 3]);
     const step = runbook.steps[0];
-    if (step?.kind !== 'wait') throw new Error('fixture: the first step is a wait');
+    if (step?.kind !== 'wait' || step.poll === undefined) throw new Error('fixture: the first step is a wait');
     // the loop makes exactly as many polls as the poll budget the views show ("poll k of at most n")
     expect(maxPolls(step.poll)).toBe(4);
     const pollTimes = r.states.flatMap((s, i) => (s === 'w:poll' ? [r.times[i]] : []));
@@ -66,7 +66,7 @@ describe('addPollLoop', () => {
     const { runbook } = wait('10s');
     const b = startBuild(runbook);
     const step = runbook.steps[0];
-    if (step?.kind !== 'wait') throw new Error('fixture');
+    if (step?.kind !== 'wait' || step.poll === undefined) throw new Error('fixture');
     addPollLoop(b, {
       id: 'x',
       step,
@@ -92,7 +92,7 @@ describe('addPollLoop', () => {
     const { runbook } = wait('5s');
     const b = startBuild(runbook);
     const step = runbook.steps[0];
-    if (step?.kind !== 'wait') throw new Error('fixture');
+    if (step?.kind !== 'wait' || step.poll === undefined) throw new Error('fixture');
     addPollLoop(b, {
       id: 'x',
       step,
