@@ -114,3 +114,24 @@ export async function runEffect<O, I>(logic: PromiseActorLogic<O, I>, input: I):
   actor.start();
   return toPromise(actor);
 }
+
+/** A Replay that has nothing recorded unless told (each method overridable); goLive is counted. */
+export function replayStub(over: Partial<Replay> = {}): Replay & { wentLive: number } {
+  const r = {
+    live: false,
+    replayed: 0,
+    wentLive: 0,
+    command: () => undefined,
+    check: () => undefined,
+    observation: () => undefined,
+    approval: () => undefined,
+    manual: () => undefined,
+    hasCommand: () => false,
+    pollsExhausted: () => false,
+    goLive() {
+      r.wentLive++;
+    },
+    ...over,
+  };
+  return r;
+}
