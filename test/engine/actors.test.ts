@@ -6,7 +6,9 @@ import { runEffect, testEnv } from '../helpers/engine-env.js';
 
 /** makeActors: every actor the executor contract names, each the real effect over the run's env and prompter. */
 describe('makeActors', () => {
-  const t = testEnv('  - id: m\n    manual: { instructions: do it }\n  - id: ok\n    end: { outcome: success, message: ok }');
+  const t = testEnv(
+    '  - id: m\n    manual: { instructions: do it }\n  - id: ok\n    end: { outcome: success, message: ok }',
+  );
   const actors = makeActors(t.env, noPrompter);
 
   it('provides exactly the actors a compiled machine invokes', () => {
@@ -14,7 +16,7 @@ describe('makeActors', () => {
   });
 
   it('awaitManual asks through the prompter given (nobody behind it: stopped)', async () => {
-    const out = await runEffect(actors.awaitManual, { stepId: 'm', instructions: 'do it', prompt: undefined });
+    const out = await runEffect(actors.awaitManual, { stepId: 'm', instructions: 'do it', prompt: 'Done?' });
     expect(out).toEqual({ done: false, stopped: true });
   });
 
@@ -34,6 +36,8 @@ describe('makeActors', () => {
   });
 
   it('recheckApproval with no approval never says unchanged', async () => {
-    expect(await runEffect(actors.recheckApproval, { stepId: 'x', approval: undefined })).toMatchObject({ unchanged: false });
+    expect(await runEffect(actors.recheckApproval, { stepId: 'x', approval: undefined })).toMatchObject({
+      unchanged: false,
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnyRecord } from '../../src/audit/log-format.js';
-import { createGatekeeper, type GateRequest, type GatePolicy } from '../../src/engine/approvals.js';
+import { createGatekeeper, type GatePolicy, type GateRequest } from '../../src/engine/approvals.js';
 import { createRunEvents, type RunEvent } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
 import { type Prompter, PromptInterrupted } from '../../src/engine/prompter.js';
@@ -82,7 +82,9 @@ describe('a gate in a terminal', () => {
     expect(a.approved).toBe(false);
     expect(a.stoppedNonInteractive).toBe(false);
     expect(g.prompter.asked).toHaveLength(3);
-    expect(g.events.filter((e) => e.code === 'TDR_W_TOKEN_MISMATCH').map((e) => (e.data as { triesLeft: number }).triesLeft)).toEqual([2, 1]);
+    expect(
+      g.events.filter((e) => e.code === 'TDR_W_TOKEN_MISMATCH').map((e) => (e.data as { triesLeft: number }).triesLeft),
+    ).toEqual([2, 1]);
     expect(g.records().at(-1)).toMatchObject({ type: 'approval', payload: { approved: false, how: 'tty' } });
   });
 

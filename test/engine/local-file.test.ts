@@ -20,7 +20,9 @@ describe('targetTaken', () => {
   it('an existing file: refused, saying it is never replaced', () => {
     const p = join(dir, 'taken.db');
     writeFileSync(p, 'x');
-    expect(targetTaken(p)).toBe(`${p} already exists: talos-dr never replaces a file; choose another path or move it away`);
+    expect(targetTaken(p)).toBe(
+      `${p} already exists: talos-dr never replaces a file; choose another path or move it away`,
+    );
   });
 
   it('a dangling symlink is taken too (writing through it would create a file elsewhere)', () => {

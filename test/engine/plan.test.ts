@@ -65,16 +65,32 @@ describe('buildPlan', () => {
       'talosctl -n 10.0.0.1 etcd remove-member <ref lost.member> (timeout 30s); needs a confirm and a live recheck',
     );
     expect(detail.each).toBe('for each n in 10.0.0.1,10.0.0.2, one at a time:');
-    expect(detail.d).toBe('talosctl -n <ref n> etcd defrag (timeout 120s); needs a fresh quorum check (member out of service)');
+    expect(detail.d).toBe(
+      'talosctl -n <ref n> etcd defrag (timeout 120s); needs a fresh quorum check (member out of service)',
+    );
     expect(detail.m).toBe('MANUAL Looks fine?');
     expect(detail.ok).toBe('end: success — all good');
-    expect(plan.find((i) => i.id === 'rm')?.argv).toEqual(['-n', '10.0.0.1', 'etcd', 'remove-member', '<ref lost.member>']);
+    expect(plan.find((i) => i.id === 'rm')?.argv).toEqual([
+      '-n',
+      '10.0.0.1',
+      'etcd',
+      'remove-member',
+      '<ref lost.member>',
+    ]);
   });
 
   it('a capture found by --live-reads is shown as its value', () => {
     const live = buildPlan(runbook, { params, captures: { lost: { member: '0a1b2c3d4e5f6a7b' } }, vars: {} });
-    expect(live.find((i) => i.id === 'rm')?.argv).toEqual(['-n', '10.0.0.1', 'etcd', 'remove-member', '0a1b2c3d4e5f6a7b']);
-    expect(live.find((i) => i.id === 'c')?.detail).toBe('GATE "Remove it?", guards rm; type 0a1b2c3d4e5f6a7b to approve');
+    expect(live.find((i) => i.id === 'rm')?.argv).toEqual([
+      '-n',
+      '10.0.0.1',
+      'etcd',
+      'remove-member',
+      '0a1b2c3d4e5f6a7b',
+    ]);
+    expect(live.find((i) => i.id === 'c')?.detail).toBe(
+      'GATE "Remove it?", guards rm; type 0a1b2c3d4e5f6a7b to approve',
+    );
   });
 });
 

@@ -29,7 +29,11 @@ const STATUS = ['etcd', 'status'];
 
 describe('replayTalosctl', () => {
   const t = replayTalosctl(
-    recordsOf(res('10.0.0.1', STATUS, 'first'), res('10.0.0.2', STATUS, 'other node'), res('10.0.0.1', STATUS, 'second', 1)),
+    recordsOf(
+      res('10.0.0.1', STATUS, 'first'),
+      res('10.0.0.2', STATUS, 'other node'),
+      res('10.0.0.1', STATUS, 'second', 1),
+    ),
   );
 
   it('answers each call with the next recorded result of that node and argv, then the last one again', async () => {
@@ -38,7 +42,13 @@ describe('replayTalosctl', () => {
     const c = await t.run('10.0.0.1', STATUS);
     expect([a.stdout, b.stdout, c.stdout]).toEqual(['first', 'second', 'second']);
     expect([a.exitCode, b.exitCode]).toEqual([0, 1]);
-    expect(a).toMatchObject({ node: '10.0.0.1', argv: ['--nodes', '10.0.0.1', 'etcd', 'status'], binary: 'replay', durationMs: 0, pid: undefined });
+    expect(a).toMatchObject({
+      node: '10.0.0.1',
+      argv: ['--nodes', '10.0.0.1', 'etcd', 'status'],
+      binary: 'replay',
+      durationMs: 0,
+      pid: undefined,
+    });
   });
 
   it('keeps nodes apart', async () => {

@@ -81,7 +81,10 @@ describe('createReplay', () => {
 
   it('a result cut short (interrupted) does not settle its intent: still unknown', () => {
     const l = log();
-    l.add('command-intent', intent('rm'))('command-result', result('rm', '10.0.0.1', { interrupted: true, exitCode: null }));
+    l.add('command-intent', intent('rm'))(
+      'command-result',
+      result('rm', '10.0.0.1', { interrupted: true, exitCode: null }),
+    );
     const g = replayOf(l.records).command('rm', '10.0.0.1');
     expect(g?.intent).toBeDefined();
     expect(g?.result).toBeUndefined();
@@ -100,7 +103,10 @@ describe('createReplay', () => {
   it('calls are keyed by step and node, in order per key', () => {
     const l = log();
     const st = ['etcd', 'status'];
-    l.add('command-result', result('st', '10.0.0.2', { stdout: 'two' }, st))('command-result', result('st', '10.0.0.1', { stdout: 'one' }, st));
+    l.add('command-result', result('st', '10.0.0.2', { stdout: 'two' }, st))(
+      'command-result',
+      result('st', '10.0.0.1', { stdout: 'one' }, st),
+    );
     l.add('command-result', result('st', '10.0.0.1', { stdout: 'one again' }, st));
     const r = replayOf(l.records);
     expect(r.command('st', '10.0.0.1')?.result?.payload.stdout).toBe('one');

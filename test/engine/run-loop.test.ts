@@ -71,7 +71,10 @@ describe('executeRun', () => {
     const r = await executeRun(s.opts);
     expect(r).toMatchObject({ outcome: 'success', exitCode: 0, stepId: 'ok', message: 'removed', steps: 2 });
     expect(s.removes()).toHaveLength(1);
-    const starts = s.records().filter((x) => x.type === 'step-start').map((x) => x.payload.step);
+    const starts = s
+      .records()
+      .filter((x) => x.type === 'step-start')
+      .map((x) => x.payload.step);
     expect(starts).toEqual(['c', 'rm']);
     expect(s.records().at(-1)).toMatchObject({ type: 'run-end', payload: { outcome: 'success', exitCode: 0 } });
   });

@@ -111,7 +111,10 @@ describe('createRunReplay', () => {
   });
 
   it('a step-end of a step that is not manual is not an answer to replay', () => {
-    const r = createRunReplay(runbook, records((add) => add('step-end', { step: 'st', outcome: 'done' })));
+    const r = createRunReplay(
+      runbook,
+      records((add) => add('step-end', { step: 'st', outcome: 'done' })),
+    );
     expect(r.manual('st')).toBeUndefined();
   });
 });

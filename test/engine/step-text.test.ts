@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { StepOf } from '../../src/runbook/model.js';
 import { argvText, commandText, destroysText, scopeOf, targetText } from '../../src/engine/step-text.js';
+import type { StepOf } from '../../src/runbook/model.js';
 import { compileText } from '../helpers/drive-machine.js';
 
 /**
@@ -29,7 +29,11 @@ const { runbook } = compileText(
   '  node: { type: node, description: n }\n  nodes: { type: nodes, description: n }\n  member: { type: memberId, description: m }\n',
 );
 const step = (id: string) => runbook.steps.find((s) => s.id === id) as StepOf<'talosctl'>;
-const known = scopeOf({ params: { node: '10.0.0.2', nodes: ['10.0.0.1', '10.0.0.2'], member: '0a1b2c3d4e5f6a7b' }, captures: {}, vars: {} });
+const known = scopeOf({
+  params: { node: '10.0.0.2', nodes: ['10.0.0.1', '10.0.0.2'], member: '0a1b2c3d4e5f6a7b' },
+  captures: {},
+  vars: {},
+});
 
 describe('step text', () => {
   it('resolved refs read as their values; a list joins with commas', () => {

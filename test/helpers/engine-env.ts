@@ -1,7 +1,7 @@
 import { createActor, type PromiseActorLogic, toPromise } from 'xstate';
 import type { AnyRecord } from '../../src/audit/log-format.js';
 import type { RunContext } from '../../src/compile/contract.js';
-import type { Gatekeeper, GateAnswer, GateRequest } from '../../src/engine/approvals.js';
+import type { GateAnswer, Gatekeeper, GateRequest } from '../../src/engine/approvals.js';
 import type { EngineEnv, ManualHandler } from '../../src/engine/env.js';
 import { createRunEvents, type RunEvent } from '../../src/engine/events.js';
 import { Journal } from '../../src/engine/journal.js';
@@ -10,7 +10,7 @@ import type { Runbook } from '../../src/runbook/model.js';
 import type { Value } from '../../src/runbook/params.js';
 import type { Talosctl } from '../../src/talos/talosctl.js';
 import { compileText } from './drive-machine.js';
-import { fakeTalosctl, type FakeTalosctl } from './fake-talosctl.js';
+import { type FakeTalosctl, fakeTalosctl } from './fake-talosctl.js';
 import { memorySink, steppingClock } from './sample-log.js';
 
 /**

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
+import { compileCheck } from '../../../src/compile/steps/check.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /**
@@ -116,5 +118,57 @@ describe('compileCheck: postcondition and wait', () => {
     expect(r.times.at(-1)).toBe(3000);
     // the poll count is reset when the loop is left: the run's context holds no count for it
     expect((r.context as { attempts: Record<string, number> }).attempts.w).toBeUndefined();
+  });
+});
+
+describe('compileCheck: the states it adds', () => {
+  const ONE_END = '  - id: ok\n    end: { outcome: success, message: ok }';
+  const built = (steps: string) => {
+    const { runbook } = compileText(steps, PARAMS);
+    const b = startBuild(runbook);
+    compileCheck(b, runbook.steps[0] as never, 'ok');
+    return b;
+  };
+
+  it('a precondition: one check state; pass → next, unknown with no retry left → precondition-failed', () => {
+    const b = built(
+      `  - id: pre\n    precondition: { check: leader-elected, ${WITH} }\n    retry: { attempts: 2, backoff: 1s }\n${ONE_END}`,
+    );
+    expect(Object.keys(b.states)).toEqual(['pre', 'pre:retry']);
+    expect(b.metas.pre?.role).toBe('check');
+    expect(b.states.pre?.invoke?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#ok', 'verdictPass'],
+      ['#@precondition-failed', { type: 'verdictUnknownFinal', params: { stepId: 'pre', attempts: 2 } }],
+      ['#pre:retry', { type: 'canRetry', params: { stepId: 'pre', attempts: 2 } }],
+      ['#@precondition-failed', undefined],
+    ]);
+  });
+
+  it('a choice: pass → ifPass, fail → ifFail, then its failures; it is never retried', () => {
+    const b = built(`  - id: pick\n    choice: { check: leader-elected, ${WITH}, ifPass: other, ifFail: ok }\n${ENDS}`);
+    expect(Object.keys(b.states)).toEqual(['pick']);
+    expect(b.states.pick?.invoke?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#other', 'verdictPass'],
+      ['#ok', 'verdictFail'],
+      ['#@failed', undefined],
+    ]);
+  });
+
+  it('a wait: a poll loop whose timeout notes how long it waited and clears the poll count', () => {
+    const b = built(`  - id: w\n    wait: { check: leader-elected, ${WITH}, timeout: 3s }\n${ONE_END}`);
+    expect(Object.keys(b.states)).toEqual(['w']);
+    expect(Object.keys(b.states.w?.states ?? {})).toEqual(['w:poll', 'w:sleep']);
+    expect(b.states.w?.after?.['w:timeout']).toEqual([
+      {
+        target: '#@failed',
+        actions: [
+          { type: 'noteFailure', params: { stepId: 'w', timeoutMs: 3000 } },
+          { type: 'resetAttempts', params: { stepId: 'w' } },
+        ],
+      },
+    ]);
+    const poll = b.states.w?.states?.['w:poll']?.invoke?.onDone ?? [];
+    expect(poll[0]).toMatchObject({ guard: 'pollsExhausted', target: '#@failed' });
+    expect(poll[1]).toMatchObject({ guard: 'verdictPass', target: '#ok' });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
 import type { RunTalosctlOutput } from '../../../src/compile/contract.js';
+import { compileCommand } from '../../../src/compile/steps/command.js';
 import { compileText, drive, failed } from '../../helpers/drive-machine.js';
 
 /**
@@ -131,5 +133,49 @@ describe('compileCommand', () => {
     );
     const r = await drive(compiled, P, { talosctl: failed });
     expect(r.states).toEqual(['dis', 'stuck']);
+  });
+});
+
+describe('compileCommand: the states it adds', () => {
+  const built = (steps: string) => {
+    const { runbook } = compileText(steps, NODE);
+    const b = startBuild(runbook);
+    const i = runbook.steps.findIndex((s) => s.kind === 'talosctl');
+    compileCommand(b, runbook.steps[i] as never, 'ok');
+    return b;
+  };
+
+  it('a read: the command state only; ok → next, no unknown-outcome transition', () => {
+    const b = built(`  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }\n${END}`);
+    expect(Object.keys(b.states)).toEqual(['st']);
+    expect(b.states.st?.invoke?.onDone.map((t) => t.guard)).toEqual(['ok', undefined]);
+  });
+
+  it('a gated irreversible command: its unknown-outcome states, the command, the recheck (unchanged → command, else approval-stale)', () => {
+    const b = built(
+      `  - id: c\n    confirm: { prompt: Go? }\n  - id: rm\n    talosctl: [etcd, remove-member, 0a1b2c3d4e5f6a7b]\n    node: { ref: params.node }\n${END}`,
+    );
+    expect(Object.keys(b.states)).toEqual(['rm:reapprove', 'rm', 'rm:recheck']);
+    expect(b.states.rm?.invoke?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#ok', 'ok'],
+      ['#rm:reapprove', 'outcomeUnknown'],
+      ['#@failed', undefined],
+    ]);
+    // the step timeout of a gated command is an unknown outcome
+    expect(b.states.rm?.after?.['rm:timeout']).toEqual([{ target: '#rm:reapprove' }]);
+    expect(b.states['rm:recheck']?.invoke?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#rm', 'unchanged'],
+      ['#@approval-stale', undefined],
+    ]);
+    // success consumes the approval
+    expect(b.states.rm?.invoke?.onDone[0]?.actions?.map((a) => a.type)).toEqual(['resetAttempts', 'consumeApproval']);
+  });
+
+  it('a gated disruptive command: the recheck leads to the quorum check, not the command', () => {
+    const b = built(
+      `  - id: c\n    confirm: { prompt: Go? }\n  - id: rb\n    talosctl: [reboot]\n    node: { ref: params.node }\n${END}`,
+    );
+    expect(Object.keys(b.states)).toContain('rb:quorum');
+    expect(b.states['rb:recheck']?.invoke?.onDone[0]?.target).toBe('#rb:quorum');
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
+import { compileConfirm } from '../../../src/compile/steps/confirm.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /**
@@ -90,5 +92,26 @@ describe('compileConfirm', () => {
   it('"stopped" with approved true still approves only through the approved guard (it is checked first)', async () => {
     const r = await drive(steps(''), P, { approve: () => ({ approved: true, stopped: true }) });
     expect(r.calls).toEqual(['ask c', 'recheck rm', 'talosctl rm']);
+  });
+});
+
+describe('compileConfirm: the state it adds', () => {
+  it('one askApproval state, role confirm: approved → next (storing the approval), else stopped or declined', () => {
+    const { runbook } = compileText(
+      `  - id: c\n    confirm: { prompt: Go? }\n  - id: rm\n    talosctl: [etcd, remove-member, 0a1b2c3d4e5f6a7b]\n    node: { ref: params.node }\n  - id: ok\n    end: { outcome: success, message: removed }`,
+      '  node: { type: node, description: n }\n',
+    );
+    const b = startBuild(runbook);
+    compileConfirm(b, runbook.steps[0] as never, 'rm:recheck');
+    expect(Object.keys(b.states)).toEqual(['c']);
+    expect(b.metas.c?.role).toBe('confirm');
+    const inv = b.states.c?.invoke;
+    expect(inv?.src).toBe('askApproval');
+    expect(inv?.onDone.map((t) => [t.target, t.guard, t.actions?.[0]?.type])).toEqual([
+      ['#rm:recheck', 'approved', 'storeApproval'],
+      ['#@stopped-at-gate', 'stopped', 'noteFailure'],
+      ['#@declined', undefined, 'noteFailure'],
+    ]);
+    expect(inv?.onError.map((t) => t.target)).toEqual(['#@failed']);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
+import { compileForeach } from '../../../src/compile/steps/foreach.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /**
@@ -6,7 +8,7 @@ import { compileText, drive } from '../../helpers/drive-machine.js';
  * resolved once, on entry (an empty list is refused there); a failure in the body leaves the loop.
  */
 const PARAMS = '  nodes: { type: nodes, description: n }\n';
-const { compiled } = compileText(
+const { compiled, runbook: compiledRunbook } = compileText(
   `  - id: each
     foreach: { in: { ref: params.nodes }, as: n }
     steps:
@@ -54,5 +56,25 @@ describe('compileForeach', () => {
   it('the loop head and :next are states of their own roles', () => {
     expect(compiled.states.each?.role).toBe('loop');
     expect(compiled.states['each:next']?.role).toBe('loop-next');
+  });
+});
+
+describe('compileForeach: the states it adds', () => {
+  it('the loop head and :next, both branching to the body entry while an item is left, else to next; the body compiled to :next', () => {
+    const b = startBuild(compiledRunbook);
+    const lists: Array<[string[], string]> = [];
+    compileForeach(b, compiledRunbook.steps[0] as never, 'after', (_b, list, after) => {
+      lists.push([list.map((s) => s.id), after]);
+    });
+    expect(lists).toEqual([[['st', 'healthy'], 'each:next']]);
+    expect(Object.keys(b.states)).toEqual(['each', 'each:next']);
+    const branch = [
+      { target: '#st', guard: { type: 'loopHasItem', params: { loopId: 'each' } } },
+      { target: '#after' },
+    ];
+    expect(b.states.each?.always).toEqual(branch);
+    expect(b.states['each:next']?.always).toEqual(branch);
+    expect(b.states['each:next']?.entry).toEqual([{ type: 'advanceLoop', params: { loopId: 'each', as: 'n' } }]);
+    expect(b.states.each?.entry?.[0]?.type).toBe('startLoop');
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
+import { compileManual } from '../../../src/compile/steps/manual.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /**
@@ -45,5 +47,25 @@ describe('compileManual', () => {
     const invoke = (compiled.machine.config.states as Record<string, { invoke?: { input: () => unknown } }>).power
       ?.invoke;
     expect(invoke?.input()).toEqual({ stepId: 'power', instructions: 'Power the node back on', prompt: 'Is it on?' });
+  });
+});
+
+describe('compileManual: the state it adds', () => {
+  it('one awaitManual state, role manual: done → next, stopped → stopped-at-gate, else aborted; an error fails', () => {
+    const { runbook } = compileText(
+      `  - id: power\n    manual: { instructions: x }\n  - id: after\n    end: { outcome: success, message: on }`,
+    );
+    const b = startBuild(runbook);
+    compileManual(b, runbook.steps[0] as never, 'somewhere');
+    expect(Object.keys(b.states)).toEqual(['power']);
+    expect(b.metas.power?.role).toBe('manual');
+    const inv = b.states.power?.invoke;
+    expect(inv?.src).toBe('awaitManual');
+    expect(inv?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#somewhere', 'manualDone'],
+      ['#@stopped-at-gate', 'stopped'],
+      ['#@aborted', undefined],
+    ]);
+    expect(inv?.onError.map((t) => t.target)).toEqual(['#@failed']);
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
+import { compileObserve } from '../../../src/compile/steps/observe.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /** A read step: one observation, its outputs stored as the step's capture for later refs. */
@@ -38,5 +40,33 @@ describe('compileObserve', () => {
     expect(r.calls).toEqual(['observe lost', 'observe lost']);
     expect(r.states).toEqual(['lost', 'lost:retry', 'lost', '@failed']);
     expect(r.output).toEqual({ outcome: 'failed', stepId: 'lost', message: 'no member is lost' });
+  });
+});
+
+describe('compileObserve: the states it adds', () => {
+  it('an observe state (role observe) and its retry state; success stores the capture then goes to next', () => {
+    const { runbook } = compileText(
+      `  - id: lost\n    read: { observe: lost-member, with: { nodes: { ref: params.nodes } } }\n    retry: { attempts: 2, backoff: 1s }\n    capture: gone\n  - id: ok\n    end: { outcome: success, message: done }`,
+      '  nodes: { type: nodes, description: n }\n',
+    );
+    const b = startBuild(runbook);
+    compileObserve(b, runbook.steps[0] as never, 'elsewhere');
+    expect(Object.keys(b.states)).toEqual(['lost', 'lost:retry']);
+    expect(b.metas.lost?.role).toBe('observe');
+    const inv = b.states.lost?.invoke;
+    expect(inv?.src).toBe('observe');
+    expect(inv?.onDone[0]).toEqual({
+      target: '#elsewhere',
+      actions: [
+        { type: 'resetAttempts', params: { stepId: 'lost' } },
+        { type: 'storeCapture', params: { name: 'gone' } },
+      ],
+    });
+    expect(inv?.input({ context: { params: { nodes: ['10.0.0.1'] }, captures: {}, vars: {} } as never })).toEqual({
+      stepId: 'lost',
+      observation: 'lost-member',
+      args: { nodes: ['10.0.0.1'] },
+      capture: 'gone',
+    });
   });
 });

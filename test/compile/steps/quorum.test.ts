@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
 import type { EvaluateCheckOutput } from '../../../src/compile/contract.js';
+import { compileQuorum } from '../../../src/compile/steps/quorum.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /**
@@ -52,5 +54,26 @@ describe('compileQuorum', () => {
     expect(r.calls).toEqual(['check d:quorum']);
     expect(r.output.outcome).toBe('precondition-failed');
     expect(r.times.at(-1)).toBe(30_000);
+  });
+});
+
+describe('compileQuorum: the state it adds', () => {
+  it('<id>:quorum, role quorum: a pass enters the command; every other way out is precondition-failed', () => {
+    const { runbook } = compileText(
+      `  - id: d\n    talosctl: [etcd, defrag]\n    node: 10.0.0.3\n  - id: ok\n    end: { outcome: success, message: done }`,
+      PARAMS,
+    );
+    const b = startBuild(runbook);
+    compileQuorum(b, runbook.steps[0] as never, 'member');
+    expect(Object.keys(b.states)).toEqual(['d:quorum']);
+    expect(b.metas['d:quorum']?.role).toBe('quorum');
+    const s = b.states['d:quorum'];
+    expect(s?.invoke?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#d', 'verdictPass'],
+      ['#@precondition-failed', undefined],
+    ]);
+    expect(s?.invoke?.onError.map((t) => t.target)).toEqual(['#@precondition-failed']);
+    expect(s?.after?.['d:quorum-timeout']?.map((t) => t.target)).toEqual(['#@precondition-failed']);
+    expect(b.delays['d:quorum-timeout']).toBe(30_000);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { startBuild } from '../../../src/compile/build.js';
 import type { RunTalosctlOutput } from '../../../src/compile/contract.js';
+import { compileUnknown } from '../../../src/compile/steps/unknown-outcome.js';
 import { compileText, drive } from '../../helpers/drive-machine.js';
 
 /**
@@ -148,5 +150,56 @@ describe('compileUnknown: an ungated change', () => {
     });
     expect(r.states).toEqual(['d:quorum', 'd', 'd:reobserve', 'd:quorum', 'd', 'ok']);
     expect(r.calls.filter((c) => c.startsWith('ask'))).toEqual([]);
+  });
+});
+
+describe('compileUnknown: the states it adds and the state it returns', () => {
+  const built = (steps: string, id: string) => {
+    const { runbook } = compileText(steps, PARAMS);
+    const b = startBuild(runbook);
+    const step = runbook.steps.find((s) => s.id === id);
+    const to = compileUnknown(b, step as never, 'ok');
+    return { b, to };
+  };
+  const RM = `  - id: c\n    confirm: { prompt: Go? }\n  - id: rm\n    talosctl: [etcd, remove-member, 0a1b2c3d4e5f6a7b]\n    node: { ref: params.node }\n`;
+
+  it('gated, with a done check: :reobserve (pass → next, consuming the approval; otherwise → :reapprove) and :reapprove', () => {
+    const { b, to } = built(`${RM}    ${DONE} }\n${OK}`, 'rm');
+    expect(to).toBe('rm:reobserve');
+    expect(Object.keys(b.states)).toEqual(['rm:reapprove', 'rm:reobserve']);
+    const inv = b.states['rm:reobserve']?.invoke;
+    expect(inv?.onDone.map((t) => [t.target, t.guard])).toEqual([
+      ['#ok', 'verdictPass'],
+      ['#rm:reapprove', undefined],
+    ]);
+    expect(inv?.onDone[0]?.actions?.map((a) => a.type)).toEqual(['resetAttempts', 'consumeApproval']);
+    expect(inv?.onError.map((t) => t.target)).toEqual(['#rm:reapprove']);
+    expect(b.states['rm:reobserve']?.after?.['rm:reobserve:timeout']?.map((t) => t.target)).toEqual(['#rm:reapprove']);
+  });
+
+  it('gated, nothing to re-observe: returns :reapprove itself', () => {
+    const { b, to } = built(`${RM}${OK}`, 'rm');
+    expect(to).toBe('rm:reapprove');
+    expect(Object.keys(b.states)).toEqual(['rm:reapprove']);
+  });
+
+  it('ungated: nothing to re-observe returns the step entry (its quorum check); no :reapprove', () => {
+    const { b, to } = built(`  - id: d\n    talosctl: [etcd, defrag]\n    node: { ref: params.node }\n${OK}`, 'd');
+    expect(to).toBe('d:quorum');
+    expect(Object.keys(b.states)).toEqual([]);
+  });
+
+  it('unresolvable done args make the check input empty (so it says "cannot tell"), never an error', () => {
+    const { b } = built(
+      `${RM}    done: { check: member-absent, with: { nodes: { ref: params.nodes }, member: { ref: params.member } } }\n${OK}`.replace(
+        'member: { ref: params.member }',
+        'member: 0a1b2c3d4e5f6a7b',
+      ),
+      'rm',
+    );
+    const input = b.states['rm:reobserve']?.invoke?.input({
+      context: { params: {}, captures: {}, vars: {}, attempts: {} } as never,
+    });
+    expect(input).toEqual({ stepId: 'rm:reobserve', check: 'member-absent', args: {}, mode: 'wait', poll: 0 });
   });
 });

@@ -44,10 +44,20 @@ describe('askApprovalActor', () => {
   });
 
   it('a declined gate is a declined approval; a stopped gate says stopped (never approved)', async () => {
-    const declined = testEnv(STEPS, { ...P, gate: () => ({ approved: false, by: 'b', how: 'tty', stoppedNonInteractive: false }) });
+    const declined = testEnv(STEPS, {
+      ...P,
+      gate: () => ({ approved: false, by: 'b', how: 'tty', stoppedNonInteractive: false }),
+    });
     expect(await runEffect(askApprovalActor(declined.env), input)).toMatchObject({ approved: false, stopped: false });
-    const stopped = testEnv(STEPS, { ...P, gate: () => ({ approved: false, by: 'b', how: 'none', stoppedNonInteractive: true }) });
-    expect(await runEffect(askApprovalActor(stopped.env), input)).toMatchObject({ approved: false, stopped: true, by: 'b (none)' });
+    const stopped = testEnv(STEPS, {
+      ...P,
+      gate: () => ({ approved: false, by: 'b', how: 'none', stoppedNonInteractive: true }),
+    });
+    expect(await runEffect(askApprovalActor(stopped.env), input)).toMatchObject({
+      approved: false,
+      stopped: true,
+      by: 'b (none)',
+    });
   });
 
   it('with the real gatekeeper: three wrong tokens typed, the effect returns not approved', async () => {
@@ -108,7 +118,9 @@ describe('askApprovalActor', () => {
   });
 
   it('replay: a recorded approval is handed back as recorded, nothing is read or asked', async () => {
-    const rec = { payload: { step: 'c', who: 'bob (tty)', fingerprint: 'a'.repeat(64), approved: true } } as unknown as LogRecord<'approval'>;
+    const rec = {
+      payload: { step: 'c', who: 'bob (tty)', fingerprint: 'a'.repeat(64), approved: true },
+    } as unknown as LogRecord<'approval'>;
     const t = testEnv(STEPS, { ...P, replay: replayStub({ approval: (s) => (s === 'c' ? rec : undefined) }) });
     const out = await runEffect(askApprovalActor(t.env), input);
     expect(out).toEqual({ approved: true, fingerprint: 'a'.repeat(64), by: 'bob (tty)' });

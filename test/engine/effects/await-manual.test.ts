@@ -84,13 +84,18 @@ describe('awaitManualActor without a terminal', () => {
 
   it('--approve of another step does not', async () => {
     const t = testEnv(STEPS, { preApproved: new Set(['other']) });
-    expect(await runEffect(awaitManualActor(t.env, answering([], false)), input)).toEqual({ done: false, stopped: true });
+    expect(await runEffect(awaitManualActor(t.env, answering([], false)), input)).toEqual({
+      done: false,
+      stopped: true,
+    });
   });
 });
 
 describe('awaitManualActor: drills and replay', () => {
   it('a drill handler acts instead of a person: its answer, journaled as a drill-operator deviation', async () => {
-    const t = testEnv(STEPS, { manual: async () => ({ done: false, by: 'drill', detail: 'the lab did not power on' }) });
+    const t = testEnv(STEPS, {
+      manual: async () => ({ done: false, by: 'drill', detail: 'the lab did not power on' }),
+    });
     const p = answering(['done']);
     expect(await runEffect(awaitManualActor(t.env, p), input)).toEqual({ done: false });
     expect(p.asked).toBe(0);

@@ -39,11 +39,15 @@ describe('observeActor', () => {
   });
 
   it('replay: recorded outputs are handed back without reading; a recorded failure fails again with its words', async () => {
-    const ok = { payload: { step: 'l', ok: true, outputs: { node: '10.9.9.9' }, summary: 's' } } as unknown as LogRecord<'observation'>;
+    const ok = {
+      payload: { step: 'l', ok: true, outputs: { node: '10.9.9.9' }, summary: 's' },
+    } as unknown as LogRecord<'observation'>;
     const t = testEnv(STEPS, { replay: replayStub({ observation: () => ok }) });
     expect(await runEffect(observeActor(t.env), input)).toEqual({ outputs: { node: '10.9.9.9' } });
     expect(t.talosctl.calls).toEqual([]);
-    const bad = { payload: { step: 'l', ok: false, outputs: {}, summary: 'recorded: no leader' } } as unknown as LogRecord<'observation'>;
+    const bad = {
+      payload: { step: 'l', ok: false, outputs: {}, summary: 'recorded: no leader' },
+    } as unknown as LogRecord<'observation'>;
     const t2 = testEnv(STEPS, { replay: replayStub({ observation: () => bad }) });
     await expect(runEffect(observeActor(t2.env), input)).rejects.toThrow('recorded: no leader');
     expect(t2.talosctl.calls).toEqual([]);

@@ -20,7 +20,12 @@ const STEPS = `  - id: c
   - id: ok
     end: { outcome: success, message: ok }`;
 const P = { params: { nodes: [...F_NODES] } };
-const ask: AskApprovalInput = { stepId: 'c', prompt: 'Go?', token: { type: 'memberId', value: F_IDS[2] }, guards: ['rm'] };
+const ask: AskApprovalInput = {
+  stepId: 'c',
+  prompt: 'Go?',
+  token: { type: 'memberId', value: F_IDS[2] },
+  guards: ['rm'],
+};
 
 /** The gate approves on one env; the recheck then runs on the same env. */
 async function approved() {
@@ -49,9 +54,23 @@ describe('recheckApprovalActor', () => {
   });
 
   it.each([
-    ['the leader moved', (s: { leader: string }) => void (s.leader = F_IDS[1])],
-    ['an alarm was raised', (s: { alarms: Array<{ member: string; kind: string }> }) => void s.alarms.push({ member: F_IDS[0], kind: 'NOSPACE' })],
-    ['a member left', (s: { members: Array<{ id: string }> }) => void s.members.splice(1, 1)],
+    [
+      'the leader moved',
+      (s: { leader: string }) => {
+        s.leader = F_IDS[1];
+      },
+    ],
+    [
+      'an alarm was raised',
+      (s: { alarms: Array<{ member: string; kind: string }> }) =>
+        void s.alarms.push({ member: F_IDS[0], kind: 'NOSPACE' }),
+    ],
+    [
+      'a member left',
+      (s: { members: Array<{ id: string }> }) => {
+        s.members.splice(1, 1);
+      },
+    ],
   ])('%s since the approval: voided, saying what drifted, recorded before the command', async (_what, drift) => {
     const { t, approval } = await approved();
     drift(t.talosctl.state as never);
@@ -86,7 +105,10 @@ describe('recheckApprovalActor', () => {
 
   it('an approval for another fingerprint (forged or stale): voided even though the cluster did not move', async () => {
     const { t, approval } = await approved();
-    const out = await runEffect(recheckApprovalActor(t.env), { stepId: 'rm', approval: { ...approval, fingerprint: '0'.repeat(64) } });
+    const out = await runEffect(recheckApprovalActor(t.env), {
+      stepId: 'rm',
+      approval: { ...approval, fingerprint: '0'.repeat(64) },
+    });
     expect(out.unchanged).toBe(false);
   });
 

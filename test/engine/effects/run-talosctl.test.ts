@@ -58,12 +58,18 @@ describe('runTalosctl: the registry decides what may run', () => {
   it.each([
     ['a command the registry does not know', base({ argv: ['etcd', 'frobnicate'] })],
     ['a shell string smuggled into one argument', base({ argv: ['etcd', 'status; rm -rf /'] })],
-    ['an irreversible argv in a step compiled as a read', base({ argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'] })],
+    [
+      'an irreversible argv in a step compiled as a read',
+      base({ argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'] }),
+    ],
     [
       'an irreversible argv in a step compiled without a gate',
       base({ argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'], effect: 'irreversible', gate: false }),
     ],
-    ['a disruptive argv in a step compiled without a quorum check', base({ argv: ['etcd', 'defrag'], effect: 'disruptive' })],
+    [
+      'a disruptive argv in a step compiled without a quorum check',
+      base({ argv: ['etcd', 'defrag'], effect: 'disruptive' }),
+    ],
   ])('refuses %s before any call, journaled as a refused deviation', async (_what, input) => {
     const tc = scripted();
     const t = env(tc);
@@ -92,7 +98,9 @@ describe('runTalosctl: the registry decides what may run', () => {
 
 describe('runTalosctl: reads and changes', () => {
   it('a read reads every node even when one fails; ok only if all did', async () => {
-    const tc = scripted((node) => (node === '10.0.0.1' ? { exitCode: 1, stderr: 'rpc error: code = Unavailable desc = connection refused\n' } : {}));
+    const tc = scripted((node) =>
+      node === '10.0.0.1' ? { exitCode: 1, stderr: 'rpc error: code = Unavailable desc = connection refused\n' } : {},
+    );
     const t = env(tc);
     const out = await runEffect(runTalosctlActor(t.env), base({ nodes: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] }));
     expect(tc.calls.sort()).toEqual(['10.0.0.1 etcd status', '10.0.0.2 etcd status', '10.0.0.3 etcd status']);
@@ -111,7 +119,12 @@ describe('runTalosctl: reads and changes', () => {
     const t = env(tc);
     const out = await runEffect(
       runTalosctlActor(t.env),
-      base({ argv: ['etcd', 'alarm', 'disarm'], effect: 'irreversible', gate: true, nodes: ['10.0.0.1', '10.0.0.2', '10.0.0.3'] }),
+      base({
+        argv: ['etcd', 'alarm', 'disarm'],
+        effect: 'irreversible',
+        gate: true,
+        nodes: ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
+      }),
     );
     expect(tc.calls).toEqual(['10.0.0.1 etcd alarm disarm', '10.0.0.2 etcd alarm disarm']);
     expect(out.ok).toBe(false);
@@ -148,8 +161,20 @@ describe('runTalosctl: reads and changes', () => {
 });
 
 describe('runTalosctl: replay and dry run', () => {
-  const intent = { payload: { step: 'rm', argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'], node: '10.0.0.1', effect: 'irreversible' } } as unknown as LogRecord<'command-intent'>;
-  const rm = base({ stepId: 'rm', argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'], effect: 'irreversible', gate: true });
+  const intent = {
+    payload: {
+      step: 'rm',
+      argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'],
+      node: '10.0.0.1',
+      effect: 'irreversible',
+    },
+  } as unknown as LogRecord<'command-intent'>;
+  const rm = base({
+    stepId: 'rm',
+    argv: ['etcd', 'remove-member', '0a1b2c3d4e5f6a7b'],
+    effect: 'irreversible',
+    gate: true,
+  });
 
   it('an irreversible command whose intent has no result is NOT run again: unknown outcome, the replay goes live', async () => {
     const tc = scripted();
@@ -162,7 +187,10 @@ describe('runTalosctl: replay and dry run', () => {
       'talosctl -n 10.0.0.1 etcd remove-member 0a1b2c3d4e5f6a7b was started but no result was recorded (or it was cut short)',
     );
     expect(replay.wentLive).toBe(1);
-    expect(t.records().find((r) => r.type === 'deviation')?.payload).toMatchObject({ kind: 'outcome-unknown', step: 'rm' });
+    expect(t.records().find((r) => r.type === 'deviation')?.payload).toMatchObject({
+      kind: 'outcome-unknown',
+      step: 'rm',
+    });
   });
 
   it('one a later resume already settled: still unknown and not run, but replayed quietly (no going live)', async () => {
@@ -177,11 +205,26 @@ describe('runTalosctl: replay and dry run', () => {
   });
 
   it('a recorded result is replayed as the output: nothing is called or journaled again', async () => {
-    const result = { payload: { step: 'rm', argv: rm.argv, node: '10.0.0.1', exitCode: 0, stdout: '', stderr: '', durationMs: 5, timedOut: false } } as unknown as LogRecord<'command-result'>;
+    const result = {
+      payload: {
+        step: 'rm',
+        argv: rm.argv,
+        node: '10.0.0.1',
+        exitCode: 0,
+        stdout: '',
+        stderr: '',
+        durationMs: 5,
+        timedOut: false,
+      },
+    } as unknown as LogRecord<'command-result'>;
     const tc = scripted();
     const t = env(tc, { replay: replayStub({ command: () => ({ intent, result }) }) });
     const out = await runEffect(runTalosctlActor(t.env), rm);
-    expect(out).toEqual({ ok: true, results: [{ node: '10.0.0.1', ok: true, exitCode: 0, summary: 'ok' }], captured: undefined });
+    expect(out).toEqual({
+      ok: true,
+      results: [{ node: '10.0.0.1', ok: true, exitCode: 0, summary: 'ok' }],
+      captured: undefined,
+    });
     expect(tc.calls).toEqual([]);
     expect(t.records()).toEqual([]);
   });
@@ -212,10 +255,15 @@ describe('runTalosctl: a local file is never replaced', () => {
     writeFileSync(target, 'old');
     const tc = scripted();
     const t = env(tc);
-    const out = await runEffect(runTalosctlActor(t.env), base({ stepId: 'snap', argv: ['etcd', 'snapshot', target], effect: 'local-write' }));
+    const out = await runEffect(
+      runTalosctlActor(t.env),
+      base({ stepId: 'snap', argv: ['etcd', 'snapshot', target], effect: 'local-write' }),
+    );
     expect(tc.calls).toEqual([]);
     expect(out.ok).toBe(false);
-    expect(out.results[0]?.summary).toBe(`not run: ${target} already exists: talos-dr never replaces a file; choose another path or move it away`);
+    expect(out.results[0]?.summary).toBe(
+      `not run: ${target} already exists: talos-dr never replaces a file; choose another path or move it away`,
+    );
     expect(readFileSync(target, 'utf8')).toBe('old');
   });
 
@@ -226,7 +274,10 @@ describe('runTalosctl: a local file is never replaced', () => {
       return {};
     });
     const t = env(tc);
-    const out = await runEffect(runTalosctlActor(t.env), base({ stepId: 'snap', argv: ['etcd', 'snapshot', target], effect: 'local-write' }));
+    const out = await runEffect(
+      runTalosctlActor(t.env),
+      base({ stepId: 'snap', argv: ['etcd', 'snapshot', target], effect: 'local-write' }),
+    );
     expect(out.ok).toBe(true);
     expect(tc.calls[0]).not.toContain(`snapshot ${target}`);
     expect(readFileSync(target, 'utf8')).toBe('snapshot bytes');

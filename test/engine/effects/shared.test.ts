@@ -25,7 +25,9 @@ describe('readerFor', () => {
     expect(tc.calls).toEqual([{ node: F_NODES[1], args: ['etcd', 'members'] }]);
     expect(seen[0]?.timeoutMs).toBe(t.env.readTimeoutMs);
     expect(seen[0]?.signal).toBe(ac.signal);
-    expect(t.records().map((x) => [x.type, (x.payload as { step: string }).step])).toEqual([['command-result', 'gate-step']]);
+    expect(t.records().map((x) => [x.type, (x.payload as { step: string }).step])).toEqual([
+      ['command-result', 'gate-step'],
+    ]);
   });
 });
 
