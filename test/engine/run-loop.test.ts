@@ -79,6 +79,24 @@ describe('executeRun', () => {
     expect(s.records().at(-1)).toMatchObject({ type: 'run-end', payload: { outcome: 'success', exitCode: 0 } });
   });
 
+  it('a one-step loop body is announced once per node (each pass is a step entry)', async () => {
+    const { runbook, compiled } = compileText(
+      `  - id: each\n    foreach: { in: { ref: params.nodes }, as: n }\n    steps:\n      - id: st\n        talosctl: [etcd, status]\n        node: { ref: n }\n  - id: ok\n    end: { outcome: success, message: ok }`,
+    );
+    const s = setup();
+    const r = await executeRun({ ...s.opts, runbook, compiled });
+    expect(r.steps).toBe(3);
+    const starts = s.records().filter((x) => x.type === 'step-start' || x.type === 'command-result');
+    expect(starts.map((x) => `${x.type} ${(x.payload as { node?: string }).node ?? ''}`.trim())).toEqual([
+      'step-start',
+      `command-result ${F_NODES[0]}`,
+      'step-start',
+      `command-result ${F_NODES[1]}`,
+      'step-start',
+      `command-result ${F_NODES[2]}`,
+    ]);
+  });
+
   it('no terminal and no --approve: stopped at the gate (exit 3), nothing removed', async () => {
     const s = setup();
     const r = await executeRun(s.opts);
