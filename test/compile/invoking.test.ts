@@ -53,6 +53,25 @@ describe('addInvoking', () => {
     expect(b.states['st:retry']?.after?.['st:backoff']).toEqual([{ target: '#st' }]);
   });
 
+  it('two attempts are enough for a retry state (one retry)', () => {
+    const { runbook: two } = compileText(
+      `  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }\n    retry: { attempts: 2, backoff: 1s }\n  - id: ok\n    end: { outcome: success, message: ok }`,
+      PARAMS,
+    );
+    const b = startBuild(two);
+    const s = step(b, 'st');
+    addInvoking(b, {
+      step: s,
+      role: 'command',
+      src: 'runTalosctl',
+      input: () => ({}),
+      onDone: [],
+      next: 'ok',
+      retry: s.kind === 'talosctl' ? s.retry : undefined,
+    });
+    expect(Object.keys(b.states)).toEqual(['st', 'st:retry']);
+  });
+
   it('not a read: the timeout alone; one attempt: no retry state and no retry transition', () => {
     const b = build();
     const s = step(b, 'snap');

@@ -89,6 +89,17 @@ describe('createRunReplay', () => {
     expect(r.approval('rm')).toBeDefined();
   });
 
+  it("a gated step's re-approval is not 'used' by another step's command: asked again", () => {
+    const r = createRunReplay(
+      runbook,
+      records((add) => {
+        add('approval', approval('rm'));
+        add('command-intent', intent('st', ['etcd', 'status']));
+      }),
+    );
+    expect(r.approval('rm')).toBeUndefined();
+  });
+
   it("a talosctl step's result without an intent (a read step) is an output; a manual step's step-end is its answer", () => {
     const r = createRunReplay(
       runbook,
