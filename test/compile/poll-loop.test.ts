@@ -4,6 +4,8 @@ import { makeMachine } from '../../src/compile/make-machine.js';
 import { addOutcomeStates } from '../../src/compile/outcomes.js';
 import { addPollLoop } from '../../src/compile/poll-loop.js';
 import type { CompiledRunbook } from '../../src/compile/to-machine.js';
+import { checkShown } from '../../src/engine/effects/evaluate-check.js';
+import { shownCheck } from '../../src/io/run-messages.js';
 import { maxPolls } from '../../src/runbook/backoff.js';
 import { compileText, drive } from '../helpers/drive-machine.js';
 
@@ -32,6 +34,18 @@ describe('addPollLoop', () => {
     const pollTimes = r.states.flatMap((s, i) => (s === 'w:poll' ? [r.times[i]] : []));
     expect(pollTimes).toEqual([0, 1000, 3000, 7000]);
     expect(r.output).toEqual({ outcome: 'failed', stepId: 'late', message: 'timed out' });
+  });
+
+  it('each poll it makes reads as "waiting (poll k of at most n)", never FAIL, up to the last one the budget allows', async () => {
+    const { compiled, runbook } = wait('10s');
+    const r = await drive(compiled, P, { check: () => ({ verdict: 'fail' }) }, 500);
+    const shown = r.inputs.check.map((i) => shownCheck(checkShown({ runbook }, i, 'fail', 'no leader')));
+    expect(shown).toEqual(
+      [1, 2, 3, 4].map((k) => ({
+        verdict: 'waiting',
+        text: `(poll ${k} of at most 4, 10s in all) leader-elected: no leader`,
+      })),
+    );
   });
 
   it('a poll exactly at the timeout is not made: the timer wins at 7 s', async () => {
