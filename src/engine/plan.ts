@@ -50,7 +50,7 @@ export function buildPlan(runbook: Runbook, context: Ctx): PlanItem[] {
           const before = [
             ...(s.gate ? ['a confirm and a live recheck'] : []),
             ...(s.quorum !== undefined ? [`a fresh quorum check (${s.quorum} out of service)`] : []),
-            ...(s.effect === 'local-write' ? ['its file must not exist'] : []),
+            ...(s.effect === 'local-write' ? ['a file path that does not exist yet'] : []),
           ];
           out.push({
             ...base,

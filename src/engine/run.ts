@@ -136,9 +136,13 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
     const metas = Object.values(snap.getMeta() as Record<string, StateMeta | undefined>);
     const meta = metas.filter((m) => m?.stepId !== undefined && m.role !== 'outcome').at(-1);
     const id = meta?.stepId;
-    if (id === undefined || id === current || meta?.role === 'loop-next') return;
-    current = id;
+    if (id === undefined || meta?.role === 'loop-next') return;
     const info = index.get(id);
+    // a step is one entry per loop iteration: a one-step loop body enters the same step again
+    // (its loop head and :next are passed through at once), and each pass is a new step-start
+    const at = `${id}#${(info?.loops ?? []).map((l) => snap.context.loops[l.id]?.index ?? -1).join(',')}`;
+    if (at === current) return;
+    current = at;
     if (info === undefined || meta?.role === 'end') return;
     steps++;
     const replayed = o.replay !== undefined && !o.replay.live;
@@ -146,7 +150,6 @@ export async function executeRun(o: ExecuteOptions): Promise<RunResult> {
       code: 'TDR_I_STEP_START',
       data: { record, depth: info.loops.length, replayed },
     }));
-    if (info.step.kind === 'foreach') current = undefined;
   };
   const done = new Promise<SnapshotFrom<RunbookMachine>>((resolve) => {
     actor.subscribe({

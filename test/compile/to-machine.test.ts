@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { compileRunbook } from '../../src/compile/to-machine.js';
+import { compileText, drive } from '../helpers/drive-machine.js';
 import { failRun, okRun, runRunbook } from './run-machine.js';
 
 const NOSPACE = 'runbooks/nospace-recovery.yaml';
@@ -152,5 +154,85 @@ describe('compiled remove-lost-member', () => {
     );
     expect(output.outcome).toBe('approval-stale');
     expect(log.some((l) => l.includes('remove-member'))).toBe(false);
+  });
+});
+
+describe('compileRunbook: the walk over the steps', () => {
+  const PARAMS = '  node: { type: node, description: n }\n  nodes: { type: nodes, description: n }\n';
+
+  it('starts at the first step entry state: a disruptive first step at its quorum check', () => {
+    const { runbook } = compileText(`  - id: d\n    talosctl: [etcd, defrag]\n    node: { ref: params.node }`, PARAMS);
+    const c = compileRunbook(runbook);
+    expect(c.initial).toBe('d:quorum');
+    expect(c.machine.config.initial).toBe('d:quorum');
+  });
+
+  it('no step at all: starts (and ends) at success', () => {
+    const { runbook } = compileText(
+      `  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }`,
+      PARAMS,
+    );
+    expect(compileRunbook({ ...runbook, steps: [] }).initial).toBe('@success');
+  });
+
+  it('hands each kind to its module (the role of its state) and adds every outcome state', () => {
+    const { runbook } = compileText(
+      `  - id: pre\n    precondition: { check: leader-elected, with: { nodes: { ref: params.nodes } } }
+  - id: r\n    read: { observe: lost-member, with: { nodes: { ref: params.nodes } } }
+  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }
+  - id: m\n    manual: { instructions: do it }
+  - id: c\n    confirm: { prompt: Go? }
+  - id: rm\n    talosctl: [etcd, remove-member, { ref: r.member }]\n    node: { ref: params.node }
+  - id: each\n    foreach: { in: { ref: params.nodes }, as: n }\n    steps:\n      - id: w\n        wait: { check: member-healthy, with: { nodes: { ref: params.nodes }, node: { ref: n } }, timeout: 1m }
+  - id: pick\n    choice: { check: no-alarms, with: { nodes: { ref: params.nodes } }, ifFail: bad }
+  - id: post\n    postcondition: { check: no-alarms, with: { nodes: { ref: params.nodes } } }
+  - id: good\n    end: { outcome: success, message: ok }
+  - id: bad\n    end: { outcome: failed, message: not ok }`,
+      PARAMS,
+    );
+    const c = compileRunbook(runbook);
+    const role = (id: string) => c.states[id]?.role;
+    expect(
+      ['pre', 'r', 'st', 'm', 'c', 'rm', 'rm:recheck', 'each', 'each:next', 'w', 'w:poll', 'pick', 'post', 'good'].map(
+        (id) => [id, role(id)],
+      ),
+    ).toEqual([
+      ['pre', 'check'],
+      ['r', 'observe'],
+      ['st', 'command'],
+      ['m', 'manual'],
+      ['c', 'confirm'],
+      ['rm', 'command'],
+      ['rm:recheck', 'recheck'],
+      ['each', 'loop'],
+      ['each:next', 'loop-next'],
+      ['w', 'wait'],
+      ['w:poll', 'poll'],
+      ['pick', 'check'],
+      ['post', 'check'],
+      ['good', 'end'],
+    ]);
+    for (const o of [
+      '@success',
+      '@failed',
+      '@aborted',
+      '@precondition-failed',
+      '@declined',
+      '@approval-stale',
+      '@stopped-at-gate',
+    ])
+      expect(c.states[o]?.role).toBe('outcome');
+  });
+
+  it('each step goes on to the next one entry; the last of a loop body to its :next; the last of the runbook to success', async () => {
+    const { runbook } = compileText(
+      `  - id: st\n    talosctl: [etcd, status]\n    nodes: { ref: params.nodes }
+  - id: each\n    foreach: { in: { ref: params.nodes }, as: n }\n    steps:\n      - id: d\n        talosctl: [etcd, defrag]\n        node: { ref: n }
+  - id: last\n    postcondition: { check: no-alarms, with: { nodes: { ref: params.nodes } } }`,
+      PARAMS,
+    );
+    const r = await drive(compileRunbook(runbook), { node: '10.0.0.1', nodes: ['10.0.0.1', '10.0.0.2'] });
+    expect(r.states).toEqual(['st', 'd:quorum', 'd', 'd:quorum', 'd', 'last', '@success']);
+    expect(r.output).toEqual({ outcome: 'success', stepId: undefined, message: undefined });
   });
 });
