@@ -1,7 +1,10 @@
+import { resolve } from 'node:path';
 import type { Register } from './index.js';
 
 /** `talos-dr log verify|show|replay|keygen`: check, read, re-decide and sign execution logs. */
 export const register: Register = (program, ctx, setResult) => {
+  // paths are the user's, relative to the command's working directory (not the process's)
+  const at = (path: string): string => resolve(ctx.cwd, path);
   const log = program.command('log').description('read, verify and replay execution logs; make signing keys');
   log
     .command('verify')
@@ -20,7 +23,17 @@ export const register: Register = (program, ctx, setResult) => {
     )
     .action(async (file: string, opts: { key?: string; allowIncomplete?: boolean; witness?: string }) => {
       const { logVerify } = await import('../../audit/log-verify.js');
-      setResult(logVerify(file, { ...opts }, ctx));
+      setResult(
+        logVerify(
+          at(file),
+          {
+            ...opts,
+            ...(opts.key ? { key: at(opts.key) } : {}),
+            ...(opts.witness ? { witness: at(opts.witness) } : {}),
+          },
+          ctx,
+        ),
+      );
     });
   log
     .command('show')
@@ -34,7 +47,11 @@ export const register: Register = (program, ctx, setResult) => {
       const { logShow } = await import('../../audit/log-commands.js');
       const format = opts.json ? 'json' : opts.format;
       setResult(
-        logShow(file, { format, ...(opts.out ? { out: opts.out } : {}), ...(opts.key ? { key: opts.key } : {}) }, ctx),
+        logShow(
+          at(file),
+          { format, ...(opts.out ? { out: at(opts.out) } : {}), ...(opts.key ? { key: at(opts.key) } : {}) },
+          ctx,
+        ),
       );
     });
   log
@@ -45,7 +62,7 @@ export const register: Register = (program, ctx, setResult) => {
     .argument('<file>', 'the JSON Lines log of a run')
     .action(async (file: string) => {
       const { logReplay } = await import('../../audit/log-commands.js');
-      setResult(logReplay(file, ctx));
+      setResult(logReplay(at(file), ctx));
     });
   log
     .command('keygen')
@@ -53,6 +70,6 @@ export const register: Register = (program, ctx, setResult) => {
     .requiredOption('--out <name>', 'base name of the two files')
     .action(async (opts: { out: string }) => {
       const { logKeygen } = await import('../../audit/log-commands.js');
-      setResult(logKeygen(opts.out, ctx));
+      setResult(logKeygen(at(opts.out), ctx));
     });
 };

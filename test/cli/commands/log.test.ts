@@ -35,8 +35,18 @@ describe('log show', () => {
     );
   });
 
-  // paths are given absolute: the log commands resolve them against process.cwd(), not the
-  // context's cwd (the same directory when run as a program; see the report of issue #19)
+  it("relative paths are the user's: the log and --out resolve against the command's cwd, not the process's", async () => {
+    copyFileSync(LOG, join(work, 'run.jsonl'));
+    const r = await log(['show', 'run.jsonl', '--format', 'md', '--out', 'relative-report.md']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(work, 'relative-report.md'), 'utf8')).toBe(
+      readFileSync('fixtures/logs/nospace-recovery.golden.md', 'utf8'),
+    );
+    expect(existsSync('relative-report.md')).toBe(false);
+    expect((await log(['verify', 'run.jsonl'])).code).toBe(0);
+    expect((await log(['replay', 'run.jsonl'])).code).toBe(0);
+  });
+
   it('--out writes the report there instead of stdout', async () => {
     const r = await log(['show', LOG, '--format', 'md', '--out', join(work, 'report.md')]);
     expect(r.code).toBe(0);
