@@ -32,6 +32,7 @@ const PROCESS_SUITES = [
   'test/engine/snapshot-no-overwrite.test.ts',
   'test/engine/unanswered.test.ts',
   'test/engine/unknown-outcome-gate.test.ts',
+  'test/lab/run-process.test.ts',
   'test/reliability/**',
   'test/talos/talosctl.test.ts',
   'test/triage/cli.test.ts',
