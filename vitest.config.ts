@@ -31,6 +31,7 @@ const PROCESS_SUITES = [
   'test/engine/run.test.ts',
   'test/engine/snapshot-no-overwrite.test.ts',
   'test/engine/unanswered.test.ts',
+  'test/drill/exec-self.test.ts',
   'test/engine/unknown-outcome-gate.test.ts',
   'test/lab/run-process.test.ts',
   'test/reliability/**',
