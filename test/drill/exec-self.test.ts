@@ -41,10 +41,10 @@ describe('execSelf', () => {
     const r = await execSelf('talosctl-lab', ['version', '--client', '--short'], {
       env: { ...process.env, TALOS_DR_LAB_DIR: dir },
     });
-    expect(r).toMatchObject({ code: 0, stdout: 'Client:\nTalos v1.8.4' });
+    expect(r).toMatchObject({ code: 0, stdout: 'Client:\n\tTalos v1.8.4' });
     const without = await execSelf('talosctl-lab', ['version', '--client', '--short'], {
       env: { ...process.env, TALOS_DR_LAB_DIR: join(dir, 'none') },
     });
-    expect(without.stdout).toBe('Client:\nTalos v1.14.0');
+    expect(without.stdout).toBe('Client:\n\tTalos v1.14.0');
   });
 });
