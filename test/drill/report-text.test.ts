@@ -153,5 +153,8 @@ describe('triageDrillText', () => {
     expect(t).toContain('  it recommends   no runbook\n');
     expect(t).toContain('  ✘ graded        triage printed no JSON\n');
     expect(t).not.toContain('triage took');
+    const untimed = triageDrillText({ ...base, got: { ...base.got, tookMs: null } as TriageDrillReport['got'] });
+    expect(untimed).not.toContain('triage took');
+    expect(untimed).toContain('  triage said     degraded (row D1, exit 1): NOSPACE alarm\n');
   });
 });
