@@ -157,6 +157,16 @@ describe('openBackup', () => {
       /EEXIST/,
     );
     expect(readFileSync(s.out, 'utf8')).toBe('precious');
+    // refused before it made the file (no object, object missing): the file there is not its to remove
+    const { object: _o, ...failed } = { ...s.record, result: 'failed' as const };
+    expect(await openBackup({ target: s.target, record: failed, identities: [], outPath: s.out })).toMatchObject({
+      problem: 'no-object',
+    });
+    rmSync(s.objectFile);
+    expect(await openBackup({ target: s.target, record: s.record, identities: [], outPath: s.out })).toMatchObject({
+      problem: 'object-missing',
+    });
+    expect(readFileSync(s.out, 'utf8')).toBe('precious');
   });
 });
 
