@@ -33,6 +33,7 @@ const PROCESS_SUITES = [
   'test/engine/unanswered.test.ts',
   'test/drill/exec-self.test.ts',
   'test/engine/unknown-outcome-gate.test.ts',
+  'test/lab/lab.test.ts',
   'test/lab/run-process.test.ts',
   'test/reliability/**',
   'test/talos/talosctl.test.ts',
