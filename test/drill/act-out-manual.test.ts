@@ -21,8 +21,17 @@ describe('actOutManual', () => {
 
   it('nothing down: still done, and says nothing was', async () => {
     const { dir } = fakeLab();
-    expect((await actOutManual(dir, 'bring-in-replacement')).detail).toBe(
-      'bring-in-replacement: ran `talos-dr lab heal` (nothing was down)',
+    expect(await actOutManual(dir, 'bring-in-replacement')).toEqual({
+      done: true,
+      by: 'the drill (acting as operator on the lab)',
+      detail: 'bring-in-replacement: ran `talos-dr lab heal` (nothing was down)',
+    });
+  });
+
+  it('one machine back: its one line', async () => {
+    const { dir } = fakeLab({ nodes: [{}, { mode: 'down' }] });
+    expect((await actOutManual(dir, 'power-on')).detail).toBe(
+      'power-on: ran `talos-dr lab heal`: 127.0.0.122: machine back, etcd restarting on its data',
     );
   });
 
