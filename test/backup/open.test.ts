@@ -110,7 +110,8 @@ describe('openBackup', () => {
   it('one flipped byte (same size) is sha256-differs, before not-gzip or a bad trailer', async () => {
     const s = await stored();
     const bytes = readFileSync(s.objectFile);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const mid = Math.floor(bytes.length / 2);
+    bytes[mid] = (bytes[mid] ?? 0) ^ 0xff;
     writeFileSync(s.objectFile, bytes);
     const r = await openBackup({ target: s.target, record: s.record, identities: [], outPath: s.out });
     expect(r).toMatchObject({ ok: false, problem: 'sha256-differs' });
@@ -131,7 +132,7 @@ describe('openBackup', () => {
   it("gzip of a snapshot whose trailer is not its content's sha256: trailer-bad", async () => {
     const s = await stored();
     const snap = readFileSync(join(s.dir, 'snap.db'));
-    snap[10] ^= 0xff; // content changed, trailer kept
+    snap[10] = (snap[10] ?? 0) ^ 0xff; // content changed, trailer kept
     const record = catalogue(s.record, s.objectFile, gzipSync(snap));
     const r = await openBackup({ target: s.target, record, identities: [], outPath: s.out });
     expect(r).toMatchObject({ ok: false, problem: 'trailer-bad' });

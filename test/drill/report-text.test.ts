@@ -25,9 +25,9 @@ function report(over: Partial<DrillReport> = {}): DrillReport {
       { name: 'members', ok: false, detail: '2 of 3' },
     ],
     data: {
-      before: { keys: 10, sha256: SHA_A, prefix: '/lab/seed/' },
-      expected: { keys: 10, sha256: SHA_A, prefix: '/lab/seed/' },
-      after: { keys: 10, sha256: SHA_A, prefix: '/lab/seed/' },
+      before: { keys: 10, sha256: SHA_A },
+      expected: { keys: 10, sha256: SHA_A },
+      after: { keys: 10, sha256: SHA_A },
       intact: true,
       note: 'the checksum before the fault',
     },
@@ -36,7 +36,7 @@ function report(over: Partial<DrillReport> = {}): DrillReport {
     labKept: false,
     exitCode: 0,
     ...over,
-  } as DrillReport;
+  };
 }
 
 describe('drillReportText', () => {
@@ -84,8 +84,8 @@ describe('drillReportText', () => {
     const t = drillReportText(
       report({
         data: {
-          before: { keys: 10, sha256: SHA_A, prefix: '/lab/seed/' },
-          expected: { keys: 12, sha256: SHA_B, prefix: '/lab/seed/' },
+          before: { keys: 10, sha256: SHA_A },
+          expected: { keys: 12, sha256: SHA_B },
           after: null,
           intact: false,
           note: "the snapshot's",
