@@ -32,6 +32,7 @@ const PROCESS_SUITES = [
   'test/engine/snapshot-no-overwrite.test.ts',
   'test/engine/unanswered.test.ts',
   'test/drill/exec-self.test.ts',
+  'test/drill/lab-grade.test.ts',
   'test/engine/unknown-outcome-gate.test.ts',
   'test/lab/lab.test.ts',
   'test/lab/run-process.test.ts',
