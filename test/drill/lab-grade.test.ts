@@ -11,7 +11,6 @@ import { fakeLab } from '../helpers/lab-files.js';
 describe('labIndependentChecks', () => {
   it('no member answering: every check fails, each with what it could not read', async () => {
     const { dir, lab } = fakeLab({ firstIp: '127.0.0.124' });
-    const t0 = Date.now();
     const checks = await labIndependentChecks(dir, lab);
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['all members answer', false],
@@ -26,7 +25,5 @@ describe('labIndependentChecks', () => {
     expect(detail['one leader']).toBe('members name 0 leaders: ');
     expect(detail['no alarm']).toMatch(/^alarm list failed: \S/);
     expect(detail['member list whole']).toMatch(/^member list failed: \S/);
-    // it retried for the members a run may have just restarted (5 tries a second apart)
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(5000);
   });
 });
