@@ -169,8 +169,8 @@ async function settle(s: Settle, node: string | undefined, roles: Roles): Promis
 
 /** A cluster-wide fault through a child `talos-dr lab inject` (see the table's `child`). */
 async function injectInChild(dir: string, fault: string): Promise<string> {
-  const r = await execSelf('talos-dr', ['lab', 'inject', fault, '--dir', dir], { reject: false });
-  if (r.exitCode !== 0)
+  const r = await execSelf('talos-dr', ['lab', 'inject', fault, '--dir', dir]);
+  if (r.code !== 0)
     throw makeError('TDR_LAB_FAILED', {
       detail: `lab inject ${fault}: ${(r.stderr || r.stdout).trim().slice(0, 300)}`,
     });

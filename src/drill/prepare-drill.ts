@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { makeError } from '../io/errors.js';
 import { type Checksum, putViaGateway } from '../lab/cluster.js';
 import { heal } from '../lab/faults.js';
 import { labChecksum, labTalosctl } from '../lab/lab.js';
+import { runProcess } from '../lab/run-process.js';
 import type { LabState } from '../lab/state.js';
 import { applyFaults } from './apply-fault.js';
 import { execSelf } from './exec-self.js';
@@ -101,11 +101,10 @@ async function take(p: NonNullable<RunbookDrill['prepare']>, c: DrillLab): Promi
 
 /** Takes a snapshot through the lab's talosctl, as backup-snapshot would. */
 async function snapshotVia(dir: string, node: string, path: string): Promise<void> {
-  const r = await execa(labTalosctl(dir), ['--nodes', node, 'etcd', 'snapshot', path], {
-    reject: false,
-    env: { TALOS_DR_LAB_DIR: dir },
+  const r = await runProcess(labTalosctl(dir), ['--nodes', node, 'etcd', 'snapshot', path], {
+    env: { ...process.env, TALOS_DR_LAB_DIR: dir },
   });
-  if (r.exitCode !== 0) throw makeError('TDR_LAB_FAILED', { detail: `etcd snapshot failed: ${String(r.stderr)}` });
+  if (r.code !== 0) throw makeError('TDR_LAB_FAILED', { detail: `etcd snapshot failed: ${r.stderr}` });
 }
 
 /** `talos-dr backup run` of the lab to a directory target, as a child process, as an operator runs it. */
@@ -113,12 +112,11 @@ async function backupVia(c: DrillLab, target: string): Promise<string> {
   const nodes = c.lab.nodes.map((n) => n.ip).join(',');
   const args = ['backup', 'run', '--param', `nodes=${nodes}`, '--talosctl', labTalosctl(c.dir), '--target', target];
   const r = await execSelf('talos-dr', args, {
-    reject: false,
     env: { ...process.env, TALOS_DR_LAB_DIR: c.dir, TALOS_DR_LOG_DIR: join(c.work, 'backup-logs') },
   });
-  if (r.exitCode !== 0)
+  if (r.code !== 0)
     throw makeError('TDR_LAB_FAILED', {
-      detail: `backup run failed (exit ${r.exitCode}): ${String(r.stderr).slice(-500)}`,
+      detail: `backup run failed (exit ${r.code}): ${r.stderr.slice(-500)}`,
     });
-  return String(r.stdout).trim();
+  return r.stdout.trim();
 }

@@ -82,7 +82,7 @@ async function triageOnLab(dir: string, lab: LabState): Promise<TriageGot | null
     '--talosctl',
     labTalosctl(dir),
   ];
-  const r = await execSelf('talos-dr', args, { reject: false, env: { ...process.env, TALOS_DR_LAB_DIR: dir } });
+  const r = await execSelf('talos-dr', args, { env: { ...process.env, TALOS_DR_LAB_DIR: dir } });
   try {
     return JSON.parse(String(r.stdout)) as TriageGot;
   } catch {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runProcess } from './run-process.js';
 
 /**
  * etcdctl as argv calls with short timeouts (a dead endpoint is not a fast failure: the client
@@ -37,49 +37,13 @@ export async function etcdctl(
     `${cmdT}s`,
     ...args,
   ];
-  const r = await run('etcdctl', argv, (cmdT + 10) * 1000, opts.input);
-  return { ...r, error: errorText(r.stderr) };
-}
-
-/**
- * One process, its output and exit code (-1 when it was killed or could not start). node's own
- * spawn, not execa: the lab's talosctl shim calls etcdctl once per talosctl call, and loading
- * execa (240 KB) was a third of each shim call's CPU time.
- */
-function run(
-  file: string,
-  argv: readonly string[],
-  timeoutMs: number,
-  input: string | undefined,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, argv, {
-      env: { ...process.env, ETCDCTL_API: '3' },
-      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      timeout: timeoutMs,
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
-    child.stderr?.on('data', (c: Buffer) => err.push(c));
-    let spawnError = '';
-    child.on('error', (e) => {
-      spawnError = e.message;
-    });
-    child.on('close', (code) => {
-      const stderr = chomp(Buffer.concat(err).toString('utf8'));
-      resolve({
-        code: code ?? -1,
-        stdout: chomp(Buffer.concat(out).toString('utf8')),
-        stderr: spawnError === '' ? stderr : `${stderr}${spawnError}\n`,
-      });
-    });
-    if (input !== undefined) child.stdin?.end(input);
+  const r = await runProcess('etcdctl', argv, {
+    env: { ...process.env, ETCDCTL_API: '3' },
+    timeoutMs: (cmdT + 10) * 1000,
+    ...(opts.input === undefined ? {} : { input: opts.input }),
   });
+  return { code: r.code, stdout: r.stdout, stderr: r.stderr, error: errorText(r.stderr) };
 }
-
-/** Output without its final newline, as callers have always been given it. */
-const chomp = (s: string): string => s.replace(/\r?\n$/, '');
 
 /** The human error of an etcdctl failure, without its JSON warn lines. */
 export function errorText(stderr: string): string {

@@ -73,8 +73,10 @@ export function startRelay(spec: RelaySpec): Promise<Relay> {
     };
     client.on('error', kill);
     upstream.on('error', kill);
-    client.on('close', kill);
-    upstream.on('close', kill);
+    // A clean close is not a break: the other side is ended by delayedPipe once the chunks still
+    // queued for it are written (destroying it here dropped a delayed last answer).
+    client.on('close', (hadError) => hadError && kill());
+    upstream.on('close', (hadError) => hadError && kill());
     delayedPipe(client, upstream, spec.delayUpMs);
     delayedPipe(upstream, client, spec.delayDownMs);
   });

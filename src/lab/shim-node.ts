@@ -77,15 +77,23 @@ export async function logs(ctx: ShimCtx): Promise<number> {
 /** `version --client`: the talosctl of the lab's Talos version (lab up --talos-version). */
 export function version(ctx: ShimCtx): number {
   const tag = profileOf(ctx).tag;
-  if (flagBool(ctx, 'short', false)) ctx.io.out(`Client:\nTalos ${tag}\n`);
+  // as Talos's version.PrintShortVersion: the name and tag indented by a tab (fixtures/talosctl/v1.14/version/client-short)
+  if (flagBool(ctx, 'short', false)) ctx.io.out(`Client:\n\tTalos ${tag}\n`);
   else ctx.io.out(`Client:\n\tTag:         ${tag}\n\tSHA:         talos-dr-lab\n\tOS/Arch:     linux/amd64\n`);
   return 0;
 }
 
 /** Go's time.String() in UTC with nanoseconds: `2023-04-12 11:43:52.324593578 +0000 UTC`. */
 export function goTimeString(ms: number): string {
-  const d = new Date(Math.floor(ms));
-  const nanos = Math.round((ms - Math.floor(ms)) * 1e6) + d.getUTCMilliseconds() * 1e6;
+  // the sub-millisecond part rounds to nanoseconds; 999.9999996 ms carries into the next second
+  let whole = Math.floor(ms);
+  let sub = Math.round((ms - whole) * 1e6);
+  if (sub === 1e6) {
+    whole += 1;
+    sub = 0;
+  }
+  const d = new Date(whole);
+  const nanos = sub + d.getUTCMilliseconds() * 1e6;
   const frac = String(nanos).padStart(9, '0').replace(/0+$/, '');
   return `${d.toISOString().slice(0, 19).replace('T', ' ')}${frac ? `.${frac}` : ''} +0000 UTC`;
 }

@@ -1,6 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { entriesOutsideMembership, readBoltBuckets } from '../../src/backup/bolt-buckets.js';
 import { latestOk, latestVerified } from '../../src/backup/catalog.js';
+import { dirTarget } from '../../src/backup/dir-target.js';
+import type { BackupRecord, BackupTarget } from '../../src/backup/record.js';
+import { runRestoreDrill } from '../../src/backup/restore-drill.js';
 import { serviceStates } from '../../src/backup/restore-drill-lab.js';
 import {
   gradeRestoreDrill,
@@ -123,5 +129,55 @@ describe('text report', () => {
     const lab = { dir: '/tmp/d/lab', members: 3, firstAddress: '127.0.0.41', kept: false, leftPids: [42] };
     const t = restoreDrillText({ ...base, lab, exitCode: 1 });
     expect(t).toContain('LEFT RUNNING: 42');
+  });
+});
+
+describe('runRestoreDrill refuses before any lab', () => {
+  // a backup that cannot be the drill's start is refused (exit 4) with no lab started and its
+  // private work dir removed; the drill on a lab is test/integration/backup/
+  const drillDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('talos-dr-restore-drill-'));
+  const options = (target: BackupTarget, record: BackupRecord) => ({
+    target,
+    record,
+    identities: [],
+    members: 1,
+    firstAddress: '127.0.0.121',
+    keepLab: false,
+    signal: new AbortController().signal,
+    say: () => {},
+  });
+
+  it('a failed run has no snapshot figures to check against', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-rd-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const record = makeRecord('2026-12-01T02:00:00Z', 'failed', 1);
+    const before = drillDirs().length;
+    const r = await runRestoreDrill(options(dirTarget(dir), record));
+    expect(r).toMatchObject({
+      refused: {
+        problem: 'no-snapshot-figures',
+        detail: `the catalog entry of ${record.id} records no snapshot (its run failed)`,
+      },
+      restored: false,
+      checks: [],
+      lab: null,
+      expected: null,
+      exitCode: 4,
+    });
+    expect(drillDirs().length).toBe(before);
+  });
+
+  it("an object that is not in the target: openBackup's problem, word for word", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdr-rd-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const record = makeRecord('2026-12-01T02:00:00Z', 'verified', 2);
+    const before = drillDirs().length;
+    const r = await runRestoreDrill(options(dirTarget(dir), record));
+    expect(r.refused).toEqual({
+      problem: 'object-missing',
+      detail: `object missing: ${record.object?.key} is not at ${dir}`,
+    });
+    expect(r).toMatchObject({ restored: false, lab: null, exitCode: 4, expected: { revision: 102, totalKeys: 42 } });
+    expect(drillDirs().length).toBe(before);
   });
 });

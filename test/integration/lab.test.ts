@@ -132,7 +132,7 @@ describe('the lab, through talosctl-lab', () => {
     for (const line of logs.stdout.trimEnd().split('\n')) expect(line).toMatch(/^127\.0\.0\.11: /);
     const all = await tl('-n', N1, 'logs', 'etcd');
     expect(all.stdout).toMatch(/^127\.0\.0\.11: \{"level":/m);
-    expect((await tl('version', '--client', '--short')).stdout).toBe('Client:\nTalos v1.14.0\n');
+    expect((await tl('version', '--client', '--short')).stdout).toBe('Client:\n\tTalos v1.14.0\n');
   });
 
   it('fails like talosctl: exit codes and stderr texts', async () => {

@@ -1,0 +1,43 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runDrill } from '../../src/drill/run-runbook-drill.js';
+import { DRILL_SCENARIOS } from '../../src/drill/runbook-drills.js';
+import type { CliContext } from '../../src/io/context.js';
+
+/**
+ * `talos-dr drill <scenario>` refuses a scenario it has no drill for before it makes a work dir
+ * or starts a lab (exit 2, the known scenarios named). The drills themselves run real labs:
+ * test/integration/scenarios/.
+ */
+describe('runDrill', () => {
+  it('an unknown scenario: TDR_BAD_PARAM naming the drills that exist; no lab, no work dir', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tdr-run-drill-'));
+    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
+    let out = '';
+    const ctx: CliContext = {
+      stdout: {
+        write: (s: string) => {
+          out += s;
+        },
+      },
+      stderr: { write: () => true },
+      env: {},
+      cwd,
+      signal: new AbortController().signal,
+    };
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('talos-dr-drill-')).length;
+    await expect(
+      runDrill({ scenario: 'nospace-recovery-typo', approveAll: true, members: 3, keepLab: false, dir: 'lab' }, ctx),
+    ).rejects.toMatchObject({
+      code: 'TDR_BAD_PARAM',
+      exitCode: 2,
+      message: `<runbook> "nospace-recovery-typo": drills exist for: ${DRILL_SCENARIOS.join(', ')}`,
+    });
+    expect(DRILL_SCENARIOS.length).toBeGreaterThan(1);
+    expect(out).toBe('');
+    expect(readdirSync(cwd)).toEqual([]);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('talos-dr-drill-')).length).toBe(before);
+  });
+});
