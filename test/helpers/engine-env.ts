@@ -1,6 +1,6 @@
 import { createActor, type PromiseActorLogic, toPromise } from 'xstate';
 import type { AnyRecord } from '../../src/audit/log-format.js';
-import type { RunContext } from '../../src/compile/contract.js';
+import type { AskApprovalInput, RunContext } from '../../src/compile/contract.js';
 import type { GateAnswer, Gatekeeper, GateRequest } from '../../src/engine/approvals.js';
 import type { EngineEnv, ManualHandler } from '../../src/engine/env.js';
 import { createRunEvents, type RunEvent } from '../../src/engine/events.js';
@@ -10,7 +10,7 @@ import type { Runbook } from '../../src/runbook/model.js';
 import type { Value } from '../../src/runbook/params.js';
 import type { Talosctl } from '../../src/talos/talosctl.js';
 import { compileText } from './drive-machine.js';
-import { type FakeTalosctl, fakeTalosctl } from './fake-talosctl.js';
+import { F_IDS, F_NODES, type FakeTalosctl, fakeTalosctl } from './fake-talosctl.js';
 import { memorySink, steppingClock } from './sample-log.js';
 
 /**
@@ -135,3 +135,24 @@ export function replayStub(over: Partial<Replay> = {}): Replay & { wentLive: num
   };
   return r;
 }
+
+/**
+ * The smallest gated removal: confirm `c` guards `rm` (remove F_IDS[2] from F_NODES[0]); the
+ * approval and recheck tests share it.
+ */
+export const REMOVE_GATE = {
+  steps: `  - id: c
+    confirm: { prompt: Remove the member? }
+  - id: rm
+    talosctl: [etcd, remove-member, ${F_IDS[2]}]
+    node: ${F_NODES[0]}
+  - id: ok
+    end: { outcome: success, message: ok }`,
+  options: { params: { nodes: [...F_NODES] } },
+  input: (prompt: string): AskApprovalInput => ({
+    stepId: 'c',
+    prompt,
+    token: { type: 'memberId', value: F_IDS[2] },
+    guards: ['rm'],
+  }),
+};

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../src/audit/log-format.js';
-import type { AskApprovalInput } from '../../../src/compile/contract.js';
 import { createGatekeeper } from '../../../src/engine/approvals.js';
 import { askApprovalActor } from '../../../src/engine/effects/ask-approval.js';
 import { PromptInterrupted } from '../../../src/engine/prompter.js';
-import { replayStub, runEffect, testEnv } from '../../helpers/engine-env.js';
+import { REMOVE_GATE, replayStub, runEffect, testEnv } from '../../helpers/engine-env.js';
 import { F_IDS, F_NODES, fakeTalosctl } from '../../helpers/fake-talosctl.js';
 
 /**
@@ -12,20 +11,8 @@ import { F_IDS, F_NODES, fakeTalosctl } from '../../helpers/fake-talosctl.js';
  * what it returns is exactly the gate's answer (never an approval the gate did not give), with
  * the fingerprint of what was shown. A replayed approval is handed back without asking.
  */
-const STEPS = `  - id: c
-    confirm: { prompt: Remove the member? }
-  - id: rm
-    talosctl: [etcd, remove-member, ${F_IDS[2]}]
-    node: ${F_NODES[0]}
-  - id: ok
-    end: { outcome: success, message: ok }`;
-const P = { params: { nodes: [...F_NODES] } };
-const input: AskApprovalInput = {
-  stepId: 'c',
-  prompt: 'Remove the member?',
-  token: { type: 'memberId', value: F_IDS[2] },
-  guards: ['rm'],
-};
+const { steps: STEPS, options: P } = REMOVE_GATE;
+const input = REMOVE_GATE.input('Remove the member?');
 
 describe('askApprovalActor', () => {
   it('asks the gate for the confirm and the steps it guards, with the text shown and the fingerprint of what was read', async () => {

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../../../src/audit/log-format.js';
-import type { AskApprovalInput } from '../../../src/compile/contract.js';
 import { askApprovalActor } from '../../../src/engine/effects/ask-approval.js';
 import { recheckApprovalActor } from '../../../src/engine/effects/recheck-approval.js';
-import { replayStub, runEffect, testEnv } from '../../helpers/engine-env.js';
-import { F_IDS, F_NODES } from '../../helpers/fake-talosctl.js';
+import { REMOVE_GATE, replayStub, runEffect, testEnv } from '../../helpers/engine-env.js';
+import { F_IDS } from '../../helpers/fake-talosctl.js';
 
 /**
  * recheckApproval re-reads what the gate read and compares fingerprints right before the
@@ -12,20 +11,8 @@ import { F_IDS, F_NODES } from '../../helpers/fake-talosctl.js';
  * force — voids it (journaled, with what drifted). A recorded recheck is replayed only for an
  * attempt whose command is in the log.
  */
-const STEPS = `  - id: c
-    confirm: { prompt: Remove the member? }
-  - id: rm
-    talosctl: [etcd, remove-member, ${F_IDS[2]}]
-    node: ${F_NODES[0]}
-  - id: ok
-    end: { outcome: success, message: ok }`;
-const P = { params: { nodes: [...F_NODES] } };
-const ask: AskApprovalInput = {
-  stepId: 'c',
-  prompt: 'Go?',
-  token: { type: 'memberId', value: F_IDS[2] },
-  guards: ['rm'],
-};
+const { steps: STEPS, options: P } = REMOVE_GATE;
+const ask = REMOVE_GATE.input('Go?');
 
 /** The gate approves on one env; the recheck then runs on the same env. */
 async function approved() {
