@@ -14,11 +14,9 @@ interface DiagnosticDef<P> {
   message: (p: P) => string;
   hint: (p: P) => string;
 }
-
 function def<P>(d: DiagnosticDef<P>): DiagnosticDef<P> {
   return d;
 }
-
 type Path = { path: string };
 
 export const DIAGNOSTICS = {
@@ -248,8 +246,7 @@ export const DIAGNOSTICS = {
     title: 'a choice on a flag without its answers in words',
     message: (p) =>
       `${p.path}: choice "${p.step}" branches on a flag but its with: has no ${p.missing} sentence, so the responder and the log would read only "the value is true" or "the value is false"`,
-    hint: () =>
-      'add yes: and no: to its with:, each a sentence of what the answer means (e.g. yes: the lost member is still the leader)',
+    hint: () => 'add yes: and no: to its with:, each a sentence saying what that answer means',
   }),
   // ── verification of the compiled machine ────────────────────────────────────────────────
   RB1301: def<{ step: string; state: string; reason: string }>({

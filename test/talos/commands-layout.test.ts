@@ -27,8 +27,9 @@ describe('command registry layout', () => {
     }
   });
 
-  it('keeps every module of src/talos and src/checks within 300 lines', () => {
-    const long = [...tsFiles('src/talos'), ...tsFiles('src/checks')]
+  // issue #19: a module a newcomer reads in one sitting; the whole of src/, not only these two
+  it('keeps every module of src/ within 300 lines', () => {
+    const long = tsFiles('src')
       .map((f) => ({ f, lines: readFileSync(f, 'utf8').split('\n').length - 1 }))
       .filter((x) => x.lines > 300)
       .map((x) => `${x.f}: ${x.lines} lines`);
