@@ -1,4 +1,4 @@
-import { memberText } from '../checks/words.js';
+import { leaderText, memberText } from '../checks/words.js';
 import type { GateFacts } from '../engine/effects/gate-facts.js';
 
 /**
@@ -13,7 +13,7 @@ export function gateText(f: GateFacts): string {
     lines.push(`  Next: ${s.id} [${s.effect.toUpperCase()}]  ${s.command}`);
     if (s.destroys !== undefined) lines.push(`    This ${s.destroys}.`);
   }
-  lines.push(`  Cluster now: ${f.members} member(s), ${f.voters} voter(s), leader ${leaderWords(f)}`);
+  lines.push(`  Cluster now: ${f.members} member(s), ${f.voters} voter(s), ${leaderWords(f)}`);
   lines.push(
     `  Alarms: ${f.alarms.length === 0 ? 'none' : f.alarms.map((a) => `${a.kind} on ${memberText(a.member, a.node)}`).join(', ')}`,
   );
@@ -48,7 +48,7 @@ export function gateText(f: GateFacts): string {
 
 function leaderWords(f: GateFacts): string {
   const [only] = f.leaders;
-  if (f.leaders.length === 0 || only === undefined) return 'none';
-  if (f.leaders.length > 1) return `DISAGREEMENT (${f.leaders.join(', ')})`;
-  return f.leaderNode === undefined ? only : `${only} on ${f.leaderNode}`;
+  if (f.leaders.length === 0 || only === undefined) return 'leader none';
+  if (f.leaders.length > 1) return `leader DISAGREEMENT (${f.leaders.join(', ')})`;
+  return leaderText(only, f.leaderNode);
 }

@@ -6,6 +6,7 @@ import { dirTarget } from '../../src/backup/dir-target.js';
 import { type BackupRunFlags, backupRun, summaryLine } from '../../src/backup/run.js';
 import type { CliContext } from '../../src/io/context.js';
 import { isTalosDrError } from '../../src/io/errors.js';
+import { captureContext } from '../helpers/cli-in-process.js';
 import { makeRecord } from './retention-records.js';
 
 /**
@@ -15,21 +16,10 @@ import { makeRecord } from './retention-records.js';
  * and the lab suite's.
  */
 function ctx(): CliContext & { out: () => string } {
-  let out = '';
   const cwd = mkdtempSync(join(tmpdir(), 'tdr-backup-run-'));
   onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
-  return {
-    stdout: {
-      write: (s: string) => {
-        out += s;
-      },
-    },
-    stderr: { write: () => true },
-    env: {},
-    cwd,
-    signal: new AbortController().signal,
-    out: () => out,
-  };
+  const c = captureContext({ cwd });
+  return { ...c.ctx, out: c.out };
 }
 
 // a talosctl that does not exist: any flag check that came after a cluster call would fail on it instead

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runDrill } from '../../src/drill/run-runbook-drill.js';
 import { DRILL_SCENARIOS } from '../../src/drill/runbook-drills.js';
-import type { CliContext } from '../../src/io/context.js';
+import { captureContext } from '../helpers/cli-in-process.js';
 
 /**
  * `talos-dr drill <scenario>` refuses a scenario it has no drill for before it makes a work dir
@@ -15,18 +15,7 @@ describe('runDrill', () => {
   it('an unknown scenario: TDR_BAD_PARAM naming the drills that exist; no lab, no work dir', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'tdr-run-drill-'));
     onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
-    let out = '';
-    const ctx: CliContext = {
-      stdout: {
-        write: (s: string) => {
-          out += s;
-        },
-      },
-      stderr: { write: () => true },
-      env: {},
-      cwd,
-      signal: new AbortController().signal,
-    };
+    const { ctx, out } = captureContext({ cwd });
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('talos-dr-drill-')).length;
     await expect(
       runDrill({ scenario: 'nospace-recovery-typo', approveAll: true, members: 3, keepLab: false, dir: 'lab' }, ctx),
@@ -36,7 +25,7 @@ describe('runDrill', () => {
       message: `<runbook> "nospace-recovery-typo": drills exist for: ${DRILL_SCENARIOS.join(', ')}`,
     });
     expect(DRILL_SCENARIOS.length).toBeGreaterThan(1);
-    expect(out).toBe('');
+    expect(out()).toBe('');
     expect(readdirSync(cwd)).toEqual([]);
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('talos-dr-drill-')).length).toBe(before);
   });
